@@ -1,0 +1,137 @@
+// CLI11 definitions of the subcommands and their flags; raw values go into a config Layer so that
+// validation (and its messages) is the same for flags, environment and YAML.
+#include "cli/cli.h"
+
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <map>
+
+namespace stormdb {
+namespace {
+
+struct FlagSpec {
+  const char *names;  // CLI11 names
+  const char *key;    // config key
+  const char *help;
+};
+
+const FlagSpec kValueFlags[] = {
+    {"-c,--clients", "clients", "number of clients (connections), spread over the threads [threads]"},
+    {"-j,--threads", "threads", "number of OS threads, each with its own Lua state [CPU count]"},
+    {"-T,--duration", "duration", "measured duration, e.g. 30s, 2m, 1h30m [10s]"},
+    {"-t,--transactions", "transactions", "transactions per client (instead of a duration)"},
+    {"--warmup", "warmup", "run this long before measuring, e.g. 10s [0]"},
+    {"-P,--report-interval", "report_interval", "print a progress line every N seconds"},
+    {"--seed", "seed", "random seed: the same seed gives the same data and inputs [0]"},
+    {"--max-tries", "max_tries", "tries per transaction on 40001/40P01 (1 = no retry) [10]"},
+    {"--loaders", "loaders", "parallel loader connections in prepare [threads]"},
+    {"--url", "url", "conninfo string or postgresql:// URI (libpq conventions; PG* variables also work)"},
+    {"--json", "json", "write the result as JSON to FILE"},
+};
+
+const FlagSpec kBoolFlags[] = {
+    {"--keep-server", "keep_server", "keep the throwaway server running and print how to connect"},
+    {"--prepare", "prepare", "run the workload's prepare before the run"},
+    {"--check", "check", "run the workload's consistency checks after the run"},
+    {"-q,--quiet", "quiet", "no progress lines"},
+};
+
+// --name=value, --name value, or --name alone (a boolean) for workload options.
+void parse_extras(const std::vector<std::string> &extras, Layer &layer) {
+  for (size_t i = 0; i < extras.size(); i++) {
+    const std::string &a = extras[i];
+    if (a.rfind("--", 0) != 0 || a.size() < 3)
+      throw UsageError(fmt::format("unexpected argument '{}'", a));
+    std::string body = a.substr(2);
+    std::string name, value;
+    size_t eq = body.find('=');
+    if (eq != std::string::npos) {
+      name = body.substr(0, eq);
+      value = body.substr(eq + 1);
+    } else {
+      name = body;
+      if (i + 1 < extras.size() && extras[i + 1].rfind("--", 0) != 0) {
+        value = extras[++i];
+      } else {
+        value = "true";
+      }
+    }
+    for (char &ch : name)
+      if (ch == '-') ch = '_';
+    layer.options[name] = RawValue{value, "--" + body.substr(0, eq == std::string::npos ? body.size() : eq)};
+  }
+}
+
+}  // namespace
+
+bool parse_cli(int argc, char **argv, CliArgs &out) {
+  CLI::App app{"stormdb: PostgreSQL benchmark runner with LuaJIT workloads", "stormdb"};
+  app.set_version_flag("--version", std::string("stormdb ") + STORMDB_VERSION);
+  app.require_subcommand(1);
+  std::map<std::string, std::string> raw;
+  std::vector<CLI::App *> workload_cmds;
+  const std::pair<const char *, const char *> cmds[] = {
+      {"run", "run a workload and report throughput and latency"},
+      {"prepare", "create the workload's schema and load its data"},
+      {"cleanup", "drop what prepare created"},
+      {"check", "run the workload's consistency checks"},
+      {"list", "list the workloads found, or describe one with its options"},
+  };
+  for (const auto &[name, help] : cmds) {
+    CLI::App *sub = app.add_subcommand(name, help);
+    sub->allow_extras();
+    sub->add_option("workload", out.script, "workload script (path, or a name found on the search path)");
+    sub->add_option("-f,--config", out.config_file, "YAML configuration file")->check(CLI::ExistingFile);
+    sub->add_option("--path", out.path, "extra folders to search for workloads (also STORMDB_PATH)");
+    for (const auto &f : kValueFlags) sub->add_option(f.names, raw[f.key], f.help);
+    for (const auto &f : kBoolFlags) sub->add_flag(f.names, f.help);
+    workload_cmds.push_back(sub);
+  }
+  CLI::App *server = app.add_subcommand("server", "manage a throwaway PostgreSQL (for tests and experiments)");
+  server->require_subcommand(1);
+  CLI::App *start = server->add_subcommand("start", "start a throwaway server; prints its conninfo");
+  CLI::App *stop = server->add_subcommand("stop", "stop a throwaway server and remove its directory");
+  std::string conninfo_file;
+  start->add_option("--conninfo-file", out.server_dir, "also write the conninfo to this file");
+  stop->add_option("dir", out.server_dir, "the server's directory (printed by server start)")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp &e) {
+    app.exit(e);
+    return false;
+  } catch (const CLI::CallForAllHelp &e) {
+    app.exit(e);
+    return false;
+  } catch (const CLI::Success &e) {
+    app.exit(e);
+    return false;
+  } catch (const CLI::ParseError &e) {
+    throw UsageError(e.what());
+  }
+  if (start->parsed()) {
+    out.command = "server-start";
+    return true;
+  }
+  if (stop->parsed()) {
+    out.command = "server-stop";
+    return true;
+  }
+  for (CLI::App *sub : workload_cmds) {
+    if (!sub->parsed()) continue;
+    out.command = sub->get_name();
+    for (const auto &f : kValueFlags) {
+      std::string first = std::string(f.names).substr(std::string(f.names).rfind(',') + 1);
+      if (sub->count(first) > 0) out.layer.settings[f.key] = RawValue{raw[f.key], first};
+    }
+    for (const auto &f : kBoolFlags) {
+      std::string first = std::string(f.names).substr(std::string(f.names).rfind(',') + 1);
+      if (sub->count(first) > 0) out.layer.settings[f.key] = RawValue{"true", first};
+    }
+    parse_extras(sub->remaining(), out.layer);
+  }
+  return true;
+}
+
+}  // namespace stormdb

@@ -1,0 +1,313 @@
+// The subcommands end to end: find the script, merge the config, get a server, run hooks and the
+// measurement, and report.
+#include "cli/commands.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+
+#include "pg/ephemeral_server.h"
+#include "pg/preflight.h"
+#include "report/console.h"
+#include "report/json_report.h"
+#include "run/engine.h"
+#include "run/progress.h"
+#include "run/signals.h"
+#include "script/lua_runtime.h"
+#include "script/summary_hook.h"
+#include "script/workload_info.h"
+
+namespace stormdb {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<std::string> search_dirs(const CliArgs &args) {
+  std::vector<std::string> dirs = args.path;
+  if (const char *p = std::getenv("STORMDB_PATH")) {
+    std::string s = p;
+    size_t start = 0;
+    while (start <= s.size()) {
+      size_t e = s.find(':', start);
+      std::string d = s.substr(start, e == std::string::npos ? std::string::npos : e - start);
+      if (!d.empty()) dirs.push_back(d);
+      if (e == std::string::npos) break;
+      start = e + 1;
+    }
+  }
+  dirs.push_back("workloads");
+  dirs.push_back(std::string(STORMDB_SOURCE_DIR) + "/workloads");
+  return dirs;
+}
+
+std::vector<std::string> workload_names(const std::vector<std::string> &dirs) {
+  std::vector<std::string> names;
+  for (const auto &d : dirs) {
+    std::error_code ec;
+    for (const auto &e : fs::directory_iterator(d, ec))
+      if (e.path().extension() == ".lua") names.push_back(e.path().stem().string());
+  }
+  return names;
+}
+
+}  // namespace
+
+std::string find_script(const CliArgs &args, const std::string &given) {
+  if (given.empty()) throw UsageError("no workload given: stormdb run <workload.lua> (see stormdb list)");
+  if (fs::is_regular_file(given)) return given;
+  auto dirs = search_dirs(args);
+  std::string name = fs::path(given).filename().string();
+  if (fs::path(name).extension() != ".lua") name += ".lua";
+  for (const auto &d : dirs) {
+    fs::path p = fs::path(d) / name;
+    if (fs::is_regular_file(p)) return p.string();
+  }
+  std::string near = closest(fs::path(name).stem().string(), workload_names(dirs));
+  throw UsageError(fmt::format("workload '{}' not found (looked for the file, then for {} in {}){}", given, name,
+                               fmt::join(dirs, ", "), near.empty() ? "" : fmt::format(" (did you mean '{}'?)", near)));
+}
+
+namespace {
+
+struct Session {
+  Config cfg;
+  WorkloadInfo info;
+  RunPlan plan;
+  std::unique_ptr<EphemeralServer> server;
+  ServerInfo server_info;
+};
+
+Session open_session(const CliArgs &args) {
+  Session s;
+  std::vector<Layer> layers;
+  if (!args.config_file.empty()) layers.push_back(load_yaml_layer(args.config_file));
+  std::string given = args.script;
+  if (given.empty() && !layers.empty()) {
+    auto it = layers[0].settings.find("workload");
+    if (it != layers[0].settings.end()) given = it->second.value;
+  }
+  layers.push_back(env_layer());
+  layers.push_back(args.layer);
+  std::string script = find_script(args, given);
+  try {
+    s.info = describe_workload(script);
+    s.cfg = merge_config(args.command, script, s.info, layers);
+    std::string opts = s.cfg.options_lua(s.info);
+    s.info = describe_workload(script, opts);  // mix may depend on the options
+  } catch (const ScriptError &e) {
+    throw UsageError(e.what());
+  }
+  RunPlan &p = s.plan;
+  p.script_path = script;
+  p.threads = s.cfg.threads;
+  p.clients = s.cfg.clients;
+  p.duration_us = static_cast<double>(s.cfg.duration_us);
+  p.warmup_us = static_cast<double>(s.cfg.warmup_us);
+  p.interval_us = s.cfg.report_interval_s > 0 ? s.cfg.report_interval_s * 1e6 : 1e6;
+  p.transactions = s.cfg.transactions;
+  if (p.transactions > 0 && !s.cfg.sources.count("duration")) p.duration_us = 0;
+  p.max_tries = s.cfg.max_tries;
+  p.seed = static_cast<double>(s.cfg.seed);
+  p.loaders = s.cfg.loaders;
+  for (const auto &[name, w] : s.info.mix) {
+    p.mix_names.push_back(name);
+    p.mix_weights.push_back(w);
+  }
+  p.deck = s.info.deck;
+  p.background = s.info.background;
+  p.options_lua = s.cfg.options_lua(s.info);
+
+  if (!s.cfg.database_named) {
+    EphemeralServerOptions o;
+    o.quiet = true;
+    s.server = EphemeralServer::start(o);
+    s.cfg.conninfo = s.server->conninfo();
+    std::fprintf(stderr, "stormdb: no database named (--url, PG* variables, database: in YAML); started a throwaway "
+                 "PostgreSQL %s in %s (%.0f ms)\n", s.server->server_version().c_str(), s.server->dir().c_str(),
+                 s.server->startup_ms());
+    if (s.cfg.keep_server) s.server->keep();
+  }
+  p.conninfo = s.cfg.conninfo;
+  try {
+    s.server_info = probe_server(s.cfg.conninfo);
+  } catch (const ConnectError &e) {
+    throw UsageError(fmt::format("cannot connect to the database ({}): {}",
+                                 s.cfg.conninfo.empty() ? "libpq defaults from PG* variables" : s.cfg.redacted_conninfo(),
+                                 e.what()));
+  }
+  return s;
+}
+
+std::string with_hint(const std::string &error) {
+  if (error.find("42P01") != std::string::npos)
+    return error + "\nhint: a table is missing: run `stormdb prepare` for this workload first (or pass --prepare)";
+  return error;
+}
+
+// Runs a hook; returns false (after printing the error) when it failed.
+bool run_hook(Engine &engine, Session &s, const std::string &hook, HookOutcome *out = nullptr) {
+  if (!s.info.has_hook(hook)) return true;
+  auto t0 = std::chrono::steady_clock::now();
+  if (!s.cfg.quiet) std::fprintf(stderr, "stormdb: %s %s ...\n", hook.c_str(), s.info.name.c_str());
+  progress::reset(!s.cfg.quiet);
+  HookOutcome o = engine.run_hook(hook);
+  progress::finish();
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (!o.ok) {
+    std::fprintf(stderr, "stormdb: %s failed: %s\n", hook.c_str(), o.error.c_str());
+    return false;
+  }
+  if (!s.cfg.quiet) std::fprintf(stderr, "stormdb: %s done in %.2f s\n", hook.c_str(), secs);
+  if (out) *out = o;
+  return true;
+}
+
+std::vector<CheckLine> parse_checks(const std::string &text) {
+  std::vector<CheckLine> out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t e = text.find('\n', start);
+    std::string l = text.substr(start, e == std::string::npos ? std::string::npos : e - start);
+    size_t t1 = l.find('\t'), t2 = l.find('\t', t1 + 1);
+    if (t1 != std::string::npos)
+      out.push_back(CheckLine{l.substr(t1 + 1, t2 == std::string::npos ? std::string::npos : t2 - t1 - 1), l[0] == '1',
+                              t2 == std::string::npos ? "" : l.substr(t2 + 1)});
+    if (e == std::string::npos) break;
+    start = e + 1;
+  }
+  return out;
+}
+
+int run_checks(Engine &engine, Session &s, std::vector<CheckLine> &checks) {
+  if (!s.info.has_hook("check")) {
+    std::fprintf(stderr, "stormdb: workload %s defines no check(ctx)\n", s.info.name.c_str());
+    return 0;
+  }
+  HookOutcome o;
+  if (!run_hook(engine, s, "check", &o)) return kExitFailure;
+  checks = parse_checks(o.result);
+  print_checks(stdout, checks);
+  for (const auto &c : checks)
+    if (!c.ok) return kExitCheckFailed;
+  return 0;
+}
+
+int run_measurement(Engine &engine, Session &s) {
+  RunResult r;
+  r.workload = s.info.name;
+  r.script = s.plan.script_path;
+  r.command = "run";
+  r.server_version = s.server_info.version;
+  r.throwaway = s.server != nullptr;
+  r.server_where = s.server ? s.server->dir() : s.cfg.redacted_conninfo();
+  r.started_unix = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  bool progress_lines = s.cfg.report_interval_s > 0 && !s.cfg.quiet;
+  r.error = engine.run([&](const IntervalStats &iv) {
+    IntervalRow row = interval_row(iv, engine);
+    if (progress_lines) print_progress(stdout, row);
+    r.intervals.push_back(std::move(row));
+  });
+  r.interrupted = signals::count() > 0;
+  if (!r.error.empty()) r.error = with_hint(r.error);
+  fill_totals(r, engine);
+  r.summary = run_summary_hook(s.plan, r);
+  int rc = r.error.empty() ? 0 : kExitFailure;
+  if (!r.error.empty() && r.total.count == 0) {
+    std::fprintf(stderr, "stormdb: run failed: %s\n", r.error.c_str());
+  } else {
+    if (progress_lines) std::printf("\n");
+    print_report(stdout, r, s.cfg);
+  }
+  if (s.cfg.check_after && rc == 0 && !r.interrupted) rc = run_checks(engine, s, r.checks);
+  if (!s.cfg.json_path.empty()) write_json(s.cfg.json_path, r, s.cfg);
+  if (r.interrupted && rc == 0) rc = kExitInterrupted;
+  return rc;
+}
+
+}  // namespace
+
+int command_workload(const CliArgs &args) {
+  Session s = open_session(args);
+  signals::install();
+  Engine engine(s.plan);
+  int rc = 0;
+  if (args.command == "prepare") {
+    rc = run_hook(engine, s, "prepare") ? 0 : kExitFailure;
+  } else if (args.command == "cleanup") {
+    rc = run_hook(engine, s, "cleanup") ? 0 : kExitFailure;
+  } else if (args.command == "check") {
+    std::vector<CheckLine> checks;
+    rc = run_checks(engine, s, checks);
+  } else {
+    if ((s.server || s.cfg.prepare_first) && !run_hook(engine, s, "prepare")) return kExitFailure;
+    rc = run_measurement(engine, s);
+  }
+  if (s.server && s.cfg.keep_server) {
+    std::fprintf(stderr, "stormdb: the throwaway server keeps running: psql \"%s\"\n"
+                 "stormdb: stop it with: stormdb server stop %s\n", s.server->conninfo().c_str(), s.server->dir().c_str());
+  }
+  return rc;
+}
+
+int command_list(const CliArgs &args) {
+  if (!args.script.empty()) {
+    WorkloadInfo w;
+    try {
+      w = describe_workload(find_script(args, args.script));
+    } catch (const ScriptError &e) {
+      throw UsageError(e.what());
+    }
+    std::printf("%s: %s\n  script: %s\n", w.name.c_str(), w.description.c_str(), w.path.c_str());
+    std::printf("  transactions:");
+    for (const auto &[n, weight] : w.mix) std::printf(" %s (weight %g)", n.c_str(), weight);
+    std::printf("\n  options:\n");
+    for (const auto &o : w.options)
+      std::printf("    --%-22s %s [%s]%s\n", (o.name + "=" + (o.type == "boolean" ? "true|false" : "")).c_str(), o.help.c_str(),
+                  o.default_value.c_str(), o.choices.empty() ? "" : fmt::format(" ({})", fmt::join(o.choices, "|")).c_str());
+    return 0;
+  }
+  for (const auto &d : search_dirs(args)) {
+    std::error_code ec;
+    std::vector<fs::path> files;
+    for (const auto &e : fs::directory_iterator(d, ec))
+      if (e.path().extension() == ".lua") files.push_back(e.path());
+    if (files.empty()) continue;
+    std::sort(files.begin(), files.end());
+    std::printf("%s:\n", d.c_str());
+    for (const auto &f : files) {
+      try {
+        WorkloadInfo w = describe_workload(f.string());
+        std::printf("  %-20s %s\n", f.stem().c_str(), w.description.c_str());
+      } catch (const std::exception &e) {
+        std::printf("  %-20s (cannot load: %s)\n", f.stem().c_str(), e.what());
+      }
+    }
+  }
+  return 0;
+}
+
+int command_server(const CliArgs &args) {
+  if (args.command == "server-stop") {
+    EphemeralServer::attach(args.server_dir)->stop();
+    std::fprintf(stderr, "stormdb: stopped and removed %s\n", args.server_dir.c_str());
+    return 0;
+  }
+  EphemeralServerOptions o;
+  o.quiet = true;
+  auto server = EphemeralServer::start(o);
+  server->keep();
+  std::printf("%s\n", server->conninfo().c_str());
+  std::fprintf(stderr, "stormdb: started PostgreSQL %s in %s; stop it with: stormdb server stop %s\n",
+               server->server_version().c_str(), server->dir().c_str(), server->dir().c_str());
+  if (!args.server_dir.empty()) {
+    std::ofstream f(args.server_dir);
+    f << server->conninfo() << "\n" << server->dir() << "\n";
+  }
+  return 0;
+}
+
+}  // namespace stormdb

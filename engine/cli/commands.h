@@ -1,0 +1,21 @@
+// Entry points of the subcommands, called by main with the parsed command line.
+#pragma once
+#include <string>
+
+#include "cli/cli.h"
+
+namespace stormdb {
+
+constexpr int kExitFailure = 1;      // the database or the workload failed at run time
+constexpr int kExitUsage = 2;        // bad input: options, YAML, script, unreachable server
+constexpr int kExitCheckFailed = 3;  // a consistency check failed
+constexpr int kExitInterrupted = 130;
+
+// run, prepare, cleanup, check. Returns the exit status.
+int command_workload(const CliArgs &args);
+int command_list(const CliArgs &args);
+int command_server(const CliArgs &args);
+// Resolves a workload given by path or by name on the search path; throws UsageError.
+std::string find_script(const CliArgs &args, const std::string &given);
+
+}  // namespace stormdb

@@ -1,0 +1,308 @@
+// Merging and validation of settings from YAML, STORMDB_* variables and the command line.
+#include "config/config.h"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <regex>
+#include <thread>
+
+#include "util/duration.h"
+
+extern char **environ;
+
+namespace stormdb {
+namespace {
+
+const std::vector<std::string> kSettingKeys = {
+    "clients", "threads", "duration", "transactions", "warmup", "report_interval", "seed",
+    "max_tries", "loaders", "json", "url", "keep_server", "prepare", "check", "quiet", "workload"};
+
+size_t edit_distance(const std::string &a, const std::string &b) {
+  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); j++) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); i++) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); j++)
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+std::string suggestion(const std::string &word, const std::vector<std::string> &candidates) {
+  std::string c = closest(word, candidates);
+  return c.empty() ? "" : fmt::format(" (did you mean '{}'?)", c);
+}
+
+// ${VAR} and ${VAR:-default} from the environment, as in shells and docker-compose files.
+std::string expand_env(const std::string &text, const std::string &where) {
+  static const std::regex re(R"(\$\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?\})");
+  std::string out;
+  auto begin = std::sregex_iterator(text.begin(), text.end(), re);
+  size_t last = 0;
+  for (auto it = begin; it != std::sregex_iterator(); ++it) {
+    const auto &m = *it;
+    out += text.substr(last, m.position() - last);
+    const char *v = std::getenv(m[1].str().c_str());
+    if (v) {
+      out += v;
+    } else if (m[2].matched) {
+      out += m[3].str();
+    } else {
+      throw UsageError(fmt::format("{}: environment variable {} is not set (use ${{{}:-default}} for a default)",
+                                   where, m[1].str(), m[1].str()));
+    }
+    last = m.position() + m.length();
+  }
+  return out + text.substr(last);
+}
+
+std::string where(const std::string &path, const YAML::Node &n) {
+  return fmt::format("{}:{}", path, n.Mark().line + 1);
+}
+
+void read_map(const YAML::Node &node, const std::string &path, std::map<std::string, RawValue> &into,
+              const char *section) {
+  if (!node.IsMap()) throw UsageError(fmt::format("{}: '{}' must be a mapping of name: value", where(path, node), section));
+  for (const auto &kv : node) {
+    std::string key = kv.first.as<std::string>();
+    if (!kv.second.IsScalar())
+      throw UsageError(fmt::format("{}: {}.{} must be a single value", where(path, kv.second), section, key));
+    std::string w = where(path, kv.first);
+    into[key] = RawValue{expand_env(kv.second.as<std::string>(), w), w};
+  }
+}
+
+int64_t to_int(const RawValue &v, const std::string &key, int64_t min) {
+  try {
+    size_t pos = 0;
+    long long n = std::stoll(v.value, &pos);
+    if (pos != v.value.size()) throw std::invalid_argument("trailing");
+    if (n < min) throw UsageError(fmt::format("{}: {} must be at least {}, not {}", v.source, key, min, n));
+    return n;
+  } catch (const UsageError &) {
+    throw;
+  } catch (const std::exception &) {
+    throw UsageError(fmt::format("{}: {} must be a whole number, not '{}'", v.source, key, v.value));
+  }
+}
+
+bool to_bool(const RawValue &v, const std::string &key) {
+  std::string s = v.value;
+  std::transform(s.begin(), s.end(), s.begin(), ::tolower);
+  if (s == "true" || s == "yes" || s == "on" || s == "1" || s.empty()) return true;
+  if (s == "false" || s == "no" || s == "off" || s == "0") return false;
+  throw UsageError(fmt::format("{}: {} must be true or false, not '{}'", v.source, key, v.value));
+}
+
+int64_t to_duration(const RawValue &v, const std::string &key) {
+  try {
+    return parse_duration_us(v.value);
+  } catch (const std::invalid_argument &e) {
+    throw UsageError(fmt::format("{}: {}: {}", v.source, key, e.what()));
+  }
+}
+
+std::string lua_quote(const std::string &s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out + "\"";
+}
+
+void validate_option(const OptionDecl &d, const RawValue &v) {
+  if (d.type == "number") {
+    char *end = nullptr;
+    double x = std::strtod(v.value.c_str(), &end);
+    if (v.value.empty() || *end != '\0' || !std::isfinite(x))
+      throw UsageError(fmt::format("{}: option {} must be a number, not '{}'", v.source, d.name, v.value));
+  } else if (d.type == "boolean") {
+    to_bool(v, "option " + d.name);
+  }
+  if (!d.choices.empty() && std::find(d.choices.begin(), d.choices.end(), v.value) == d.choices.end()) {
+    std::string all;
+    for (const auto &c : d.choices) all += (all.empty() ? "" : ", ") + c;
+    throw UsageError(fmt::format("{}: option {} must be one of {}, not '{}'{}", v.source, d.name, all, v.value,
+                                 suggestion(v.value, d.choices)));
+  }
+}
+
+std::string conninfo_from_database(const std::map<std::string, RawValue> &db) {
+  std::string out;
+  for (const auto &[k, v] : db) {
+    std::string val;
+    for (char c : v.value) {
+      if (c == '\'' || c == '\\') val += '\\';
+      val += c;
+    }
+    out += fmt::format("{}{}='{}'", out.empty() ? "" : " ", k, val);
+  }
+  return out;
+}
+
+}  // namespace
+
+const std::vector<std::string> &setting_keys() { return kSettingKeys; }
+
+std::string closest(const std::string &word, const std::vector<std::string> &candidates) {
+  std::string best;
+  size_t best_d = std::max<size_t>(2, word.size() / 3) + 1;
+  for (const auto &c : candidates) {
+    size_t d = edit_distance(word, c);
+    if (d < best_d) {
+      best_d = d;
+      best = c;
+    }
+  }
+  return best;
+}
+
+std::string redact_conninfo(const std::string &s) {
+  static const std::regex kv(R"((password\s*=\s*)('([^'\\]|\\.)*'|\S+))");
+  static const std::regex uri(R"(^(postgres(ql)?://[^:/@]*:)[^@]*@)");
+  std::string out = std::regex_replace(s, kv, "$1***");
+  out = std::regex_replace(out, uri, "$1***@");
+  static const std::regex query(R"(([?&]password=)[^&]*)");
+  return std::regex_replace(out, query, "$1***");
+}
+
+std::string Config::redacted_conninfo() const { return redact_conninfo(conninfo); }
+
+std::string Config::options_lua(const WorkloadInfo &w) const {
+  std::string out = "return {";
+  for (const auto &d : w.options) {
+    auto it = options.find(d.name);
+    if (it == options.end()) continue;
+    std::string v = it->second;
+    if (d.type == "number") {
+      out += fmt::format("[{}]={},", lua_quote(d.name), v);
+    } else if (d.type == "boolean") {
+      out += fmt::format("[{}]={},", lua_quote(d.name), to_bool(RawValue{v, d.name}, d.name) ? "true" : "false");
+    } else {
+      out += fmt::format("[{}]={},", lua_quote(d.name), lua_quote(v));
+    }
+  }
+  return out + "}";
+}
+
+Layer load_yaml_layer(const std::string &path) {
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(path);
+  } catch (const YAML::BadFile &) {
+    throw UsageError(fmt::format("{}: cannot read the config file", path));
+  } catch (const YAML::ParserException &e) {
+    throw UsageError(fmt::format("{}:{}:{}: malformed YAML: {}", path, e.mark.line + 1, e.mark.column + 1, e.msg));
+  }
+  Layer layer;
+  if (root.IsNull()) return layer;
+  if (!root.IsMap()) throw UsageError(fmt::format("{}: the config file must be a mapping of key: value", path));
+  for (const auto &kv : root) {
+    std::string key = kv.first.as<std::string>();
+    std::string w = where(path, kv.first);
+    if (key == "options") {
+      read_map(kv.second, path, layer.options, "options");
+    } else if (key == "database") {
+      read_map(kv.second, path, layer.database, "database");
+    } else if (std::find(kSettingKeys.begin(), kSettingKeys.end(), key) != kSettingKeys.end()) {
+      if (!kv.second.IsScalar()) throw UsageError(fmt::format("{}: {} must be a single value", w, key));
+      layer.settings[key] = RawValue{expand_env(kv.second.as<std::string>(), w), w};
+    } else {
+      std::vector<std::string> all = kSettingKeys;
+      all.push_back("options");
+      all.push_back("database");
+      throw UsageError(fmt::format("{}: unknown key '{}'{}", w, key, suggestion(key, all)));
+    }
+  }
+  return layer;
+}
+
+Layer env_layer() {
+  Layer layer;
+  for (char **e = environ; *e; e++) {
+    std::string kv = *e;
+    if (kv.rfind("STORMDB_", 0) != 0) continue;
+    size_t eq = kv.find('=');
+    std::string name = kv.substr(8, eq - 8), value = kv.substr(eq + 1);
+    std::string lower = name;
+    std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
+    if (lower.rfind("opt_", 0) == 0) {
+      layer.options[lower.substr(4)] = RawValue{value, "STORMDB_" + name};
+    } else if (std::find(kSettingKeys.begin(), kSettingKeys.end(), lower) != kSettingKeys.end()) {
+      layer.settings[lower] = RawValue{value, "STORMDB_" + name};
+    }  // other STORMDB_* variables (STORMDB_PATH, STORMDB_PG_BINDIR, ...) belong to other parts
+  }
+  return layer;
+}
+
+Config merge_config(const std::string &command, const std::string &script, const WorkloadInfo &w,
+                    const std::vector<Layer> &layers) {
+  Layer m;
+  for (const auto &l : layers) {
+    for (const auto &[k, v] : l.settings) m.settings[k] = v;
+    for (const auto &[k, v] : l.options) m.options[k] = v;
+    for (const auto &[k, v] : l.database) m.database[k] = v;
+  }
+  Config c;
+  c.command = command;
+  c.script = script;
+  auto get = [&](const std::string &k) -> const RawValue * {
+    auto it = m.settings.find(k);
+    if (it == m.settings.end()) return nullptr;
+    c.sources[k] = it->second.source;
+    return &it->second;
+  };
+  int cpus = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  c.threads = cpus;
+  if (auto v = get("threads")) c.threads = static_cast<int>(to_int(*v, "threads", 1));
+  c.clients = c.threads;
+  if (auto v = get("clients")) c.clients = static_cast<int>(to_int(*v, "clients", 1));
+  if (c.threads > c.clients) c.threads = c.clients;  // as pgbench: no idle threads
+  if (auto v = get("transactions")) c.transactions = static_cast<uint64_t>(to_int(*v, "transactions", 0));
+  if (auto v = get("duration")) c.duration_us = to_duration(*v, "duration");
+  if (c.duration_us == 0 && c.transactions == 0) c.duration_us = 10'000'000;  // 10 s, like sysbench
+  if (auto v = get("warmup")) c.warmup_us = to_duration(*v, "warmup");
+  if (auto v = get("report_interval")) c.report_interval_s = to_duration(*v, "report_interval") / 1e6;
+  if (auto v = get("seed")) c.seed = static_cast<uint64_t>(to_int(*v, "seed", 0));
+  if (auto v = get("max_tries")) c.max_tries = static_cast<int>(to_int(*v, "max_tries", 1));
+  c.loaders = c.threads;
+  if (auto v = get("loaders")) c.loaders = static_cast<int>(to_int(*v, "loaders", 1));
+  if (auto v = get("json")) c.json_path = v->value;
+  if (auto v = get("keep_server")) c.keep_server = to_bool(*v, "keep_server");
+  if (auto v = get("prepare")) c.prepare_first = to_bool(*v, "prepare");
+  if (auto v = get("check")) c.check_after = to_bool(*v, "check");
+  if (auto v = get("quiet")) c.quiet = to_bool(*v, "quiet");
+  if (auto v = get("url")) c.conninfo = v->value;
+  if (c.conninfo.empty() && !m.database.empty()) c.conninfo = conninfo_from_database(m.database);
+  c.database_named = !c.conninfo.empty();
+  for (const char *pg : {"PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGSERVICE"})
+    if (std::getenv(pg)) c.database_named = true;  // libpq reads them itself
+
+  std::vector<std::string> names;
+  for (const auto &d : w.options) names.push_back(d.name);
+  for (const auto &[k, v] : m.options) {
+    if (!w.option(k))
+      throw UsageError(fmt::format("{}: workload {} has no option '{}'{}", v.source, w.name, k, suggestion(k, names)));
+  }
+  for (const auto &d : w.options) {
+    auto it = m.options.find(d.name);
+    RawValue v = it != m.options.end() ? it->second : RawValue{d.default_value, "workload default"};
+    validate_option(d, v);
+    if (d.type == "boolean") v.value = to_bool(v, d.name) ? "true" : "false";
+    c.options[d.name] = v.value;
+    c.sources["options." + d.name] = v.source;
+  }
+  return c;
+}
+
+}  // namespace stormdb

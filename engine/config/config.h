@@ -1,0 +1,76 @@
+// The immutable run configuration: workload defaults < YAML < environment < CLI, merged then validated.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "script/workload_info.h"
+
+namespace stormdb {
+
+// Bad input (options, YAML, values): main prints what() and exits with status 2.
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// One raw setting before validation, with where it came from (for error messages).
+struct RawValue {
+  std::string value;
+  std::string source;  // "--clients", "STORMDB_CLIENTS", "bench.yaml:4", "workload default"
+};
+
+// Settings gathered from one layer (YAML file, environment or command line), not yet validated.
+struct Layer {
+  std::map<std::string, RawValue> settings;  // engine keys, snake_case (clients, duration, ...)
+  std::map<std::string, RawValue> options;   // workload options
+  std::map<std::string, RawValue> database;  // libpq keywords from YAML database:
+};
+
+struct Config {
+  std::string command;       // run, prepare, cleanup, check
+  std::string script;        // path of the workload script
+  std::string conninfo;      // what libpq gets; "" with no database named (throwaway server)
+  bool database_named = false;
+  int clients = 1;
+  int threads = 1;
+  int64_t duration_us = 0;   // 0 with transactions > 0
+  int64_t warmup_us = 0;
+  uint64_t transactions = 0; // per client
+  double report_interval_s = 0;  // progress lines; 0 = none
+  uint64_t seed = 0;
+  int max_tries = 10;
+  int loaders = 1;
+  std::string json_path;
+  bool keep_server = false;
+  bool prepare_first = false;
+  bool check_after = false;
+  bool quiet = false;
+  std::map<std::string, std::string> options;  // every declared workload option, validated, as text
+  std::map<std::string, std::string> sources;  // key -> where its value came from
+
+  // The options as a Lua chunk "return { name = value, ... }" with typed values.
+  std::string options_lua(const WorkloadInfo &w) const;
+  // conninfo with any password replaced by "***".
+  std::string redacted_conninfo() const;
+};
+
+// Reads a YAML config file into a layer. Throws UsageError naming file:line for malformed YAML,
+// unknown keys (with the closest valid name) and unset ${VAR}s.
+Layer load_yaml_layer(const std::string &path);
+// Reads STORMDB_* environment variables (STORMDB_CLIENTS, STORMDB_OPT_ROWS, ...).
+Layer env_layer();
+// Merges layers (later wins) over the workload's defaults and validates everything.
+Config merge_config(const std::string &command, const std::string &script, const WorkloadInfo &w,
+                    const std::vector<Layer> &layers);
+
+// The closest of candidates to word (edit distance), or "" when nothing is close.
+std::string closest(const std::string &word, const std::vector<std::string> &candidates);
+// Replaces the password in a conninfo string or URI with ***.
+std::string redact_conninfo(const std::string &conninfo);
+// The engine setting keys a YAML file or STORMDB_* variable may name.
+const std::vector<std::string> &setting_keys();
+
+}  // namespace stormdb

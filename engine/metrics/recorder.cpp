@@ -1,0 +1,115 @@
+// Interval bookkeeping of one worker thread: which interval a transaction falls in, and when to flush.
+#include "metrics/recorder.h"
+
+#include <algorithm>
+
+#include "metrics/collector.h"
+#include "script/stormdb_ffi.h"
+
+namespace stormdb {
+
+void Recorder::start(double t0, double warmup_us, double interval_us) {
+  started_ = true;
+  closed_ = false;
+  interval_ = interval_us > 0 ? interval_us : 1e6;
+  warm_end_ = t0 + warmup_us;
+  cur_ = std::make_unique<IntervalStats>();
+  cur_->phase = warmup_us > 0 ? Phase::kWarmup : Phase::kMeasure;
+  cur_->index = 0;
+  cur_->start_us = t0;
+  cur_end_ = cur_->phase == Phase::kWarmup ? std::min(t0 + interval_, warm_end_) : t0 + interval_;
+}
+
+void Recorder::open_next(Phase phase, int index) {
+  auto next = std::make_unique<IntervalStats>();
+  double start = std::min(cur_end_, stop_at_);
+  if (phase == Phase::kWarmup && start >= warm_end_) {
+    next->phase = Phase::kMeasure;
+    next->index = 0;
+    start = warm_end_;
+  } else {
+    next->phase = phase;
+    next->index = index + 1;
+  }
+  next->start_us = start;
+  cur_end_ = start + interval_;
+  if (next->phase == Phase::kWarmup) cur_end_ = std::min(cur_end_, warm_end_);
+  cur_ = std::move(next);
+}
+
+void Recorder::flush(double end_us, bool last) {
+  cur_->end_us = end_us;
+  cur_->last = last;
+  Phase phase = cur_->phase;
+  int index = cur_->index;
+  sink_->post(worker_, std::move(cur_));
+  if (last) {
+    closed_ = true;
+  } else {
+    open_next(phase, index);
+  }
+}
+
+double Recorder::advance(double now_us, double stop_at_us) {
+  if (!started_ || closed_) return kNever;
+  stop_at_ = stop_at_us;
+  while (!closed_) {
+    double end = std::min(cur_end_, stop_at_);
+    if (now_us < end) return end;
+    flush(end, end >= stop_at_);
+  }
+  return kNever;
+}
+
+void Recorder::finish(double now_us) {
+  if (!started_ || closed_) return;
+  advance(now_us, stop_at_);
+  if (!closed_) flush(std::min(now_us, stop_at_), true);
+}
+
+IntervalStats *Recorder::at(double t_us) {
+  if (!started_ || closed_ || t_us >= stop_at_) return nullptr;
+  advance(t_us, stop_at_);
+  return closed_ ? nullptr : cur_.get();
+}
+
+void Recorder::record(int type, int outcome, double intended_us, double start_us, double end_us,
+                      int retries, const char *sqlstate) {
+  IntervalStats *iv = at(end_us);
+  if (!iv) return;
+  TxnStats &s = iv->type(type);
+  if (outcome == SDB_FAILED) {
+    s.failed++;
+    s.failures[sqlstate && *sqlstate ? sqlstate : "unknown"]++;
+  } else {
+    if (outcome == SDB_ROLLED_BACK) {
+      s.rolled_back++;
+    } else {
+      s.committed++;
+    }
+    s.latency.record(static_cast<int64_t>(end_us - intended_us + 0.5));
+  }
+  if (retries > 0) {
+    s.retried++;
+    s.retries += retries;
+  }
+  double lag = start_us - intended_us;
+  if (lag > 0) {
+    s.lag_count++;
+    s.lag_sum_us += lag;
+    s.lag_max_us = std::max(s.lag_max_us, lag);
+  }
+}
+
+void Recorder::count(int counter, double n, double now_us) {
+  IntervalStats *iv = at(now_us);
+  if (!iv) return;
+  if (static_cast<size_t>(counter) >= iv->counters.size()) iv->counters.resize(counter + 1);
+  iv->counters[counter] += n;
+}
+
+void Recorder::reconnect(double now_us) {
+  if (IntervalStats *iv = at(now_us)) iv->reconnects++;
+}
+
+}  // namespace stormdb

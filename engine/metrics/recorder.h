@@ -1,0 +1,52 @@
+// Per-thread recording of transaction outcomes into interval records, handed to the Collector at
+// each boundary (warmup/measure phases, --report-interval ticks, the stop time).
+#pragma once
+#include <limits>
+#include <memory>
+
+#include "metrics/stats.h"
+
+namespace stormdb {
+
+class Collector;
+
+class Recorder {
+ public:
+  static constexpr double kNever = std::numeric_limits<double>::infinity();
+
+  Recorder(Collector *sink, int worker) : sink_(sink), worker_(worker) {}
+
+  // Starts accounting at t0 (µs, engine clock): a warmup phase of warmup_us, then the measure
+  // phase, both cut into intervals of interval_us (> 0).
+  void start(double t0, double warmup_us, double interval_us);
+  // Records one transaction ending at end_us; ignored before start(), after the stop time and
+  // after finish(). outcome is SDB_COMMITTED, SDB_ROLLED_BACK or SDB_FAILED.
+  void record(int type, int outcome, double intended_us, double start_us, double end_us, int retries,
+              const char *sqlstate);
+  void count(int counter, double n, double now_us);
+  void reconnect(double now_us);
+  // Flushes the intervals that ended by now_us given the run's current stop time; returns the
+  // next boundary (kNever once closed).
+  double advance(double now_us, double stop_at_us);
+  // Ends accounting at now_us (or at the stop time if earlier) and posts the last interval.
+  void finish(double now_us);
+  bool started() const { return started_; }
+  bool closed() const { return closed_; }
+
+ private:
+  IntervalStats *at(double t_us);
+  void open_next(Phase phase, int index);
+  void flush(double end_us, bool last);
+
+  Collector *sink_;
+  int worker_;
+  bool started_ = false;
+  bool closed_ = false;
+  double warm_end_ = 0;
+  double interval_ = 1e6;
+  double stop_at_ = kNever;
+  double cur_end_ = 0;  // unclamped end of the current interval
+  std::unique_ptr<IntervalStats> cur_;
+};
+
+}  // namespace stormdb

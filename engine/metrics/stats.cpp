@@ -1,0 +1,41 @@
+// Merging of per-type transaction statistics and interval records.
+#include "metrics/stats.h"
+
+namespace stormdb {
+
+void TxnStats::merge(const TxnStats &o) {
+  latency.merge(o.latency);
+  committed += o.committed;
+  rolled_back += o.rolled_back;
+  failed += o.failed;
+  retried += o.retried;
+  retries += o.retries;
+  lag_count += o.lag_count;
+  lag_sum_us += o.lag_sum_us;
+  if (o.lag_max_us > lag_max_us) lag_max_us = o.lag_max_us;
+  for (const auto &[k, v] : o.failures) failures[k] += v;
+}
+
+TxnStats &IntervalStats::type(int id) {
+  if (static_cast<size_t>(id) >= types.size()) types.resize(id + 1);
+  if (!types[id]) types[id] = std::make_unique<TxnStats>();
+  return *types[id];
+}
+
+void IntervalStats::merge(const IntervalStats &o) {
+  for (size_t i = 0; i < o.types.size(); i++)
+    if (o.types[i]) type(static_cast<int>(i)).merge(*o.types[i]);
+  if (counters.size() < o.counters.size()) counters.resize(o.counters.size());
+  for (size_t i = 0; i < o.counters.size(); i++) counters[i] += o.counters[i];
+  reconnects += o.reconnects;
+  if (o.end_us > end_us) end_us = o.end_us;
+}
+
+TxnStats IntervalStats::total() const {
+  TxnStats t;
+  for (const auto &s : types)
+    if (s) t.merge(*s);
+  return t;
+}
+
+}  // namespace stormdb

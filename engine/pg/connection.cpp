@@ -1,0 +1,385 @@
+// Non-blocking libpq connection: async connect, extended-protocol sends, result collection, COPY IN.
+#include "pg/connection.h"
+
+#include <libpq-fe.h>
+#include <sys/epoll.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+
+namespace {
+constexpr size_t kCopyChunk = 256 * 1024;
+
+void ignore_notice(void *, const char *) {}
+
+// Formats a Lua number as PostgreSQL accepts it: integral values without a fraction (so they
+// bind to integer parameters), others in the shortest round-trip form.
+size_t format_number(double v, char *buf, size_t cap) {
+  char *end;
+  if (std::isfinite(v) && v == std::trunc(v) && std::fabs(v) < 9.2e18) {
+    end = std::to_chars(buf, buf + cap - 1, static_cast<int64_t>(v)).ptr;
+  } else if (std::isnan(v)) {
+    end = std::copy_n("NaN", 3, buf);
+  } else if (std::isinf(v)) {
+    end = v > 0 ? std::copy_n("Infinity", 8, buf) : std::copy_n("-Infinity", 9, buf);
+  } else {
+    end = std::to_chars(buf, buf + cap - 1, v).ptr;
+  }
+  *end = '\0';
+  return static_cast<size_t>(end - buf);
+}
+}  // namespace
+
+sdb_conn::~sdb_conn() {
+  disconnect();
+}
+
+bool sdb_conn::ok() const {
+  return pg_ && PQstatus(pg_) == CONNECTION_OK && state_ != State::kClosed &&
+         state_ != State::kConnecting;
+}
+
+int sdb_conn::server_version() const { return pg_ ? PQserverVersion(pg_) : 0; }
+
+void sdb_conn::clear_result() {
+  if (result_) PQclear(result_);
+  result_ = nullptr;
+  res_status_ = 0;
+  had_error_ = false;
+}
+
+void sdb_conn::disconnect() {
+  clear_result();
+  if (fd_ >= 0) host_->unwatch(this, fd_);
+  fd_ = -1;
+  if (pg_) PQfinish(pg_);
+  pg_ = nullptr;
+  state_ = State::kClosed;
+}
+
+void sdb_conn::set_error(PGresult *r) {
+  auto field = [r](int code) {
+    const char *v = PQresultErrorField(r, code);
+    return std::string(v ? v : "");
+  };
+  err_sqlstate_ = field(PG_DIAG_SQLSTATE);
+  err_message_ = field(PG_DIAG_MESSAGE_PRIMARY);
+  err_detail_ = field(PG_DIAG_MESSAGE_DETAIL);
+  err_hint_ = field(PG_DIAG_MESSAGE_HINT);
+  if (err_message_.empty()) {
+    const char *m = PQresultErrorMessage(r);
+    err_message_ = m ? m : "unknown error";
+  }
+}
+
+void sdb_conn::set_conn_error(const char *fallback) {
+  std::string m = pg_ ? PQerrorMessage(pg_) : "";
+  while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
+  err_sqlstate_.clear();
+  err_message_ = m.empty() ? fallback : m;
+  err_detail_.clear();
+  err_hint_.clear();
+}
+
+int32_t sdb_conn::fail_now(const char *what) {
+  set_conn_error(what);
+  res_status_ = -1;
+  if (pg_ && PQstatus(pg_) == CONNECTION_BAD) {
+    if (fd_ >= 0) host_->unwatch(this, fd_);
+    fd_ = -1;
+    state_ = State::kClosed;
+  }
+  return -1;
+}
+
+int32_t sdb_conn::connect() {
+  disconnect();
+  pg_ = PQconnectStart(conninfo_->c_str());
+  if (!pg_) return fail_now("out of memory starting a connection");
+  if (PQstatus(pg_) == CONNECTION_BAD) return fail_now("invalid connection string");
+  PQsetNoticeProcessor(pg_, ignore_notice, nullptr);
+  state_ = State::kConnecting;
+  fd_ = PQsocket(pg_);
+  host_->watch(this, fd_, true);  // libpq: behave as if PGRES_POLLING_WRITING first
+  return 0;
+}
+
+void sdb_conn::poll_connect() {
+  PostgresPollingStatusType st = PQconnectPoll(pg_);
+  int fd = PQsocket(pg_);
+  if (fd != fd_) {  // libpq may open a new socket (next host, SSL/GSS fallback)
+    if (fd_ >= 0) host_->unwatch(this, fd_);
+    fd_ = fd;
+  }
+  switch (st) {
+    case PGRES_POLLING_READING:
+      host_->watch(this, fd_, false);
+      return;
+    case PGRES_POLLING_WRITING:
+      host_->watch(this, fd_, true);
+      return;
+    case PGRES_POLLING_OK:
+      PQsetnonblocking(pg_, 1);
+      state_ = State::kIdle;
+      host_->watch(this, fd_, false);
+      res_status_ = 0;
+      break;
+    default:
+      set_conn_error("could not connect");
+      res_status_ = -1;
+      if (fd_ >= 0) host_->unwatch(this, fd_);
+      fd_ = -1;
+      PQfinish(pg_);
+      pg_ = nullptr;
+      state_ = State::kClosed;
+      break;
+  }
+  host_->complete(this);
+}
+
+int32_t sdb_conn::started() {
+  state_ = State::kBusy;
+  int f = PQflush(pg_);
+  if (f < 0) return fail_now("could not send the query");
+  host_->watch(this, fd_, f == 1);
+  return 0;
+}
+
+const char *const *sdb_conn::bind(int32_t n, const sdb_param *p) {
+  if (static_cast<int32_t>(values_.size()) < n) {
+    values_.resize(n);
+    num_text_.resize(n);
+  }
+  for (int32_t i = 0; i < n; i++) {
+    switch (p[i].kind) {
+      case 1:
+        format_number(p[i].num, num_text_[i].data(), num_text_[i].size());
+        values_[i] = num_text_[i].data();
+        break;
+      case 2:
+        values_[i] = p[i].str;
+        break;
+      case 3:
+        values_[i] = p[i].num != 0 ? "true" : "false";
+        break;
+      default:
+        values_[i] = nullptr;
+    }
+  }
+  return values_.data();
+}
+
+int32_t sdb_conn::send_query(const char *sql) {
+  if (!ok()) return fail_now("not connected");
+  clear_result();
+  if (!PQsendQuery(pg_, sql)) return fail_now("could not send the query");
+  return started();
+}
+
+int32_t sdb_conn::send_params(const char *sql, int32_t n, const sdb_param *p) {
+  if (!ok()) return fail_now("not connected");
+  clear_result();
+  if (!PQsendQueryParams(pg_, sql, n, nullptr, bind(n, p), nullptr, nullptr, 0))
+    return fail_now("could not send the query");
+  return started();
+}
+
+int32_t sdb_conn::send_prepare(const char *name, const char *sql) {
+  if (!ok()) return fail_now("not connected");
+  clear_result();
+  if (!PQsendPrepare(pg_, name, sql, 0, nullptr)) return fail_now("could not send the prepare");
+  int32_t idx = -1;
+  for (size_t i = 0; i < stmt_names_.size(); i++)
+    if (stmt_names_[i] == name) idx = static_cast<int32_t>(i);
+  if (idx < 0) {
+    stmt_names_.emplace_back(name);
+    idx = static_cast<int32_t>(stmt_names_.size() - 1);
+  }
+  return started() == 0 ? idx : -1;
+}
+
+int32_t sdb_conn::send_prepared(int32_t stmt, int32_t n, const sdb_param *p) {
+  if (!ok()) return fail_now("not connected");
+  if (stmt < 0 || stmt >= static_cast<int32_t>(stmt_names_.size())) return fail_now("unknown statement");
+  clear_result();
+  if (!PQsendQueryPrepared(pg_, stmt_names_[stmt].c_str(), n, bind(n, p), nullptr, nullptr, 0))
+    return fail_now("could not send the query");
+  return started();
+}
+
+int32_t sdb_conn::txn_status() const {
+  if (!pg_ || PQstatus(pg_) != CONNECTION_OK) return 3;
+  switch (PQtransactionStatus(pg_)) {
+    case PQTRANS_IDLE:
+      return 0;
+    case PQTRANS_INTRANS:
+    case PQTRANS_ACTIVE:
+      return 1;
+    case PQTRANS_INERROR:
+      return 2;
+    default:
+      return 3;
+  }
+}
+
+void sdb_conn::finish_request() {
+  if (had_error_) res_status_ = -1;
+  if (PQstatus(pg_) == CONNECTION_BAD) {
+    if (fd_ >= 0) host_->unwatch(this, fd_);
+    fd_ = -1;
+    state_ = State::kClosed;
+    if (!had_error_) {
+      set_conn_error("connection lost");
+      res_status_ = -1;
+    }
+  } else if (state_ != State::kCopyIn) {
+    state_ = State::kIdle;
+    host_->watch(this, fd_, false);
+  }
+  host_->complete(this);
+}
+
+void sdb_conn::read_results() {
+  if (!PQconsumeInput(pg_)) {
+    set_conn_error("connection lost");
+    had_error_ = true;
+    err_sqlstate_.clear();
+    finish_request();
+    return;
+  }
+  while (!PQisBusy(pg_)) {
+    PGresult *r = PQgetResult(pg_);
+    if (!r) {
+      finish_request();
+      return;
+    }
+    ExecStatusType st = PQresultStatus(r);
+    if (st == PGRES_COPY_IN) {
+      if (result_) PQclear(result_);
+      result_ = r;
+      res_status_ = 2;
+      state_ = State::kCopyIn;
+      copy_buf_.clear();
+      copy_row_start_ = true;
+      host_->watch(this, fd_, false);
+      host_->complete(this);
+      return;
+    }
+    if (st == PGRES_FATAL_ERROR || st == PGRES_BAD_RESPONSE || st == PGRES_NONFATAL_ERROR) {
+      if (!had_error_) set_error(r);  // the first error of a multi-statement string is the cause
+      had_error_ = true;
+      PQclear(r);
+      continue;
+    }
+    if (had_error_) {
+      PQclear(r);
+      continue;
+    }
+    if (result_) PQclear(result_);
+    result_ = r;
+    res_status_ = st == PGRES_TUPLES_OK || st == PGRES_SINGLE_TUPLE ? 1 : 0;
+  }
+}
+
+void sdb_conn::on_io(uint32_t events) {
+  if (!pg_) return;
+  switch (state_) {
+    case State::kConnecting:
+      poll_connect();
+      return;
+    case State::kBusy:
+    case State::kCopyFlush:
+      if (events & EPOLLOUT) {
+        int f = PQflush(pg_);
+        if (f < 0) {
+          had_error_ = true;
+          set_conn_error("could not send data");
+          finish_request();
+          return;
+        }
+        if (f == 1) return;  // still more to send; keep write interest
+        if (state_ == State::kCopyFlush) {
+          state_ = State::kCopyIn;
+          host_->watch(this, fd_, false);
+          host_->complete(this);
+          return;
+        }
+        host_->watch(this, fd_, false);
+      }
+      if (state_ == State::kBusy && (events & (EPOLLIN | EPOLLERR | EPOLLHUP))) read_results();
+      return;
+    default:
+      // Idle or in COPY: input here is a notice, or the server ending the session.
+      if (!PQconsumeInput(pg_) || PQstatus(pg_) == CONNECTION_BAD) {
+        if (fd_ >= 0) host_->unwatch(this, fd_);
+        fd_ = -1;
+        if (state_ != State::kCopyIn) state_ = State::kClosed;
+      }
+      return;
+  }
+}
+
+// ---- COPY IN ----------------------------------------------------------------------------------
+
+void sdb_conn::copy_sep() {
+  if (!copy_row_start_) copy_buf_.push_back('\t');
+  copy_row_start_ = false;
+}
+
+void sdb_conn::copy_num(double v) {
+  copy_sep();
+  char buf[32];
+  size_t n = format_number(v, buf, sizeof buf);
+  copy_buf_.append(buf, n);
+}
+
+void sdb_conn::copy_str(const char *s, int32_t len) {
+  copy_sep();
+  for (int32_t i = 0; i < len; i++) {
+    char c = s[i];
+    switch (c) {
+      case '\\': copy_buf_ += "\\\\"; break;
+      case '\t': copy_buf_ += "\\t"; break;
+      case '\n': copy_buf_ += "\\n"; break;
+      case '\r': copy_buf_ += "\\r"; break;
+      default: copy_buf_.push_back(c);
+    }
+  }
+}
+
+void sdb_conn::copy_null() {
+  copy_sep();
+  copy_buf_ += "\\N";
+}
+
+int32_t sdb_conn::copy_put(bool end) {
+  if (!copy_buf_.empty()) {
+    if (PQputCopyData(pg_, copy_buf_.data(), static_cast<int>(copy_buf_.size())) != 1)
+      return fail_now("COPY failed");
+    copy_buf_.clear();
+  }
+  if (end && PQputCopyEnd(pg_, nullptr) != 1) return fail_now("COPY failed");
+  return 0;
+}
+
+int32_t sdb_conn::copy_end_row() {
+  copy_buf_.push_back('\n');
+  copy_row_start_ = true;
+  if (copy_buf_.size() < kCopyChunk) return 0;
+  if (state_ != State::kCopyIn || copy_put(false) < 0) return -1;
+  int f = PQflush(pg_);
+  if (f < 0) return fail_now("COPY failed");
+  if (f == 0) return 0;
+  state_ = State::kCopyFlush;
+  host_->watch(this, fd_, true);
+  return 1;
+}
+
+int32_t sdb_conn::copy_finish() {
+  if (state_ != State::kCopyIn) return fail_now("not in COPY");
+  if (copy_put(true) < 0) return -1;
+  clear_result();
+  return started();
+}

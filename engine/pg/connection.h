@@ -1,0 +1,96 @@
+// One non-blocking libpq connection driven by a thread's event loop: connect, queries, COPY, errors.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "script/stormdb_ffi.h"
+
+typedef struct pg_conn PGconn;
+typedef struct pg_result PGresult;
+
+namespace stormdb {
+
+// What a connection needs from the event loop that drives it.
+class ConnHost {
+ public:
+  virtual ~ConnHost() = default;
+  // Watch fd for readability, and for writability when `write` is set (replaces earlier interest).
+  virtual void watch(sdb_conn *c, int fd, bool write) = 0;
+  virtual void unwatch(sdb_conn *c, int fd) = 0;
+  // The request in flight (connect, query, COPY flush) has ended: resume whoever waits on c.
+  virtual void complete(sdb_conn *c) = 0;
+};
+
+}  // namespace stormdb
+
+// Defined at global scope because the FFI header declares `struct sdb_conn`.
+struct sdb_conn {
+  enum class State { kClosed, kConnecting, kIdle, kBusy, kCopyIn, kCopyFlush };
+
+  sdb_conn(stormdb::ConnHost *host, const std::string *conninfo, void *owner)
+      : host_(host), conninfo_(conninfo), owner_(owner) {}
+  ~sdb_conn();
+  sdb_conn(const sdb_conn &) = delete;
+  sdb_conn &operator=(const sdb_conn &) = delete;
+
+  // Called by the event loop when the socket is ready (events are EPOLLIN/EPOLLOUT bits).
+  void on_io(uint32_t events);
+
+  int32_t connect();
+  void disconnect();
+  bool ok() const;
+  int32_t send_query(const char *sql);
+  int32_t send_params(const char *sql, int32_t n, const sdb_param *p);
+  int32_t send_prepare(const char *name, const char *sql);
+  int32_t send_prepared(int32_t stmt, int32_t n, const sdb_param *p);
+  int32_t txn_status() const;
+
+  int32_t res_status() const { return res_status_; }
+  PGresult *result() const { return result_; }
+
+  void copy_num(double v);
+  void copy_str(const char *s, int32_t len);
+  void copy_null();
+  int32_t copy_end_row();
+  int32_t copy_finish();
+
+  const std::string &err_sqlstate() const { return err_sqlstate_; }
+  const std::string &err_message() const { return err_message_; }
+  const std::string &err_detail() const { return err_detail_; }
+  const std::string &err_hint() const { return err_hint_; }
+  void *owner() const { return owner_; }
+  State state() const { return state_; }
+  // Server version as PQserverVersion gives it (e.g. 150018), 0 when not connected.
+  int server_version() const;
+
+ private:
+  void clear_result();
+  void set_error(PGresult *r);
+  void set_conn_error(const char *fallback);
+  int32_t fail_now(const char *what);
+  int32_t started();
+  void poll_connect();
+  void read_results();
+  void finish_request();
+  const char *const *bind(int32_t n, const sdb_param *p);
+  void copy_sep();
+  int32_t copy_put(bool end);
+
+  stormdb::ConnHost *host_;
+  const std::string *conninfo_;
+  void *owner_;
+  PGconn *pg_ = nullptr;
+  int fd_ = -1;
+  State state_ = State::kClosed;
+  PGresult *result_ = nullptr;
+  int32_t res_status_ = 0;
+  bool had_error_ = false;
+  std::string err_sqlstate_, err_message_, err_detail_, err_hint_;
+  std::vector<std::string> stmt_names_;
+  std::vector<const char *> values_;
+  std::vector<std::array<char, 32>> num_text_;
+  std::string copy_buf_;
+  bool copy_row_start_ = true;
+};

@@ -1,0 +1,22 @@
+// A blocking check that the database answers before any worker starts, so a wrong URL is a clear
+// usage error (exit 2) rather than every client failing at once.
+#pragma once
+#include <stdexcept>
+#include <string>
+
+namespace stormdb {
+
+struct ServerInfo {
+  std::string version;   // e.g. "15.18"
+  int version_num = 0;   // e.g. 150018
+};
+
+struct ConnectError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Connects once (libpq conventions: conninfo or URI, PG* variables, .pgpass) and reads the
+// server version. Throws ConnectError with libpq's message.
+ServerInfo probe_server(const std::string &conninfo);
+
+}  // namespace stormdb

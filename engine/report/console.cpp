@@ -1,0 +1,86 @@
+// The progress line and the final report, in the spirit of pgbench -P and sysbench's summary.
+#include "report/console.h"
+
+#include <fmt/format.h>
+
+#include "pg/sqlstate.h"
+#include "util/duration.h"
+
+namespace stormdb {
+namespace {
+void line(std::FILE *out, const std::string &s) { std::fprintf(out, "%s\n", s.c_str()); }
+
+std::string type_line(const TxnRow &t) {
+  return fmt::format("{:<16} {:>10} {:>11.1f} {:>9.3f} {:>9.3f} {:>9.3f} {:>9.3f} {:>9.3f} {:>10.3f} {:>8} {:>8}", t.name,
+                     t.count, t.tps, t.p50_ms, t.p90_ms, t.p95_ms, t.p99_ms, t.p999_ms, t.max_ms, t.failed, t.retried);
+}
+}  // namespace
+
+void print_progress(std::FILE *out, const IntervalRow &row) {
+  const TxnRow &t = row.total;
+  std::string s = fmt::format("{}: {:.1f} s, {:.1f} tps, lat p50 {:.3f} ms p95 {:.3f} ms p99 {:.3f} ms, {} failed, {} retried",
+                              row.phase == "warmup" ? "warmup" : "progress", row.t_s, t.tps, t.p50_ms, t.p95_ms,
+                              t.p99_ms, t.failed, t.retried);
+  if (t.lag_max_ms > 0) s += fmt::format(", lag {:.3f} ms", t.lag_mean_ms);
+  if (row.reconnects) s += fmt::format(", {} reconnects", row.reconnects);
+  line(out, s);
+  std::fflush(out);
+}
+
+void print_report(std::FILE *out, const RunResult &r, const Config &cfg) {
+  line(out, fmt::format("workload: {} ({})", r.workload, r.script));
+  line(out, fmt::format("server: PostgreSQL {}{}", r.server_version,
+                        r.throwaway ? ", throwaway cluster in " + r.server_where : " at " + r.server_where));
+  std::string limit = cfg.transactions > 0 ? fmt::format("{} transactions per client", cfg.transactions)
+                                           : "duration: " + format_duration(cfg.duration_us);
+  line(out, fmt::format("clients: {}, threads: {}, {}, warmup: {}, max tries: {}, seed: {}", cfg.clients, cfg.threads,
+                        limit, format_duration(cfg.warmup_us), cfg.max_tries, cfg.seed));
+  if (r.connect.clients > 0)
+    line(out, fmt::format("initial connection time: avg {:.3f} ms, max {:.3f} ms ({} connections)",
+                          r.connect.total_us / r.connect.clients / 1e3, r.connect.max_us / 1e3, r.connect.clients));
+  if (r.interrupted) line(out, "interrupted: results cover the measured time until the interrupt");
+  if (!r.error.empty()) line(out, "run ended early: " + r.error);
+  line(out, fmt::format("measured time: {:.3f} s", r.elapsed_s));
+  line(out, "");
+  line(out, fmt::format("{:<16} {:>10} {:>11} {:>9} {:>9} {:>9} {:>9} {:>9} {:>10} {:>8} {:>8}", "transaction", "count",
+                        "tps", "p50 ms", "p90 ms", "p95 ms", "p99 ms", "p99.9 ms", "max ms", "failed", "retried"));
+  for (const auto &t : r.types) line(out, type_line(t));
+  if (r.types.size() > 1) line(out, type_line(r.total));
+  line(out, "");
+  const TxnRow &t = r.total;
+  line(out, fmt::format("outcomes: {} committed, {} rolled back by design, {} failed, {} retried ({} retries), {} reconnects",
+                        t.committed, t.rolled_back, t.failed, t.retried, t.retries, r.reconnects));
+  if (t.lag_max_ms > 0)
+    line(out, fmt::format("schedule lag: avg {:.3f} ms, max {:.3f} ms", t.lag_mean_ms, t.lag_max_ms));
+  if (!t.failures.empty()) {
+    line(out, "failures by SQLSTATE:");
+    for (const auto &[code, n] : t.failures) {
+      std::string what = code == "script" ? "Lua error in the script" : fmt::format("{} ({})", sqlstate_name(code), sqlstate_class(code));
+      line(out, fmt::format("  {:<7} {:<50} {}", code, what, n));
+    }
+  }
+  if (!r.counters.empty()) {
+    line(out, "counters:");
+    for (const auto &[k, v] : r.counters) line(out, fmt::format("  {:<32} {:>14.0f} ({:.1f}/s)", k, v, r.elapsed_s > 0 ? v / r.elapsed_s : 0));
+  }
+  if (!r.summary.empty()) {
+    line(out, "");
+    for (const auto &s : r.summary) {
+      std::string status = s.ok < 0 ? "" : (s.ok ? "  [passed]" : "  [FAILED]");
+      line(out, fmt::format("{:<28} {:>14.3f} {:<6}{}{}", s.name, s.value, s.unit, s.note.empty() ? "" : "  " + s.note, status));
+    }
+  }
+  std::fflush(out);
+}
+
+void print_checks(std::FILE *out, const std::vector<CheckLine> &checks) {
+  int failed = 0;
+  for (const auto &c : checks) {
+    line(out, fmt::format("{} {}{}", c.ok ? "passed" : "FAILED", c.name, c.detail.empty() ? "" : ": " + c.detail));
+    if (!c.ok) failed++;
+  }
+  line(out, fmt::format("{} checks, {} passed, {} failed", checks.size(), checks.size() - failed, failed));
+  std::fflush(out);
+}
+
+}  // namespace stormdb

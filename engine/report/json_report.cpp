@@ -1,0 +1,101 @@
+// Serialisation of a RunResult to JSON with nlohmann::json: totals, per-type rows, full histograms,
+// interval series and the configuration with secrets redacted.
+#include "report/json_report.h"
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+namespace stormdb {
+namespace {
+using nlohmann::json;
+
+json row_json(const TxnRow &t) {
+  return json{{"count", t.count},
+              {"committed", t.committed},
+              {"rolled_back", t.rolled_back},
+              {"failed", t.failed},
+              {"retried", t.retried},
+              {"retries", t.retries},
+              {"tps", t.tps},
+              {"latency_ms",
+               {{"mean", t.mean_ms}, {"stddev", t.stddev_ms}, {"min", t.min_ms}, {"p50", t.p50_ms}, {"p90", t.p90_ms},
+                {"p95", t.p95_ms}, {"p99", t.p99_ms}, {"p99.9", t.p999_ms}, {"max", t.max_ms}}},
+              {"schedule_lag_ms", {{"mean", t.lag_mean_ms}, {"max", t.lag_max_ms}}},
+              {"failures", t.failures}};
+}
+
+json histogram_json(const Histogram &h) {
+  json buckets = json::array();
+  for (const auto &b : h.nonzero_buckets()) buckets.push_back({b.low, b.high, b.count});
+  return json{{"unit", "us"}, {"count", h.count()}, {"buckets", buckets}};
+}
+
+json config_json(const Config &c) {
+  return json{{"command", c.command},
+              {"script", c.script},
+              {"conninfo", c.redacted_conninfo()},
+              {"clients", c.clients},
+              {"threads", c.threads},
+              {"duration_s", c.duration_us / 1e6},
+              {"warmup_s", c.warmup_us / 1e6},
+              {"transactions_per_client", c.transactions},
+              {"report_interval_s", c.report_interval_s},
+              {"seed", c.seed},
+              {"max_tries", c.max_tries},
+              {"loaders", c.loaders},
+              {"options", c.options},
+              {"sources", c.sources}};
+}
+}  // namespace
+
+void write_json(const std::string &path, const RunResult &r, const Config &cfg) {
+  json j;
+  j["schema"] = kJsonSchema;
+  j["stormdb_version"] = STORMDB_VERSION;
+  j["workload"] = {{"name", r.workload}, {"script", r.script}};
+  j["server"] = {{"version", r.server_version}, {"throwaway", r.throwaway}};
+  j["started_at_unix"] = r.started_unix;
+  j["elapsed_s"] = r.elapsed_s;
+  j["config"] = config_json(cfg);
+  j["connect"] = {{"connections", r.connect.clients},
+                  {"mean_ms", r.connect.clients ? r.connect.total_us / r.connect.clients / 1e3 : 0},
+                  {"max_ms", r.connect.max_us / 1e3}};
+  json types = json::object();
+  for (size_t i = 0; i < r.types.size(); i++) {
+    json t = row_json(r.types[i]);
+    if (i < r.type_stats.size()) t["histogram"] = histogram_json(r.type_stats[i].latency);
+    types[r.types[i].name] = t;
+  }
+  j["transactions"] = types;
+  j["total"] = row_json(r.total);
+  j["total"]["histogram"] = histogram_json(r.total_stats.latency);
+  j["reconnects"] = r.reconnects;
+  j["counters"] = r.counters;
+  json intervals = json::array();
+  for (const auto &iv : r.intervals) {
+    json types_iv = json::object();
+    for (const auto &t : iv.types) types_iv[t.name] = row_json(t);
+    intervals.push_back({{"phase", iv.phase}, {"t_s", iv.t_s}, {"span_s", iv.span_s}, {"reconnects", iv.reconnects},
+                         {"total", row_json(iv.total)}, {"transactions", types_iv}});
+  }
+  j["intervals"] = intervals;
+  json summary = json::array();
+  for (const auto &s : r.summary) {
+    json l{{"name", s.name}, {"value", s.value}, {"unit", s.unit}, {"note", s.note}};
+    if (s.ok >= 0) l["ok"] = s.ok == 1;
+    summary.push_back(l);
+  }
+  j["summary"] = summary;
+  json checks = json::array();
+  for (const auto &c : r.checks) checks.push_back({{"name", c.name}, {"ok", c.ok}, {"detail", c.detail}});
+  j["checks"] = checks;
+  if (!r.error.empty()) j["error"] = r.error;
+  j["interrupted"] = r.interrupted;
+  std::ofstream f(path);
+  if (!f) throw std::runtime_error("cannot write " + path);
+  f << j.dump(2) << "\n";
+  if (!f) throw std::runtime_error("cannot write " + path);
+}
+
+}  // namespace stormdb

@@ -1,0 +1,74 @@
+// The outcome of a command in plain data: what the console report, the JSON file and the
+// workload's summary hook are built from.
+#pragma once
+#include <map>
+#include <string>
+#include <vector>
+
+#include "metrics/stats.h"
+#include "run/engine.h"
+
+namespace stormdb {
+
+// Headline numbers of one transaction type (or the total) over some span.
+struct TxnRow {
+  std::string name;
+  uint64_t count = 0;  // completed: committed + rolled back by design
+  uint64_t committed = 0, rolled_back = 0, failed = 0, retried = 0, retries = 0;
+  double tps = 0;
+  double mean_ms = 0, stddev_ms = 0, p50_ms = 0, p90_ms = 0, p95_ms = 0, p99_ms = 0, p999_ms = 0, max_ms = 0,
+         min_ms = 0;
+  double lag_mean_ms = 0, lag_max_ms = 0;
+  std::map<std::string, uint64_t> failures;
+};
+
+TxnRow summarize(const std::string &name, const TxnStats &s, double elapsed_s);
+
+struct IntervalRow {
+  std::string phase;  // "warmup" or "measure"
+  double t_s = 0;     // end of the interval, seconds since the start barrier
+  double span_s = 0;
+  std::vector<TxnRow> types;
+  TxnRow total;
+  uint64_t reconnects = 0;
+};
+
+struct SummaryLine {
+  std::string name;
+  double value = 0;
+  std::string unit, note;
+  int ok = -1;  // -1: not a pass/fail line, 0 failed, 1 passed
+};
+
+struct CheckLine {
+  std::string name;
+  bool ok = false;
+  std::string detail;
+};
+
+struct RunResult {
+  std::string workload, script, command;
+  std::string server_version;
+  std::string server_where;  // redacted conninfo, or the throwaway server's directory
+  bool throwaway = false;
+  double started_unix = 0;
+  double elapsed_s = 0;        // measured time
+  std::vector<TxnRow> types;   // measure phase, per type, in type-id order
+  TxnRow total;
+  std::vector<TxnStats> type_stats;  // full histograms for JSON
+  TxnStats total_stats;
+  std::map<std::string, double> counters;
+  uint64_t reconnects = 0;
+  ConnectStats connect;
+  std::vector<IntervalRow> intervals;
+  std::vector<SummaryLine> summary;
+  std::vector<CheckLine> checks;
+  std::string error;  // fatal error that ended the run early
+  bool interrupted = false;
+};
+
+// Builds the measure-phase part of a RunResult from the engine after Engine::run.
+void fill_totals(RunResult &r, Engine &engine);
+IntervalRow interval_row(const IntervalStats &iv, Engine &engine);
+
+}  // namespace stormdb

@@ -1,0 +1,44 @@
+// One simulated client: a Lua coroutine, its connection, its place in the mix and its wait state.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "pg/connection.h"
+#include "script/stormdb_ffi.h"
+
+struct lua_State;
+
+namespace stormdb {
+class Worker;
+}
+
+// Defined at global scope because the FFI header declares `struct sdb_client`.
+struct sdb_client {
+  enum class Kind { kTerminal, kBackground, kHook, kPart };
+
+  stormdb::Worker *worker = nullptr;
+  Kind kind = Kind::kTerminal;
+  int id = 0;                 // global client id; the part number for kPart
+  lua_State *co = nullptr;    // the coroutine
+  int ref = -2;               // registry reference keeping the coroutine alive (LUA_NOREF)
+  std::unique_ptr<sdb_conn> conn;
+
+  sdb_rng mix_rng{};          // picks transactions; its own stream so scripts' draws stay reproducible
+  std::vector<int32_t> deck;  // card deck of mix indexes (selection = "deck")
+  size_t deck_pos = 0;
+  double intended_us = 0;     // intended start of the transaction handed out by sdb_next
+  uint64_t txns_done = 0;
+
+  uint64_t timer_generation = 0;  // a timer fires only if it matches (sleep cancelled otherwise)
+  bool sleeping = false;
+  bool at_barrier = false;
+  bool finished = false;
+  std::string error;              // why the coroutine ended early (connect failure, hook error)
+  std::string result;             // what a hook returned (serialised check results)
+
+  // A hook waiting for ctx:parallel parts.
+  int parallel_failed = 0;
+  std::string parallel_error;
+};

@@ -1,0 +1,63 @@
+// The extern "C" client-control functions of the FFI surface: clock, mix, recording, sleeps, parallel.
+#include <cmath>
+
+#include "run/engine.h"
+#include "run/event_loop.h"
+#include "run/progress.h"
+
+using stormdb::now_us;
+
+extern "C" {
+
+double sdb_now_us(void) { return now_us(); }
+
+int32_t sdb_next(sdb_client *cl) { return cl->worker->next_txn(cl); }
+
+double sdb_intended_start(sdb_client *cl) { return cl->intended_us; }
+
+void sdb_record(sdb_client *cl, int32_t txn, int32_t outcome, double intended_us, double start_us,
+                double end_us, int32_t retries, const char *sqlstate) {
+  cl->worker->recorder().record(txn, outcome, intended_us, start_us, end_us, retries, sqlstate);
+}
+
+void sdb_count(sdb_client *cl, int32_t id, double n) { cl->worker->recorder().count(id, n, now_us()); }
+
+int32_t sdb_counter_id(sdb_client *cl, const char *name) { return cl->worker->engine().counter_id(name); }
+
+int32_t sdb_txn_id(sdb_client *cl, const char *name) { return cl->worker->engine().txn_id(name); }
+
+void sdb_sleep(sdb_client *cl, double us) { cl->worker->sleep(cl, us); }
+
+void sdb_barrier(sdb_client *cl) { cl->worker->barrier(cl); }
+
+void sdb_connected(sdb_client *cl, double us) { cl->worker->engine().note_connect(us); }
+
+void sdb_note_reconnect(sdb_client *cl) { cl->worker->recorder().reconnect(now_us()); }
+
+void sdb_script_error(sdb_client *cl, const char *message) { cl->worker->script_error(cl, message); }
+
+void sdb_progress(sdb_client *cl, double rows, double total_rows) {
+  stormdb::progress::add(rows, total_rows);
+}
+
+int32_t sdb_stopping(sdb_client *cl) {
+  auto &engine = cl->worker->engine();
+  if (engine.aborting() || now_us() >= engine.stop_at()) return 1;
+  if (cl->kind == sdb_client::Kind::kBackground && cl->worker->terminals_done()) return 1;
+  return 0;
+}
+
+sdb_conn *sdb_client_conn(sdb_client *cl) { return cl->conn.get(); }
+
+int32_t sdb_parallel_start(sdb_client *cl, const char *fn_name, int32_t parts, const char *args) {
+  cl->worker->engine().parallel_start(cl, fn_name, parts, args ? args : "return");
+  return 0;
+}
+
+int32_t sdb_parallel_failed(sdb_client *cl) { return cl->parallel_failed; }
+
+const char *sdb_parallel_error(sdb_client *cl) {
+  return cl->parallel_error.empty() ? nullptr : cl->parallel_error.c_str();
+}
+
+}  // extern "C"

@@ -1,0 +1,188 @@
+// Engine: worker threads per job, the start barrier, stop time, shared names and ctx:parallel parts.
+#include "run/engine.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <thread>
+
+#include "run/signals.h"
+
+namespace stormdb {
+
+Engine::Engine(RunPlan plan) : plan_(std::move(plan)), stop_at_(std::numeric_limits<double>::infinity()) {
+  txn_names_ = plan_.mix_names;
+  for (int i = 0; i < plan_.threads; i++) workers_.push_back(std::make_unique<Worker>(i, *this));
+  for (auto &w : workers_) signals::add_wake_fd(w->wake_fd());
+}
+
+Engine::~Engine() {
+  for (auto &w : workers_) signals::remove_wake_fd(w->wake_fd());
+}
+
+void Engine::run_threads(const Job &job) {
+  std::vector<std::thread> threads;
+  for (size_t i = 1; i < workers_.size(); i++)
+    threads.emplace_back([this, i, &job] { workers_[i]->run_job(job); });
+  workers_[0]->run_job(job);
+  for (auto &t : threads) t.join();
+}
+
+HookOutcome Engine::run_hook(const std::string &name) {
+  plan_.phase = name;
+  aborting_ = false;
+  stop_at_ = std::numeric_limits<double>::infinity();
+  Job job{Job::Kind::kHook, name};
+  // Workers other than 0 serve parts until worker 0's hook ends and it sets the stop time.
+  std::vector<std::thread> threads;
+  for (size_t i = 1; i < workers_.size(); i++)
+    threads.emplace_back([this, i, &job] { workers_[i]->run_job(job); });
+  workers_[0]->run_job(job);
+  request_stop(-1);
+  for (auto &t : threads) t.join();
+  HookOutcome out;
+  out.error = workers_[0]->hook_error();
+  out.ok = out.error.empty();
+  out.result = workers_[0]->hook_result();
+  return out;
+}
+
+std::string Engine::run(const std::function<void(const IntervalStats &)> &on_interval) {
+  plan_.phase = "run";
+  collector_ = std::make_unique<Collector>(plan_.threads);
+  stop_at_ = std::numeric_limits<double>::infinity();
+  Job job{Job::Kind::kRun, ""};
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < workers_.size(); i++)
+    threads.emplace_back([this, i, &job] { workers_[i]->run_job(job); });
+  std::atomic<bool> joined{false};
+  std::thread joiner([&] {
+    for (auto &t : threads) t.join();
+    joined = true;
+  });
+  // The reporter: prints intervals as they complete until every worker is done.
+  while (true) {
+    if (signals::count() > 0) request_stop(now_us());
+    if (auto iv = collector_->next(100)) {
+      on_interval(*iv);
+      continue;
+    }
+    if (joined && collector_->drained()) break;
+  }
+  joiner.join();
+  std::lock_guard lock(mu_);
+  return abort_reason_;
+}
+
+int Engine::txn_id(const std::string &name) {
+  std::lock_guard lock(mu_);
+  auto it = std::find(txn_names_.begin(), txn_names_.end(), name);
+  if (it != txn_names_.end()) return static_cast<int>(it - txn_names_.begin());
+  txn_names_.push_back(name);
+  return static_cast<int>(txn_names_.size() - 1);
+}
+
+int Engine::counter_id(const std::string &name) {
+  std::lock_guard lock(mu_);
+  auto it = std::find(counter_names_.begin(), counter_names_.end(), name);
+  if (it != counter_names_.end()) return static_cast<int>(it - counter_names_.begin());
+  counter_names_.push_back(name);
+  return static_cast<int>(counter_names_.size() - 1);
+}
+
+std::vector<std::string> Engine::txn_names() {
+  std::lock_guard lock(mu_);
+  return txn_names_;
+}
+
+std::vector<std::string> Engine::counter_names() {
+  std::lock_guard lock(mu_);
+  return counter_names_;
+}
+
+void Engine::request_stop(double at_us) {
+  double cur = stop_at_.load();
+  while (at_us < cur && !stop_at_.compare_exchange_weak(cur, at_us)) {
+  }
+  for (auto &w : workers_) w->wake();
+}
+
+void Engine::abort(const std::string &why) {
+  {
+    std::lock_guard lock(mu_);
+    if (abort_reason_.empty()) abort_reason_ = why;
+  }
+  aborting_ = true;
+  request_stop(now_us());
+}
+
+void Engine::barrier_wait() {
+  std::unique_lock lock(mu_);
+  uint64_t round = barrier_round_;
+  if (++barrier_waiting_ == plan_.threads) {
+    barrier_waiting_ = 0;
+    barrier_round_++;
+    t0_ = now_us();
+    if (plan_.duration_us > 0) {
+      double end = t0_ + plan_.warmup_us + plan_.duration_us;
+      double cur = stop_at_.load();
+      if (end < cur) stop_at_ = end;
+    }
+    cv_.notify_all();
+    return;
+  }
+  cv_.wait(lock, [&] { return barrier_round_ != round; });
+}
+
+void Engine::note_connect(double us) {
+  std::lock_guard lock(mu_);
+  connect_.clients++;
+  connect_.total_us += us;
+  connect_.max_us = std::max(connect_.max_us, us);
+}
+
+ConnectStats Engine::connect_stats() {
+  std::lock_guard lock(mu_);
+  return connect_;
+}
+
+void Engine::parallel_start(sdb_client *waiter, const std::string &fn, int parts, const std::string &args) {
+  {
+    std::lock_guard lock(mu_);
+    parallel_waiter_ = waiter;
+    parallel_fn_ = fn;
+    parallel_args_ = args;
+    parallel_remaining_ = parts;
+    waiter->parallel_failed = 0;
+    waiter->parallel_error.clear();
+  }
+  if (parts <= 0) {
+    waiter->worker->post_parallel_done(waiter);
+    return;
+  }
+  for (int p = 1; p <= parts; p++) workers_[(p - 1) % workers_.size()]->post_part(p);
+}
+
+std::pair<std::string, std::string> Engine::parallel_job() {
+  std::lock_guard lock(mu_);
+  return {parallel_fn_, parallel_args_};
+}
+
+void Engine::part_done(int part, const std::string &error) {
+  sdb_client *waiter = nullptr;
+  {
+    std::lock_guard lock(mu_);
+    if (!parallel_waiter_) return;
+    if (!error.empty()) {
+      if (parallel_waiter_->parallel_failed++ == 0)
+        parallel_waiter_->parallel_error = "part " + std::to_string(part) + ": " + error;
+    }
+    if (--parallel_remaining_ == 0) {
+      waiter = parallel_waiter_;
+      parallel_waiter_ = nullptr;
+    }
+  }
+  if (waiter) waiter->worker->post_parallel_done(waiter);
+}
+
+}  // namespace stormdb

@@ -1,0 +1,107 @@
+// The Engine: owns the worker threads and what they share for one stormdb command (plan, clock,
+// stop time, start barrier, transaction/counter names, ctx:parallel bookkeeping, the Collector).
+#pragma once
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "metrics/collector.h"
+#include "run/worker.h"
+
+namespace stormdb {
+
+// Everything the workers need to know, fixed before they start.
+struct RunPlan {
+  std::string script_path;
+  std::string conninfo;
+  int threads = 1;
+  int clients = 1;
+  double duration_us = 0;      // 0: run until -t transactions are done
+  double warmup_us = 0;
+  double interval_us = 1e6;    // interval records (progress lines when report_interval is set)
+  uint64_t transactions = 0;   // per client; 0: unlimited
+  int max_tries = 10;
+  double seed = 0;
+  int loaders = 1;
+  std::vector<std::string> mix_names;  // sorted; index = transaction type id
+  std::vector<double> mix_weights;
+  bool deck = false;
+  std::vector<std::pair<std::string, int>> background;  // global function, instances per thread
+  std::string options_lua;  // Lua chunk returning the resolved option table
+  std::string phase = "run";
+};
+
+struct HookOutcome {
+  bool ok = true;
+  std::string error;
+  std::string result;  // hook-specific serialised result (check: one "ok\tname\tdetail" per line)
+};
+
+struct ConnectStats {
+  int clients = 0;
+  double total_us = 0;
+  double max_us = 0;
+};
+
+class Engine {
+ public:
+  explicit Engine(RunPlan plan);
+  ~Engine();
+
+  // Runs a hook (prepare/check/cleanup) on worker 0, with every worker serving ctx:parallel parts.
+  HookOutcome run_hook(const std::string &name);
+  // Runs the clients; on_interval is called on this thread for every complete interval, in order.
+  // Returns the first fatal error ("" if none): e.g. clients that could not connect.
+  std::string run(const std::function<void(const IntervalStats &)> &on_interval);
+
+  const RunPlan &plan() const { return plan_; }
+  Collector &collector() { return *collector_; }
+  ConnectStats connect_stats();
+  std::vector<std::string> txn_names();
+  std::vector<std::string> counter_names();
+  double t0() const { return t0_; }
+  double measure_start() const { return t0_ + plan_.warmup_us; }
+
+  // Services for workers.
+  int txn_id(const std::string &name);
+  int counter_id(const std::string &name);
+  double stop_at() const { return stop_at_.load(std::memory_order_relaxed); }
+  void request_stop(double at_us);
+  bool aborting() const { return aborting_.load(std::memory_order_relaxed); }
+  void abort(const std::string &why);
+  void barrier_wait();
+  void note_connect(double us);
+  void parallel_start(sdb_client *waiter, const std::string &fn, int parts, const std::string &args);
+  void part_done(int part, const std::string &error);
+  // The function and arguments of the current ctx:parallel job.
+  std::pair<std::string, std::string> parallel_job();
+
+ private:
+  void run_threads(const Job &job);
+
+  RunPlan plan_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::unique_ptr<Collector> collector_;
+  std::atomic<double> stop_at_;
+  std::atomic<bool> aborting_{false};
+  double t0_ = 0;
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::string> txn_names_, counter_names_;
+  std::string abort_reason_;
+  int barrier_waiting_ = 0;
+  uint64_t barrier_round_ = 0;
+  ConnectStats connect_;
+  // ctx:parallel
+  sdb_client *parallel_waiter_ = nullptr;
+  std::string parallel_fn_, parallel_args_;
+  int parallel_remaining_ = 0;
+};
+
+}  // namespace stormdb

@@ -1,0 +1,67 @@
+// A thread's event loop: epoll over its connections' sockets, a timer heap with µs resolution, and
+// an eventfd other threads (and signal handlers) use to wake it.
+#pragma once
+#include <cstdint>
+#include <queue>
+#include <vector>
+
+#include "pg/connection.h"
+
+namespace stormdb {
+
+class EventLoop {
+ public:
+  EventLoop();
+  ~EventLoop();
+  EventLoop(const EventLoop &) = delete;
+  EventLoop &operator=(const EventLoop &) = delete;
+
+  void watch(sdb_conn *c, int fd, bool write);
+  void unwatch(sdb_conn *c, int fd);
+  // Calls back fire(token) from poll() once the engine clock reaches deadline_us.
+  void add_timer(double deadline_us, void *token, uint64_t generation);
+  // Waits for I/O, a timer or a wake-up, at most until deadline_us (engine clock); then dispatches:
+  // on_io for ready connections, on_timer(token, generation) for due timers.
+  template <class OnIo, class OnTimer>
+  void poll(double deadline_us, OnIo on_io, OnTimer on_timer);
+  // Async-signal-safe: makes a poll() in progress return.
+  void wake();
+  int wake_fd() const { return wake_fd_; }
+
+ private:
+  struct Timer {
+    double at;
+    void *token;
+    uint64_t generation;
+    bool operator>(const Timer &o) const { return at > o.at; }
+  };
+  int wait(double deadline_us);
+
+  int ep_;
+  int wake_fd_;
+  std::priority_queue<Timer, std::vector<Timer>, std::greater<Timer>> timers_;
+  struct Ready {
+    uint64_t data;
+    uint32_t events;
+  };
+  std::vector<Ready> ready_;
+};
+
+double now_us();
+
+template <class OnIo, class OnTimer>
+void EventLoop::poll(double deadline_us, OnIo on_io, OnTimer on_timer) {
+  double until = deadline_us;
+  if (!timers_.empty() && timers_.top().at < until) until = timers_.top().at;
+  int n = wait(until);
+  for (int i = 0; i < n; i++)
+    if (ready_[i].data != 0) on_io(reinterpret_cast<sdb_conn *>(ready_[i].data), ready_[i].events);
+  double now = now_us();
+  while (!timers_.empty() && timers_.top().at <= now) {
+    Timer t = timers_.top();
+    timers_.pop();
+    on_timer(t.token, t.generation);
+  }
+}
+
+}  // namespace stormdb

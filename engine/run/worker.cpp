@@ -1,0 +1,261 @@
+// Worker thread body: spawns the job's client coroutines and drives them from the event loop.
+#include "run/worker.h"
+
+#include <fmt/format.h>
+#include <lua.hpp>
+
+#include <cstdio>
+
+#include "run/engine.h"
+#include "run/signals.h"
+#include "script/lua_runtime.h"
+
+namespace stormdb {
+
+Worker::Worker(int id, Engine &engine)
+    : id_(id), engine_(engine), L_(new_script_state(engine.plan(), id)), recorder_(nullptr, id) {}
+
+Worker::~Worker() {
+  clients_.clear();
+  if (L_) lua_close(L_);
+}
+
+sdb_client *Worker::spawn(sdb_client::Kind kind, int id, const std::string &fn) {
+  auto cl = std::make_unique<sdb_client>();
+  cl->worker = this;
+  cl->kind = kind;
+  cl->id = id;
+  cl->conn = std::make_unique<sdb_conn>(this, &engine_.plan().conninfo, cl.get());
+  sdb_rng_seed(&cl->mix_rng, engine_.plan().seed, 1e6 + id + (kind == sdb_client::Kind::kTerminal ? 0 : 5e5));
+  cl->co = lua_newthread(L_);
+  cl->ref = luaL_ref(L_, LUA_REGISTRYINDEX);
+  sdb_client *raw = cl.get();
+  clients_.push_back(std::move(cl));
+  alive_++;
+  if (kind == sdb_client::Kind::kTerminal) terminals_alive_++;
+  push_client_main(raw->co, kind, raw, id, fn);
+  resume(raw);
+  return raw;
+}
+
+void Worker::complete(sdb_conn *c) { make_runnable(static_cast<sdb_client *>(c->owner())); }
+
+void Worker::make_runnable(sdb_client *cl) {
+  if (!cl->finished) runnable_.push_back(cl);
+}
+
+void Worker::resume(sdb_client *cl) {
+  if (cl->finished) return;
+  int nargs = lua_gettop(cl->co) - (lua_status(cl->co) == 0 ? 1 : 0);
+  int status = lua_resume(cl->co, nargs);
+  if (status == LUA_YIELD) {
+    lua_settop(cl->co, 0);
+    return;
+  }
+  on_finished(cl, status);
+}
+
+void Worker::on_finished(sdb_client *cl, int status) {
+  cl->finished = true;
+  if (status != 0) {
+    const char *m = lua_tostring(cl->co, -1);
+    cl->error = m ? m : "error in the client coroutine";
+  } else {
+    // The prelude's client main returns (error or nil, result or nil).
+    int top = lua_gettop(cl->co);
+    if (top >= 1 && lua_isstring(cl->co, 1)) cl->error = lua_tostring(cl->co, 1);
+    if (top >= 2 && lua_isstring(cl->co, 2)) cl->result = lua_tostring(cl->co, 2);
+  }
+  lua_settop(cl->co, 0);
+  luaL_unref(L_, LUA_REGISTRYINDEX, cl->ref);
+  cl->ref = LUA_NOREF;
+  cl->conn->disconnect();
+  alive_--;
+  switch (cl->kind) {
+    case sdb_client::Kind::kTerminal:
+      terminals_alive_--;
+      if (!cl->error.empty()) engine_.abort(fmt::format("client {}: {}", cl->id, cl->error));
+      if (terminals_alive_ == 0) {
+        recorder_.finish(now_us());
+        wake_sleepers();  // background workers loop until the terminals are done
+      }
+      break;
+    case sdb_client::Kind::kBackground:
+      if (!cl->error.empty()) engine_.abort(fmt::format("background worker {}: {}", cl->id, cl->error));
+      break;
+    case sdb_client::Kind::kHook:
+      hook_error_ = cl->error;
+      hook_result_ = cl->result;
+      break;
+    case sdb_client::Kind::kPart:
+      engine_.part_done(cl->id, cl->error);
+      break;
+  }
+}
+
+void Worker::post_part(int part) {
+  {
+    std::lock_guard lock(inbox_mu_);
+    inbox_parts_.push_back(part);
+  }
+  loop_.wake();
+}
+
+void Worker::post_parallel_done(sdb_client *waiter) {
+  {
+    std::lock_guard lock(inbox_mu_);
+    inbox_done_.push_back(waiter);
+  }
+  loop_.wake();
+}
+
+void Worker::drain_inbox() {
+  std::vector<int> parts;
+  std::vector<sdb_client *> done;
+  {
+    std::lock_guard lock(inbox_mu_);
+    parts.swap(inbox_parts_);
+    done.swap(inbox_done_);
+  }
+  for (int p : parts) spawn(sdb_client::Kind::kPart, p, engine_.parallel_job().first);
+  for (sdb_client *w : done) make_runnable(w);
+}
+
+void Worker::sleep(sdb_client *cl, double us) {
+  cl->sleeping = true;
+  uint64_t gen = ++cl->timer_generation;
+  if (stop_seen_ && cl->kind != sdb_client::Kind::kHook && cl->kind != sdb_client::Kind::kPart) {
+    make_runnable(cl);  // stopping: sleeps end at once so clients reach their end quickly
+    return;
+  }
+  loop_.add_timer(now_us() + us, cl, gen);
+}
+
+void Worker::wake_sleepers() {
+  for (auto &c : clients_) {
+    if (c->sleeping && !c->finished) {
+      c->timer_generation++;
+      c->sleeping = false;
+      make_runnable(c.get());
+    }
+  }
+}
+
+void Worker::barrier(sdb_client *cl) {
+  cl->at_barrier = true;
+  at_barrier_++;
+}
+
+void Worker::pass_barrier() {
+  barrier_passed_ = true;
+  engine_.barrier_wait();
+  recorder_ = Recorder(&engine_.collector(), id_);
+  recorder_.start(engine_.t0(), engine_.plan().warmup_us, engine_.plan().interval_us);
+  if (terminals_alive_ == 0) recorder_.finish(now_us());
+  for (auto &c : clients_)
+    if (c->at_barrier && !c->finished) make_runnable(c.get());
+}
+
+void Worker::script_error(sdb_client *cl, const char *message) {
+  std::string m = message ? message : "";
+  if (reported_errors_.size() < 100 && reported_errors_.insert(m).second)
+    std::fprintf(stderr, "stormdb: script error (client %d): %s\n", cl->id, m.c_str());
+}
+
+int32_t Worker::next_txn(sdb_client *cl) {
+  double now = now_us();
+  if (engine_.aborting() || now >= engine_.stop_at()) return -1;
+  const RunPlan &plan = engine_.plan();
+  if (plan.transactions > 0 && cl->txns_done >= plan.transactions) return -1;
+  cl->txns_done++;
+  cl->intended_us = -1;  // closed loop: the transaction is meant to start now
+  size_t n = plan.mix_names.size();
+  if (n == 1) return 0;
+  if (plan.deck) {
+    if (cl->deck_pos >= cl->deck.size()) {
+      cl->deck.clear();
+      for (size_t i = 0; i < n; i++)
+        for (int k = 0; k < static_cast<int>(plan.mix_weights[i]); k++) cl->deck.push_back(static_cast<int32_t>(i));
+      for (size_t i = cl->deck.size(); i > 1; i--) {  // Fisher-Yates: a fresh shuffle per pass
+        size_t j = static_cast<size_t>(sdb_rand_uniform(&cl->mix_rng, 0, static_cast<double>(i - 1)));
+        std::swap(cl->deck[i - 1], cl->deck[j]);
+      }
+      cl->deck_pos = 0;
+    }
+    return cl->deck[cl->deck_pos++];
+  }
+  double total = 0;
+  for (double w : plan.mix_weights) total += w;
+  double r = sdb_rand_double(&cl->mix_rng) * total;
+  for (size_t i = 0; i < n; i++) {
+    if (r < plan.mix_weights[i]) return static_cast<int32_t>(i);
+    r -= plan.mix_weights[i];
+  }
+  return static_cast<int32_t>(n - 1);
+}
+
+bool Worker::job_done(const Job &job) const {
+  if (alive_ > 0) return false;
+  if (job.kind == Job::Kind::kRun) return true;
+  return id_ == 0 || engine_.stop_at() < 0;
+}
+
+void Worker::run_job(const Job &job) {
+  clients_.clear();
+  runnable_.clear();
+  alive_ = terminals_alive_ = at_barrier_ = 0;
+  barrier_passed_ = stop_seen_ = false;
+  hook_error_.clear();
+  hook_result_.clear();
+  recorder_ = Recorder(nullptr, id_);
+  const RunPlan &plan = engine_.plan();
+  if (job.kind == Job::Kind::kHook) {
+    if (id_ == 0) spawn(sdb_client::Kind::kHook, 0, job.hook);
+  } else {
+    for (int c = id_; c < plan.clients; c += plan.threads) spawn(sdb_client::Kind::kTerminal, c, "");
+    int bg = 0;
+    for (const auto &[fn, per_thread] : plan.background)
+      for (int k = 0; k < per_thread; k++) spawn(sdb_client::Kind::kBackground, id_ * 1000 + bg++, fn);
+  }
+  int signals_seen = 0;
+  while (true) {
+    for (size_t i = 0; i < runnable_.size(); i++) {
+      sdb_client *cl = runnable_[i];
+      cl->sleeping = false;
+      resume(cl);
+    }
+    runnable_.clear();
+    drain_inbox();
+    if (!runnable_.empty()) continue;
+    if (job.kind == Job::Kind::kRun && !barrier_passed_ && at_barrier_ + (int)clients_.size() - alive_ >= (int)clients_.size()) {
+      pass_barrier();
+      continue;
+    }
+    if (job_done(job)) break;
+    double now = now_us();
+    int sig = signals::count();
+    if (sig != signals_seen) {
+      signals_seen = sig;
+      engine_.request_stop(now);
+      if (sig >= 2) engine_.abort("interrupted");
+    }
+    double deadline = Recorder::kNever;
+    if (barrier_passed_) deadline = recorder_.advance(now, engine_.stop_at());
+    if (!stop_seen_ && now >= engine_.stop_at() && job.kind == Job::Kind::kRun) {
+      stop_seen_ = true;
+      wake_sleepers();
+      continue;
+    }
+    if (!stop_seen_ && engine_.stop_at() > now && engine_.stop_at() < deadline) deadline = engine_.stop_at();
+    loop_.poll(
+        deadline, [](sdb_conn *c, uint32_t ev) { c->on_io(ev); },
+        [this](void *token, uint64_t gen) {
+          auto *cl = static_cast<sdb_client *>(token);
+          if (cl->timer_generation == gen && cl->sleeping) make_runnable(cl);
+        });
+  }
+  if (barrier_passed_) recorder_.finish(now_us());
+  if (job.kind == Job::Kind::kRun && !barrier_passed_) engine_.collector().worker_ended(id_);
+}
+
+}  // namespace stormdb

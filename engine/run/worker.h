@@ -1,0 +1,87 @@
+// A worker: one OS thread's Lua state, event loop and clients, running the jobs the Engine hands it.
+#pragma once
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "metrics/recorder.h"
+#include "run/client.h"
+#include "run/event_loop.h"
+
+struct lua_State;
+
+namespace stormdb {
+
+class Engine;
+
+// What a worker does in one job.
+struct Job {
+  enum class Kind { kHook, kRun } kind = Kind::kHook;
+  std::string hook;  // kHook: "prepare", "check" or "cleanup" (runs on worker 0)
+};
+
+class Worker : public ConnHost {
+ public:
+  Worker(int id, Engine &engine);
+  ~Worker() override;
+
+  int id() const { return id_; }
+  Engine &engine() { return engine_; }
+  Recorder &recorder() { return recorder_; }
+  lua_State *lua() { return L_; }
+
+  // Runs one job to its end on the calling thread.
+  void run_job(const Job &job);
+  // Thread-safe: queue a ctx:parallel part for this worker, or tell the waiting hook its parts ended.
+  void post_part(int part);
+  void post_parallel_done(sdb_client *waiter);
+  void wake() { loop_.wake(); }
+  int wake_fd() const { return loop_.wake_fd(); }
+
+  // ConnHost
+  void watch(sdb_conn *c, int fd, bool write) override { loop_.watch(c, fd, write); }
+  void unwatch(sdb_conn *c, int fd) override { loop_.unwatch(c, fd); }
+  void complete(sdb_conn *c) override;
+
+  // Client services behind the FFI functions.
+  void sleep(sdb_client *cl, double us);
+  void barrier(sdb_client *cl);
+  void script_error(sdb_client *cl, const char *message);
+  bool terminals_done() const { return terminals_alive_ == 0; }
+  int32_t next_txn(sdb_client *cl);
+  const std::string &hook_result() const { return hook_result_; }
+  const std::string &hook_error() const { return hook_error_; }
+
+ private:
+  sdb_client *spawn(sdb_client::Kind kind, int id, const std::string &fn);
+  void make_runnable(sdb_client *cl);
+  void resume(sdb_client *cl);
+  void on_finished(sdb_client *cl, int status);
+  void drain_inbox();
+  void pass_barrier();
+  void wake_sleepers();
+  bool job_done(const Job &job) const;
+
+  int id_;
+  Engine &engine_;
+  lua_State *L_ = nullptr;
+  EventLoop loop_;
+  Recorder recorder_;
+  std::vector<std::unique_ptr<sdb_client>> clients_;
+  std::vector<sdb_client *> runnable_;
+  int alive_ = 0;            // clients whose coroutine has not ended
+  int terminals_alive_ = 0;  // terminal clients not ended
+  int at_barrier_ = 0;
+  bool barrier_passed_ = false;
+  bool stop_seen_ = false;
+  std::string hook_result_, hook_error_;
+  std::set<std::string> reported_errors_;
+
+  std::mutex inbox_mu_;
+  std::vector<int> inbox_parts_;
+  std::vector<sdb_client *> inbox_done_;
+};
+
+}  // namespace stormdb

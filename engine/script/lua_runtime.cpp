@@ -1,0 +1,130 @@
+// Creation of per-thread LuaJIT states and of the client coroutines that run in them.
+#include "script/lua_runtime.h"
+
+#include <lua.hpp>
+
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <stdexcept>
+
+#include "run/engine.h"
+#include "script/embedded_lua.h"
+
+namespace stormdb {
+namespace {
+
+int load_embedded(lua_State *L) {
+  const char *name = lua_tostring(L, 1);
+  for (const EmbeddedModule *m = kEmbeddedModules; m->name; m++) {
+    if (std::string(m->name) != name) continue;
+    std::string chunk = std::string("@stormdb/") + m->name + ".lua";
+    if (luaL_loadbuffer(L, m->source, std::strlen(m->source), chunk.c_str()) != 0) return lua_error(L);
+    lua_call(L, 0, 1);
+    return 1;
+  }
+  return 0;
+}
+
+std::string search_path(const std::string &script) {
+  namespace fs = std::filesystem;
+  std::string dir = fs::path(script).parent_path().string();
+  if (dir.empty()) dir = ".";
+  std::string path = dir + "/?.lua;" + dir + "/?/init.lua;";
+  if (const char *extra = std::getenv("STORMDB_PATH")) {
+    std::string rest = extra;
+    size_t start = 0;
+    while (start <= rest.size()) {
+      size_t end = rest.find(':', start);
+      std::string d = rest.substr(start, end == std::string::npos ? std::string::npos : end - start);
+      if (!d.empty()) path += d + "/?.lua;" + d + "/?/init.lua;";
+      if (end == std::string::npos) break;
+      start = end + 1;
+    }
+  }
+  return path;
+}
+
+void set_field(lua_State *L, const char *k, double v) {
+  lua_pushnumber(L, v);
+  lua_setfield(L, -2, k);
+}
+void set_field(lua_State *L, const char *k, const std::string &v) {
+  lua_pushlstring(L, v.data(), v.size());
+  lua_setfield(L, -2, k);
+}
+
+}  // namespace
+
+lua_State *new_script_state(const RunPlan &plan, int thread_id) {
+  lua_State *L = luaL_newstate();
+  if (!L) throw std::runtime_error("cannot create a Lua state (out of memory)");
+  luaL_openlibs(L);
+  lua_pushstring(L, kFfiCdef);
+  lua_setglobal(L, "_STORMDB_CDEF");
+  lua_pushstring(L, STORMDB_VERSION);
+  lua_setglobal(L, "_STORMDB_VERSION");
+  lua_getglobal(L, "package");
+  lua_getfield(L, -1, "preload");
+  for (const EmbeddedModule *m = kEmbeddedModules; m->name; m++) {
+    lua_pushcfunction(L, load_embedded);
+    lua_setfield(L, -2, m->name);
+  }
+  lua_pop(L, 1);
+  lua_getfield(L, -1, "path");
+  std::string path = search_path(plan.script_path) + lua_tostring(L, -1);
+  lua_pop(L, 1);
+  lua_pushlstring(L, path.data(), path.size());
+  lua_setfield(L, -2, "path");
+  lua_pop(L, 1);
+
+  lua_getglobal(L, "require");
+  lua_pushstring(L, "stormdb");
+  if (lua_pcall(L, 1, 1, 0) != 0) {
+    std::string m = lua_tostring(L, -1);
+    lua_close(L);
+    throw std::runtime_error("loading the embedded prelude failed: " + m);
+  }
+  lua_getfield(L, -1, "_boot");
+  lua_newtable(L);
+  set_field(L, "thread_id", thread_id);
+  set_field(L, "threads", plan.threads);
+  set_field(L, "clients", plan.clients);
+  set_field(L, "seed", plan.seed);
+  set_field(L, "max_tries", plan.max_tries);
+  set_field(L, "loaders", plan.loaders);
+  set_field(L, "phase", plan.phase);
+  if (!plan.options_lua.empty()) set_field(L, "options", plan.options_lua);
+  lua_newtable(L);
+  for (size_t i = 0; i < plan.mix_names.size(); i++) {
+    lua_pushstring(L, plan.mix_names[i].c_str());
+    lua_rawseti(L, -2, static_cast<int>(i + 1));
+  }
+  lua_setfield(L, -2, "mix_names");
+  lua_pushstring(L, plan.script_path.c_str());
+  if (lua_pcall(L, 2, 0, 0) != 0) {
+    std::string m = lua_tostring(L, -1) ? lua_tostring(L, -1) : "error loading the script";
+    lua_close(L);
+    throw ScriptError(m);
+  }
+  lua_pop(L, 1);
+  return L;
+}
+
+void push_client_main(lua_State *co, sdb_client::Kind kind, sdb_client *cl, int id, const std::string &fn) {
+  lua_getglobal(co, "stormdb");
+  lua_getfield(co, -1, "_client_main");
+  lua_remove(co, -2);
+  static const char *kKinds[] = {"terminal", "background", "hook", "part"};
+  lua_pushstring(co, kKinds[static_cast<int>(kind)]);
+  lua_pushlightuserdata(co, cl);
+  lua_pushnumber(co, id);
+  lua_pushstring(co, fn.c_str());
+  if (kind == sdb_client::Kind::kPart) {
+    lua_pushstring(co, cl->worker->engine().parallel_job().second.c_str());
+  } else {
+    lua_pushnil(co);
+  }
+}
+
+}  // namespace stormdb

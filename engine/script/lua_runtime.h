@@ -1,0 +1,28 @@
+// LuaJIT states: creating one per thread with the embedded prelude and the workload script loaded,
+// and starting client coroutines in them.
+#pragma once
+#include <string>
+
+#include "run/client.h"
+
+struct lua_State;
+
+namespace stormdb {
+
+struct RunPlan;
+
+// A new Lua state with the standard libraries, the embedded modules in package.preload, the
+// script's folder and $STORMDB_PATH on package.path, and the script loaded (its top level run).
+// thread_id -1 is the main thread's state. Throws ScriptError on a load or runtime error.
+lua_State *new_script_state(const RunPlan &plan, int thread_id);
+
+// Pushes the prelude's client main function and its arguments onto coroutine co, ready for the
+// first lua_resume.
+void push_client_main(lua_State *co, sdb_client::Kind kind, sdb_client *cl, int id, const std::string &fn);
+
+// Error raised while loading or describing a script; what() is "file:line: message".
+struct ScriptError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+}  // namespace stormdb

@@ -1,0 +1,99 @@
+// Building the `r` table for summary(r) and reading back its result lines.
+#include "script/summary_hook.h"
+
+#include <lua.hpp>
+
+#include "script/lua_runtime.h"
+
+namespace stormdb {
+namespace {
+
+void set_num(lua_State *L, const char *k, double v) {
+  lua_pushnumber(L, v);
+  lua_setfield(L, -2, k);
+}
+
+void push_row(lua_State *L, const TxnRow &t) {
+  lua_newtable(L);
+  set_num(L, "count", static_cast<double>(t.count));
+  set_num(L, "committed", static_cast<double>(t.committed));
+  set_num(L, "rolled_back", static_cast<double>(t.rolled_back));
+  set_num(L, "failed", static_cast<double>(t.failed));
+  set_num(L, "retries", static_cast<double>(t.retries));
+  set_num(L, "tps", t.tps);
+  set_num(L, "mean_ms", t.mean_ms);
+  set_num(L, "p50_ms", t.p50_ms);
+  set_num(L, "p90_ms", t.p90_ms);
+  set_num(L, "p95_ms", t.p95_ms);
+  set_num(L, "p99_ms", t.p99_ms);
+  set_num(L, "max_ms", t.max_ms);
+}
+
+std::string str_field(lua_State *L, const char *k) {
+  lua_getfield(L, -1, k);
+  std::string v = lua_isstring(L, -1) ? lua_tostring(L, -1) : "";
+  lua_pop(L, 1);
+  return v;
+}
+
+}  // namespace
+
+std::vector<SummaryLine> run_summary_hook(const RunPlan &plan, const RunResult &r) {
+  RunPlan p = plan;
+  p.phase = "summary";
+  lua_State *L = new_script_state(p, -1);
+  std::vector<SummaryLine> out;
+  lua_getglobal(L, "summary");
+  if (!lua_isfunction(L, -1)) {
+    lua_close(L);
+    return out;
+  }
+  lua_newtable(L);
+  set_num(L, "elapsed_s", r.elapsed_s);
+  set_num(L, "clients", plan.clients);
+  set_num(L, "threads", plan.threads);
+  lua_getglobal(L, "stormdb");
+  lua_getfield(L, -1, "_options");
+  lua_remove(L, -2);
+  lua_setfield(L, -2, "opt");
+  lua_newtable(L);
+  for (const auto &t : r.types) {
+    push_row(L, t);
+    lua_setfield(L, -2, t.name.c_str());
+  }
+  lua_setfield(L, -2, "types");
+  push_row(L, r.total);
+  lua_setfield(L, -2, "total");
+  lua_newtable(L);
+  for (const auto &[k, v] : r.counters) set_num(L, k.c_str(), v);
+  lua_setfield(L, -2, "counters");
+  if (lua_pcall(L, 1, 1, 0) != 0) {
+    out.push_back(SummaryLine{"summary error", 0, "", lua_tostring(L, -1) ? lua_tostring(L, -1) : "?", 0});
+    lua_close(L);
+    return out;
+  }
+  if (lua_istable(L, -1)) {
+    int n = static_cast<int>(lua_objlen(L, -1));
+    for (int i = 1; i <= n; i++) {
+      lua_rawgeti(L, -1, i);
+      if (lua_istable(L, -1)) {
+        SummaryLine s;
+        s.name = str_field(L, "name");
+        lua_getfield(L, -1, "value");
+        s.value = lua_tonumber(L, -1);
+        lua_pop(L, 1);
+        s.unit = str_field(L, "unit");
+        s.note = str_field(L, "note");
+        lua_getfield(L, -1, "ok");
+        s.ok = lua_isnil(L, -1) ? -1 : (lua_toboolean(L, -1) ? 1 : 0);
+        lua_pop(L, 1);
+        out.push_back(std::move(s));
+      }
+      lua_pop(L, 1);
+    }
+  }
+  lua_close(L);
+  return out;
+}
+
+}  // namespace stormdb

@@ -1,0 +1,35 @@
+// What a workload script declares (name, options, mix, hooks), read from its `workload` table.
+#pragma once
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace stormdb {
+
+struct OptionDecl {
+  std::string name;
+  std::string type;            // "number", "string" or "boolean"
+  std::string default_value;   // as text
+  std::string help;
+  std::vector<std::string> choices;  // empty: any value of the type
+};
+
+struct WorkloadInfo {
+  std::string path;
+  std::string name;
+  std::string description;
+  std::vector<OptionDecl> options;  // sorted by name
+  std::vector<std::pair<std::string, double>> mix;  // sorted by name
+  bool deck = false;
+  std::vector<std::pair<std::string, int>> background;
+  std::vector<std::string> hooks;   // hooks the script defines: prepare, cleanup, check, summary, ...
+
+  bool has_hook(const std::string &h) const;
+  const OptionDecl *option(const std::string &name) const;
+};
+
+// Loads the script in a fresh Lua state and describes it; options_lua (a chunk returning the
+// option table) lets workload.mix be a function of the options. Throws ScriptError.
+WorkloadInfo describe_workload(const std::string &path, const std::string &options_lua = "");
+
+}  // namespace stormdb

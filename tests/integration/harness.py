@@ -1,0 +1,81 @@
+# Shared helpers for integration tests: run the stormdb binary and query the throwaway server.
+"""Integration tests run against the throwaway PostgreSQL that the CTest fixture starts with
+`stormdb server start`; its conninfo is in the file named by $STORMDB_TEST_SERVER_FILE.
+Each test creates its own database so tests can run in parallel."""
+import json
+import os
+import subprocess
+import unittest
+import uuid
+
+STORMDB = os.environ.get("STORMDB_BIN", "stormdb")
+SOURCE_DIR = os.environ.get("STORMDB_SOURCE_DIR", os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+
+
+def server_conninfo():
+    path = os.environ["STORMDB_TEST_SERVER_FILE"]
+    with open(path) as f:
+        return f.read().strip()
+
+
+def workload(name):
+    """Absolute path of a built-in workload, e.g. workload('point_select.lua')."""
+    return os.path.join(SOURCE_DIR, "workloads", name)
+
+
+def run_stormdb(args, timeout=300, env=None, check_rc=None):
+    """Runs stormdb with args; returns CompletedProcess (text). check_rc asserts the exit code."""
+    full_env = dict(os.environ)
+    for k in list(full_env):
+        if k.startswith("PG"):
+            del full_env[k]
+    if env:
+        full_env.update(env)
+    p = subprocess.run([STORMDB] + list(args), capture_output=True, text=True, timeout=timeout, env=full_env)
+    if check_rc is not None and p.returncode != check_rc:
+        raise AssertionError(f"stormdb {' '.join(args)} exited {p.returncode}, expected {check_rc}\n"
+                             f"--- stdout\n{p.stdout}\n--- stderr\n{p.stderr}")
+    return p
+
+
+class DatabaseTestCase(unittest.TestCase):
+    """A test case with a fresh database on the shared throwaway server: self.url, self.sql()."""
+
+    def setUp(self):
+        self.base = server_conninfo()
+        self.dbname = "t_" + uuid.uuid4().hex[:12]
+        self.sql("CREATE DATABASE " + self.dbname, dbname="postgres")
+        self.url = f"{self.base} dbname={self.dbname}"
+
+    def tearDown(self):
+        self.sql(f"DROP DATABASE IF EXISTS {self.dbname} WITH (FORCE)", dbname="postgres")
+
+    def sql(self, query, dbname=None):
+        """Runs one query with psql; returns a list of rows, each a list of strings."""
+        conninfo = f"{self.base} dbname={dbname or self.dbname}"
+        p = subprocess.run(["psql", "-X", "-A", "-t", "-F", "\t", "-v", "ON_ERROR_STOP=1", "-d", conninfo, "-c", query],
+                           capture_output=True, text=True, timeout=300)
+        if p.returncode != 0:
+            raise AssertionError(f"psql failed: {query}\n{p.stderr}")
+        return [line.split("\t") for line in p.stdout.splitlines() if line != ""]
+
+    def scalar(self, query):
+        rows = self.sql(query)
+        return rows[0][0] if rows else None
+
+    def stormdb(self, *args, check_rc=0, timeout=300, env=None):
+        """Runs stormdb against this test's database (adds --url)."""
+        return run_stormdb(list(args) + ["--url", self.url], timeout=timeout, env=env, check_rc=check_rc)
+
+    def stormdb_json(self, *args, check_rc=0, timeout=300):
+        """Runs stormdb with --json into a temp file and returns (process, parsed json)."""
+        path = f"/tmp/stormdb-test-{self.dbname}.json"
+        p = self.stormdb(*args, "--json", path, check_rc=check_rc, timeout=timeout)
+        with open(path) as f:
+            data = json.load(f)
+        os.unlink(path)
+        return p, data
+
+
+def main():
+    unittest.main(verbosity=2)

@@ -1,0 +1,48 @@
+-- point_select.lua — the smallest useful workload: primary-key reads on a sysbench-style table.
+-- Demonstrates: options, a parallel COPY load in prepare, a prepared statement per client, one
+-- transaction type. Run: stormdb run workloads/point_select.lua -c 8 -j 2 -T 30s -P 5
+workload = {
+  name = "point_select",
+  description = "SELECT by primary key on one table (like pgbench -S)",
+  options = {
+    rows = { default = 100000, help = "rows in table sbtest" },
+  },
+  mix = { point_select = 1 },
+}
+
+function prepare(ctx)
+  ctx.db:exec([[
+    DROP TABLE IF EXISTS sbtest;
+    CREATE TABLE sbtest (id integer NOT NULL, k integer NOT NULL DEFAULT 0,
+                         c char(120) NOT NULL DEFAULT '', pad char(60) NOT NULL DEFAULT '')]])
+  ctx:progress(0, ctx.opt.rows)
+  ctx:parallel(nil, load_rows)
+  ctx.db:exec("ALTER TABLE sbtest ADD PRIMARY KEY (id)")
+  ctx.db:exec("ANALYZE sbtest")
+end
+
+-- One loader part: COPYs every parts-th row, starting at its own part number.
+function load_rows(ctx, part, parts)
+  local rows = ctx.opt.rows
+  local copy = ctx.db:copy("sbtest (id, k, c, pad)")
+  local n = 0
+  for id = part, rows, parts do
+    copy:row(id, ctx.rand:uniform(1, rows), ctx.rand:nstring(119, 119), ctx.rand:nstring(59, 59))
+    n = n + 1
+    if n % 10000 == 0 then ctx:progress(10000) end
+  end
+  copy:finish()
+  ctx:progress(n % 10000)
+end
+
+function cleanup(ctx)
+  ctx.db:exec("DROP TABLE IF EXISTS sbtest")
+end
+
+function client_init(ctx)
+  ctx.db:prepare("get", "SELECT c FROM sbtest WHERE id = $1")
+end
+
+function point_select(ctx)
+  ctx.db:value("get", ctx.rand:uniform(1, ctx.opt.rows))
+end
