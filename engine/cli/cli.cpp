@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <map>
 
 namespace stormdb {
@@ -123,7 +124,9 @@ bool parse_cli(int argc, char **argv, CliArgs &out) {
     out.command = sub->get_name();
     for (const auto &f : kValueFlags) {
       std::string first = std::string(f.names).substr(std::string(f.names).rfind(',') + 1);
-      if (sub->count(first) > 0) out.layer.settings[f.key] = RawValue{raw[f.key], first};
+      std::string shown = f.names;
+      std::replace(shown.begin(), shown.end(), ',', '/');
+      if (sub->count(first) > 0) out.layer.settings[f.key] = RawValue{raw[f.key], shown};
     }
     for (const auto &f : kBoolFlags) {
       std::string first = std::string(f.names).substr(std::string(f.names).rfind(',') + 1);

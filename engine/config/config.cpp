@@ -103,7 +103,7 @@ int64_t to_duration(const RawValue &v, const std::string &key) {
   try {
     return parse_duration_us(v.value);
   } catch (const std::invalid_argument &e) {
-    throw UsageError(fmt::format("{}: {}: {}", v.source, key, e.what()));
+    throw UsageError(fmt::format("{}: {}", v.source, e.what()));
   }
 }
 

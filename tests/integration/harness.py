@@ -15,7 +15,7 @@ SOURCE_DIR = os.environ.get("STORMDB_SOURCE_DIR", os.path.dirname(os.path.dirnam
 def server_conninfo():
     path = os.environ["STORMDB_TEST_SERVER_FILE"]
     with open(path) as f:
-        return f.read().strip()
+        return f.readline().strip()
 
 
 def workload(name):

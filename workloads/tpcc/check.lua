@@ -202,7 +202,7 @@ function M.run(ctx, part_fn)
     if r.bad > 0 then
       detail = string.format("%d of %d %s violate it, e.g. %s", r.bad, r.checked, c.unit, r.example or "?")
     else
-      detail = string.format("%d %s over %d warehouses hold", r.checked, c.unit, warehouses)
+      detail = string.format("all %d %s hold (%d warehouses)", r.checked, c.unit, warehouses)
     end
     if r.skipped > 0 then
       detail = detail .. string.format("; %d %s skipped (delivered since the load: 3.3.2.11 " ..

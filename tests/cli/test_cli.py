@@ -1,0 +1,96 @@
+# Table-driven CLI tests: bad input must give a message naming what is wrong and where, and exit 2.
+import os
+import subprocess
+import sys
+import tempfile
+import textwrap
+import unittest
+
+STORMDB = os.environ.get("STORMDB_BIN", "stormdb")
+SOURCE = os.environ.get("STORMDB_SOURCE_DIR", os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+POINT = os.path.join(SOURCE, "workloads", "point_select.lua")
+UNREACHABLE = "host=/nonexistent-stormdb-dir port=1"
+
+GOOD_SCRIPT = """
+workload = { options = { rows = { default = 10 }, mode = { default = "read", choices = {"read", "write"} } },
+             mix = { txn = 1 } }
+function txn(ctx) end
+"""
+
+# (name, args, files {name: content}, env, exit code, [substrings of stderr])
+CASES = [
+    ("malformed yaml", ["run", POINT, "-f", "{dir}/bad.yaml"], {"bad.yaml": "clients: 4\n  threads: [2\n"}, {},
+     2, ["bad.yaml:", "malformed YAML"]),
+    ("unknown yaml key", ["run", POINT, "-f", "{dir}/c.yaml"], {"c.yaml": "threads: 2\nclinets: 4\n"}, {},
+     2, ["c.yaml:2", "unknown key 'clinets'", "did you mean 'clients'"]),
+    ("unknown workload option", ["run", POINT, "--rowz=5", "--url", UNREACHABLE], {}, {},
+     2, ["--rowz", "no option 'rowz'", "did you mean 'rows'"]),
+    ("unknown option in yaml options", ["run", POINT, "-f", "{dir}/o.yaml"], {"o.yaml": "options:\n  rws: 5\n"}, {},
+     2, ["o.yaml:2", "no option 'rws'", "did you mean 'rows'"]),
+    ("bad option type", ["run", POINT, "--rows=many", "--url", UNREACHABLE], {}, {},
+     2, ["--rows", "must be a number", "many"]),
+    ("bad choice", ["run", "{dir}/w.lua", "--mode=raed", "--url", UNREACHABLE], {"w.lua": GOOD_SCRIPT}, {},
+     2, ["--mode", "one of read, write", "did you mean 'read'"]),
+    ("bad duration", ["run", POINT, "-T", "tenseconds", "--url", UNREACHABLE], {}, {},
+     2, ["-T", "tenseconds"]),
+    ("bad duration in env", ["run", POINT, "--url", UNREACHABLE], {}, {"STORMDB_DURATION": "5 parsecs"},
+     2, ["STORMDB_DURATION", "5 parsecs"]),
+    ("zero clients", ["run", POINT, "-c", "0", "--url", UNREACHABLE], {}, {},
+     2, ["clients must be at least 1"]),
+    ("missing script", ["run", "{dir}/nope.lua"], {}, {}, 2, ["nope.lua", "not found"]),
+    ("misspelled workload name", ["run", "point_selct"], {}, {}, 2, ["not found", "did you mean 'point_select'"]),
+    ("script syntax error", ["run", "{dir}/syntax.lua", "--url", UNREACHABLE],
+     {"syntax.lua": "workload = { mix = { a = 1 } }\nfunction a(ctx)\n  local x = = 1\nend\n"}, {},
+     2, ["syntax.lua:3"]),
+    ("script runtime error at top level", ["run", "{dir}/rt.lua", "--url", UNREACHABLE],
+     {"rt.lua": "local x = nil\nprint(x.y)\n"}, {}, 2, ["rt.lua:2"]),
+    ("mix names a missing function", ["run", "{dir}/m.lua", "--url", UNREACHABLE],
+     {"m.lua": "workload = { mix = { neworder = 1 } }\n"}, {}, 2, ["neworder", "no global function"]),
+    ("unset variable in yaml", ["run", POINT, "-f", "{dir}/v.yaml"], {"v.yaml": "url: host=${STORMDB_TEST_UNSET_VAR}\n"}, {},
+     2, ["v.yaml:1", "STORMDB_TEST_UNSET_VAR is not set"]),
+    ("unreachable server", ["run", POINT, "--url", UNREACHABLE], {}, {}, 2, ["cannot connect", "nonexistent-stormdb-dir"]),
+    ("password never printed", ["run", POINT, "--url", "postgresql://bob:s3cr3tpw@localhost:1/db"], {}, {},
+     2, ["cannot connect", "bob:***@"]),
+    ("unknown flag", ["run", POINT, "-x"], {}, {}, 2, ["-x"]),
+]
+
+
+class CliTest(unittest.TestCase):
+    def run_case(self, args, files, env):
+        with tempfile.TemporaryDirectory() as d:
+            for name, content in files.items():
+                with open(os.path.join(d, name), "w") as f:
+                    f.write(textwrap.dedent(content))
+            full_env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
+            full_env.update(env)
+            argv = [a.replace("{dir}", d) for a in args]
+            return subprocess.run([STORMDB] + argv, capture_output=True, text=True, timeout=60, env=full_env, cwd=d)
+
+    def test_bad_input(self):
+        for name, args, files, env, code, needles in CASES:
+            with self.subTest(name):
+                p = self.run_case(args, files, env)
+                self.assertEqual(p.returncode, code, f"{name}: exit {p.returncode}\n{p.stderr}")
+                for n in needles:
+                    self.assertIn(n, p.stderr, f"{name}: '{n}' not in stderr:\n{p.stderr}")
+                self.assertNotIn("s3cr3tpw", p.stdout + p.stderr)
+
+    def test_help_and_version(self):
+        p = self.run_case(["--version"], {}, {})
+        self.assertEqual(p.returncode, 0)
+        self.assertRegex(p.stdout, r"stormdb \d+\.\d+\.\d+")
+        for sub in ["run", "prepare", "cleanup", "check", "list"]:
+            p = self.run_case([sub, "--help"], {}, {})
+            self.assertEqual(p.returncode, 0, sub)
+            for flag in ["--clients", "--threads", "--duration", "--url", "--json", "--config"]:
+                self.assertIn(flag, p.stdout, f"{sub} --help lacks {flag}")
+
+    def test_list_describes_options(self):
+        p = self.run_case(["list", POINT], {}, {})
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("--rows", p.stdout)
+        self.assertIn("point_select", p.stdout)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

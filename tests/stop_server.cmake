@@ -1,0 +1,11 @@
+# CTest fixture cleanup: stops the throwaway server whose directory is line 2 of FILE.
+file(STRINGS ${FILE} lines)
+list(LENGTH lines n)
+if(n LESS 2)
+  message(FATAL_ERROR "${FILE}: no server directory recorded")
+endif()
+list(GET lines 1 dir)
+execute_process(COMMAND ${STORMDB} server stop ${dir} RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "stormdb server stop ${dir} failed")
+endif()
