@@ -169,11 +169,11 @@ std::string closest(const std::string &word, const std::vector<std::string> &can
 
 std::string redact_conninfo(const std::string &s) {
   static const std::regex kv(R"((password\s*=\s*)('([^'\\]|\\.)*'|\S+))");
-  static const std::regex uri(R"(^(postgres(ql)?://[^:/@]*:)[^@]*@)");
-  std::string out = std::regex_replace(s, kv, "$1***");
-  out = std::regex_replace(out, uri, "$1***@");
-  static const std::regex query(R"(([?&]password=)[^&]*)");
-  return std::regex_replace(out, query, "$1***");
+  static const std::regex uri_userinfo(R"(^(postgres(ql)?://[^:/@]*:)[^@]*@)");
+  static const std::regex uri_query(R"(([?&]password=)[^&]*)");
+  if (s.rfind("postgres://", 0) == 0 || s.rfind("postgresql://", 0) == 0)
+    return std::regex_replace(std::regex_replace(s, uri_userinfo, "$1***@"), uri_query, "$1***");
+  return std::regex_replace(s, kv, "$1***");
 }
 
 std::string Config::redacted_conninfo() const { return redact_conninfo(conninfo); }

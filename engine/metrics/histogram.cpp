@@ -39,7 +39,8 @@ size_t Histogram::index_of(int64_t value) {
 
 int64_t Histogram::value_at(size_t index) {
   int64_t bucket = static_cast<int64_t>(index >> kSubBucketHalfCountMagnitude) - 1;
-  int64_t sub_bucket = static_cast<int64_t>(index & (kSubBucketHalfCount - 1)) + kSubBucketHalfCount;
+  int64_t sub_bucket =
+      static_cast<int64_t>(index & (kSubBucketHalfCount - 1)) + kSubBucketHalfCount;
   if (bucket < 0) {
     sub_bucket -= kSubBucketHalfCount;
     bucket = 0;

@@ -7,13 +7,13 @@
 
 namespace stormdb {
 
-// Records latencies from 1 us to kMaxTrackable us with a relative error below 1/1024, in fixed memory.
+// Records latencies from 1 us to kMaxTrackable us in fixed memory, with relative error < 1/1024.
 //
 // The layout is HdrHistogram's with lowest discernible value 1 and 3 significant digits: bucket 0
 // holds 0..2047 at unit resolution, and every further bucket b covers [1024 << b, 2048 << b) in
 // 1024 sub-buckets of width 1 << b. One histogram uses ~192 KiB; record() touches one counter and
-// never allocates, so a client thread can own one per transaction type and merge them at report time.
-// Not thread-safe: each histogram has one writer.
+// never allocates, so a client thread can own one per transaction type and merge them at report
+// time. Not thread-safe: each histogram has one writer.
 class Histogram {
  public:
   // All zero. Allocates the counter array once.
@@ -76,7 +76,8 @@ class Histogram {
   int64_t max_ = 0;
   // Exact: 2^32 * 2^64 samples cannot overflow 128 bits.
   unsigned __int128 sum_ = 0;
-  // long double keeps 64 mantissa bits so the variance of large, tight latencies does not cancel out.
+  // long double keeps 64 mantissa bits so that the variance of large, tight latencies survives
+  // the subtraction in stddev().
   long double sum_squares_ = 0;
 };
 

@@ -59,6 +59,18 @@ void sdb_conn::disconnect() {
   state_ = State::kClosed;
 }
 
+void sdb_conn::abort_request(const char *why) {
+  bool waiting = state_ == State::kBusy || state_ == State::kConnecting || state_ == State::kCopyFlush;
+  disconnect();
+  if (!waiting) return;
+  err_sqlstate_.clear();
+  err_message_ = why;
+  err_detail_.clear();
+  err_hint_.clear();
+  res_status_ = -1;
+  host_->complete(this);
+}
+
 void sdb_conn::set_error(PGresult *r) {
   auto field = [r](int code) {
     const char *v = PQresultErrorField(r, code);

@@ -40,6 +40,8 @@ struct sdb_conn {
 
   int32_t connect();
   void disconnect();
+  // Ends the request in flight (if any) as failed with `why` and closes the connection.
+  void abort_request(const char *why);
   bool ok() const;
   int32_t send_query(const char *sql);
   int32_t send_params(const char *sql, int32_t n, const sdb_param *p);

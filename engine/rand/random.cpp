@@ -11,7 +11,8 @@
 namespace stormdb {
 namespace {
 
-constexpr uint64_t kGoldenGamma = 0x9E3779B97F4A7C15ULL;  // splitmix64 increment (Steele et al. 2014)
+// splitmix64 increment (Steele, Lea & Flood 2014).
+constexpr uint64_t kGoldenGamma = 0x9E3779B97F4A7C15ULL;
 
 // splitmix64 output function: a bijection of 64-bit words with good avalanche.
 uint64_t mix64(uint64_t z) {
@@ -34,7 +35,7 @@ uint64_t seed_bits(double d) {
   return std::bit_cast<uint64_t>(d);
 }
 
-// Saturating double -> int64 (NaN -> 0), truncating toward zero; bounds from Lua are integral anyway.
+// Saturating double -> int64 (NaN -> 0), truncating toward zero; Lua passes integral bounds.
 int64_t to_int(double d) {
   if (std::isnan(d)) return 0;
   if (d >= 0x1p63) return std::numeric_limits<int64_t>::max();

@@ -24,7 +24,8 @@ class Rng {
   double next_double() { return sdb_rand_double(&state_); }
   // Uniform integer in [lo, hi], both inclusive.
   int64_t uniform(int64_t lo, int64_t hi) {
-    return static_cast<int64_t>(sdb_rand_uniform(&state_, static_cast<double>(lo), static_cast<double>(hi)));
+    return static_cast<int64_t>(
+        sdb_rand_uniform(&state_, static_cast<double>(lo), static_cast<double>(hi)));
   }
   // Random string of `min_len`..`max_len` characters; kind as in sdb_rand_string.
   std::string string(int32_t min_len, int32_t max_len, int32_t kind = 0) {

@@ -237,7 +237,10 @@ void Worker::run_job(const Job &job) {
     if (sig != signals_seen) {
       signals_seen = sig;
       engine_.request_stop(now);
-      if (sig >= 2) engine_.abort("interrupted");
+      if (sig >= 2) {
+        engine_.abort("interrupted twice: transactions in flight were abandoned");
+        for (auto &c : clients_) c->conn->abort_request("aborted by a second interrupt");
+      }
     }
     double deadline = Recorder::kNever;
     if (barrier_passed_) deadline = recorder_.advance(now, engine_.stop_at());

@@ -96,7 +96,8 @@ int64_t parse_duration_us(std::string_view text) {
         if (u.name == name) unit = &u;
       }
       if (unit == nullptr) fail_syntax(text);
-      if (unit->rank >= last_rank) fail(text, "units must go from largest to smallest, as in 1h30m");
+      if (unit->rank >= last_rank)
+        fail(text, "units must go from largest to smallest, as in 1h30m");
       last_rank = unit->rank;
       unit_us = unit->us;
     }

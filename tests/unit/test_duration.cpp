@@ -57,8 +57,8 @@ TEST_CASE("duration: good inputs") {
 
 TEST_CASE("duration: bad inputs name the text in the error") {
   const std::string_view bad[] = {
-      "", "   ", "ten", "-5s", "+5s", "5x", "5 s", "30s garbage", "1h30", "s", ".", "1..5s",
-      "1e3s", "1s30m", "1m1m", "5S", "99999999999999999999h", "2562047789h",
+      "",  "   ", "ten",   "-5s",  "+5s",   "5x",   "5 s", "30s garbage",           "1h30",
+      "s", ".",   "1..5s", "1e3s", "1s30m", "1m1m", "5S",  "99999999999999999999h", "2562047789h",
   };
   for (const std::string_view text : bad) {
     CAPTURE(text);

@@ -261,8 +261,9 @@ TEST_CASE("histogram: nonzero buckets are ascending and hold every sample") {
   CHECK(buckets.back().high >= h.max());
   // Every sample falls into one of the listed buckets.
   for (int64_t v : values) {
-    const auto it = std::lower_bound(buckets.begin(), buckets.end(), v,
-                                     [](const Histogram::Bucket& b, int64_t x) { return b.high < x; });
+    const auto it =
+        std::lower_bound(buckets.begin(), buckets.end(), v,
+                         [](const Histogram::Bucket& b, int64_t x) { return b.high < x; });
     REQUIRE(it != buckets.end());
     CHECK(it->low <= v);
   }

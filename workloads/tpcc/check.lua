@@ -199,12 +199,14 @@ function M.run(ctx, part_fn)
   for _, c in ipairs(M.CONDITIONS) do
     local r = sums[c.id] or { checked = 0, bad = 0, skipped = 0 }
     local detail
-    if r.bad > 0 then
+    if r.checked == 0 and r.skipped > 0 then
+      detail = string.format("not applicable: all %d %s had a Delivery since the load", r.skipped, c.unit)
+    elseif r.bad > 0 then
       detail = string.format("%d of %d %s violate it, e.g. %s", r.bad, r.checked, c.unit, r.example or "?")
     else
       detail = string.format("all %d %s hold (%d warehouses)", r.checked, c.unit, warehouses)
     end
-    if r.skipped > 0 then
+    if r.skipped > 0 and r.checked > 0 then
       detail = detail .. string.format("; %d %s skipped (delivered since the load: 3.3.2.11 " ..
                                        "holds only before the first Delivery)", r.skipped, c.unit)
     end

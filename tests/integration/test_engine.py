@@ -1,0 +1,97 @@
+# Engine behaviour on a real server: outcomes, retries, script errors, sleeps, -t, seeds, loaders,
+# warmup and JSON, each checked against what the database saw.
+import json
+import os
+import harness
+
+PROBE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "scripts", "engine_probe.lua")
+
+
+class EngineTest(harness.DatabaseTestCase):
+    def run_probe(self, *args):
+        return self.stormdb_json("run", PROBE, "--prepare", *args)
+
+    def test_outcomes_match_the_database(self):
+        p, j = self.run_probe("-c", "4", "-j", "2", "-t", "300", "--loaders", "3")
+        t = j["transactions"]
+        inserted = int(self.scalar("SELECT count(*) FROM probe_log WHERE txn = 'insert'"))
+        self.assertEqual(t["insert"]["committed"], inserted)
+        self.assertEqual(t["rollback"]["rolled_back"], t["rollback"]["count"])
+        self.assertGreater(t["rollback"]["rolled_back"], 0)
+        self.assertEqual(self.scalar("SELECT count(*) FROM probe_log WHERE txn = 'rollback'"), "0")
+        # -t: exactly 300 per client, 4 clients
+        self.assertEqual(j["total"]["count"], 1200)
+        self.assertEqual(j["counters"]["inserted"], inserted)
+        # ctx:parallel: 3 parts, 1000 rows each, each told the part count
+        self.assertEqual(self.sql("SELECT part, parts, count(*) FROM probe_load GROUP BY 1, 2 ORDER BY 1"),
+                         [["1", "3", "1000"], ["2", "3", "1000"], ["3", "3", "1000"]])
+        self.assertIn("rolled back by design", p.stdout)
+
+    def test_same_seed_same_inputs(self):
+        def values(seed):
+            self.stormdb("run", PROBE, "--prepare", "-c", "2", "-j", "2", "-t", "50", "--seed", str(seed), "-q")
+            return self.sql("SELECT client, v, s FROM probe_log WHERE txn = 'insert' ORDER BY client, v, s")
+        a, b, c = values(7), values(7), values(8)
+        self.assertGreater(len(a), 0)
+        self.assertEqual(a, b)
+        self.assertNotEqual(a, c)
+
+    def test_serialization_failures_are_retried(self):
+        p, j = self.run_probe("--scenario=retry", "-c", "6", "-j", "2", "-t", "40", "--max-tries", "10000")
+        t = j["transactions"]["bump"]
+        self.assertGreater(t["retries"], 0, "6 clients on one row under REPEATABLE READ must conflict")
+        self.assertEqual(t["failures"], {})
+        self.assertEqual(t["committed"], 240)
+        # every committed bump is in the counter once: a retry re-ran the whole transaction
+        self.assertEqual(int(self.scalar("SELECT n FROM probe_counter")), 240)
+        # with one try, conflicts become failures classified by SQLSTATE
+        p, j = self.run_probe("--scenario=retry", "-c", "6", "-j", "2", "-t", "40", "--max-tries", "1")
+        t = j["transactions"]["bump"]
+        self.assertEqual(t["retries"], 0)
+        self.assertGreater(t["failures"].get("40001", 0), 0)
+        self.assertEqual(t["committed"] + t["failed"], 240)
+        self.assertEqual(int(self.scalar("SELECT n FROM probe_counter")), t["committed"])
+
+    def test_errors_are_classified_and_the_run_goes_on(self):
+        p, j = self.run_probe("--scenario=errors", "-c", "2", "-j", "1", "-t", "40")
+        t = j["transactions"]["flaky"]
+        self.assertEqual(t["failures"].get("22012"), 20)   # SELECT 1/0 on every 4th call, 2 clients
+        self.assertEqual(t["failures"].get("script"), 20)  # the Lua error on every 4th call
+        self.assertEqual(t["committed"], 40)
+        self.assertIn("engine_probe.lua:", p.stderr)       # the script error names file:line
+        self.assertEqual(p.stderr.count("attempt to index"), 1, "a script error is printed once")
+        self.assertIn("22012", p.stdout)
+
+    def test_sleep_does_not_block_the_thread(self):
+        p, j = self.run_probe("--scenario=sleep", "-c", "2", "-j", "1", "-T", "2s")
+        per_client = dict((int(c), int(n)) for c, n in self.sql("SELECT client, count(*) FROM probe_log GROUP BY 1"))
+        self.assertLessEqual(per_client[0], 12)   # 200 ms per transaction over 2 s
+        self.assertGreater(per_client[1], 10 * per_client[0])
+
+    def test_warmup_is_excluded(self):
+        p, j = self.run_probe("-c", "2", "-j", "2", "-T", "2s", "--warmup", "1s", "-P", "0.5")
+        phases = [i["phase"] for i in j["intervals"]]
+        self.assertEqual(phases.count("warmup"), 2)
+        self.assertEqual(phases.count("measure"), 4)
+        self.assertAlmostEqual(j["elapsed_s"], 2.0, delta=0.05)
+        measured = sum(i["total"]["count"] for i in j["intervals"] if i["phase"] == "measure")
+        self.assertEqual(measured, j["total"]["count"])
+        self.assertIn("warmup:", p.stdout)
+        self.assertIn("progress:", p.stdout)
+
+    def test_check_and_json_redaction(self):
+        self.stormdb("prepare", PROBE)
+        p = self.stormdb("check", PROBE)
+        self.assertIn("passed no rolled-back rows visible", p.stdout)
+        url = self.url + " password=hunter2secret"
+        p = harness.run_stormdb(["run", PROBE, "--url", url, "-c", "1", "-t", "5", "--json", "/tmp/redact-%s.json" % self.dbname],
+                                check_rc=0)
+        with open("/tmp/redact-%s.json" % self.dbname) as f:
+            text = f.read()
+        os.unlink("/tmp/redact-%s.json" % self.dbname)
+        self.assertNotIn("hunter2secret", text + p.stdout + p.stderr)
+        self.assertIn("password=***", json.loads(text)["config"]["conninfo"])
+
+
+if __name__ == "__main__":
+    harness.main()
