@@ -413,49 +413,56 @@ local function rollback_quietly(db)
   if db:in_transaction() then pcall(db.rollback, db) end
 end
 
--- Runs fn as one transaction of type id: retries 40001/40P01, classifies failures, records it.
-local function run_txn(ctx, id, fn, intended, ...)
+-- True when err is a serialization failure or deadlock worth another try; rolls back first.
+local function retryable(ctx, err, tries)
+  if not M.is_error(err) or is_connection_loss(err) then return false end
+  local s = err.sqlstate
+  if (s ~= "40001" and s ~= "40P01") or tries >= cfg.max_tries or ctx:stopping() then return false end
+  rollback_quietly(ctx.db)
+  return true
+end
+
+-- Runs fn(ctx) as one transaction of type id: retries 40001/40P01, classifies failures, records
+-- it. Neither varargs nor a loop on the common path: either would keep LuaJIT from compiling the
+-- client loop around it (NYI VARG, "inner loop in root trace").
+local function run_txn(ctx, id, fn, intended)
   local cl, db = ctx._cl, ctx.db
   local start = C.sdb_now_us()
   if intended < 0 then intended = start end
-  local tries = 0
-  while true do
+  local tries = 1
+  ctx._outcome = COMMITTED
+  local ok, err = pcall(fn, ctx)
+  while not ok and retryable(ctx, err, tries) do
     tries = tries + 1
     ctx._outcome = COMMITTED
-    local ok, err = pcall(fn, ctx, ...)
-    if ok then
-      if not db:in_transaction() then
-        C.sdb_record(cl, id, ctx._outcome, intended, start, C.sdb_now_us(), tries - 1, nil)
-        return true
-      end
-      rollback_quietly(db)
-      C.sdb_script_error(cl, "transaction function returned inside an open transaction block (missing commit?)")
-      C.sdb_record(cl, id, FAILED, intended, start, C.sdb_now_us(), tries - 1, "script")
-      return false
-    end
-    if M.is_error(err) then
-      if is_connection_loss(err) then
-        C.sdb_record(cl, id, FAILED, intended, start, C.sdb_now_us(), tries - 1,
-          err.sqlstate ~= "" and err.sqlstate or "08000")
-        reconnect(ctx)
-        return false
-      end
-      rollback_quietly(db)
-      local s = err.sqlstate
-      if (s == "40001" or s == "40P01") and tries < cfg.max_tries and not ctx:stopping() then
-        -- retried: run the whole transaction again
-      else
-        C.sdb_record(cl, id, FAILED, intended, start, C.sdb_now_us(), tries - 1, s)
-        return false
-      end
-    else
-      C.sdb_script_error(cl, message_of(err))
-      rollback_quietly(db)
-      C.sdb_record(cl, id, FAILED, intended, start, C.sdb_now_us(), tries - 1, "script")
-      if C.sdb_conn_ok(db.conn) == 0 then reconnect(ctx) end
-      return false
-    end
+    ok, err = pcall(fn, ctx)
   end
+  if ok then
+    if not db:in_transaction() then
+      C.sdb_record(cl, id, ctx._outcome, intended, start, C.sdb_now_us(), tries - 1, nil)
+      return true
+    end
+    rollback_quietly(db)
+    C.sdb_script_error(cl, "transaction function returned inside an open transaction block (missing commit?)")
+    C.sdb_record(cl, id, FAILED, intended, start, C.sdb_now_us(), tries - 1, "script")
+    return false
+  end
+  if M.is_error(err) then
+    if is_connection_loss(err) then
+      C.sdb_record(cl, id, FAILED, intended, start, C.sdb_now_us(), tries - 1,
+        err.sqlstate ~= "" and err.sqlstate or "08000")
+      reconnect(ctx)
+      return false
+    end
+    rollback_quietly(db)
+    C.sdb_record(cl, id, FAILED, intended, start, C.sdb_now_us(), tries - 1, err.sqlstate)
+    return false
+  end
+  C.sdb_script_error(cl, message_of(err))
+  rollback_quietly(db)
+  C.sdb_record(cl, id, FAILED, intended, start, C.sdb_now_us(), tries - 1, "script")
+  if C.sdb_conn_ok(db.conn) == 0 then reconnect(ctx) end
+  return false
 end
 
 function Ctx:transaction(name, fn, ...)
@@ -464,7 +471,9 @@ function Ctx:transaction(name, fn, ...)
     id = C.sdb_txn_id(self._cl, name)
     txn_ids[name] = id
   end
-  return run_txn(self, id, fn, C.sdb_now_us(), ...)
+  local n, args = select("#", ...), { ... }
+  local body = n == 0 and fn or function(c) return fn(c, unpack(args, 1, n)) end
+  return run_txn(self, id, body, C.sdb_now_us())
 end
 
 local function call_hook(name, ctx)

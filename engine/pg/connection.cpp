@@ -32,6 +32,19 @@ size_t format_number(double v, char *buf, size_t cap) {
 }
 }  // namespace
 
+void sdb_conn::want(bool write) {
+  if (fd_ < 0) return;
+  if (fd_ == watched_fd_ && write == watched_write_) return;
+  host_->watch(this, fd_, write);
+  watched_fd_ = fd_;
+  watched_write_ = write;
+}
+
+void sdb_conn::stop_watching() {
+  if (watched_fd_ >= 0) host_->unwatch(this, watched_fd_);
+  watched_fd_ = -1;
+}
+
 sdb_conn::~sdb_conn() {
   disconnect();
 }
@@ -52,7 +65,7 @@ void sdb_conn::clear_result() {
 
 void sdb_conn::disconnect() {
   clear_result();
-  if (fd_ >= 0) host_->unwatch(this, fd_);
+  stop_watching();
   fd_ = -1;
   if (pg_) PQfinish(pg_);
   pg_ = nullptr;
@@ -99,7 +112,7 @@ int32_t sdb_conn::fail_now(const char *what) {
   set_conn_error(what);
   res_status_ = -1;
   if (pg_ && PQstatus(pg_) == CONNECTION_BAD) {
-    if (fd_ >= 0) host_->unwatch(this, fd_);
+    stop_watching();
     fd_ = -1;
     state_ = State::kClosed;
   }
@@ -114,34 +127,35 @@ int32_t sdb_conn::connect() {
   PQsetNoticeProcessor(pg_, ignore_notice, nullptr);
   state_ = State::kConnecting;
   fd_ = PQsocket(pg_);
-  host_->watch(this, fd_, true);  // libpq: behave as if PGRES_POLLING_WRITING first
+  want(true);  // libpq: behave as if PGRES_POLLING_WRITING first
   return 0;
 }
 
 void sdb_conn::poll_connect() {
   PostgresPollingStatusType st = PQconnectPoll(pg_);
   int fd = PQsocket(pg_);
-  if (fd != fd_) {  // libpq may open a new socket (next host, SSL/GSS fallback)
-    if (fd_ >= 0) host_->unwatch(this, fd_);
-    fd_ = fd;
-  }
+  if (fd != fd_) stop_watching();
+  // libpq may have closed and reopened the socket (next host, SSL/GSS fallback), possibly under
+  // the same number, so register again rather than trust the cached interest.
+  fd_ = fd;
+  watched_fd_ = -1;
   switch (st) {
     case PGRES_POLLING_READING:
-      host_->watch(this, fd_, false);
+      want(false);
       return;
     case PGRES_POLLING_WRITING:
-      host_->watch(this, fd_, true);
+      want(true);
       return;
     case PGRES_POLLING_OK:
       PQsetnonblocking(pg_, 1);
       state_ = State::kIdle;
-      host_->watch(this, fd_, false);
+      want(false);
       res_status_ = 0;
       break;
     default:
       set_conn_error("could not connect");
       res_status_ = -1;
-      if (fd_ >= 0) host_->unwatch(this, fd_);
+      stop_watching();
       fd_ = -1;
       PQfinish(pg_);
       pg_ = nullptr;
@@ -155,7 +169,7 @@ int32_t sdb_conn::started() {
   state_ = State::kBusy;
   int f = PQflush(pg_);
   if (f < 0) return fail_now("could not send the query");
-  host_->watch(this, fd_, f == 1);
+  want(f == 1);
   return 0;
 }
 
@@ -239,7 +253,7 @@ int32_t sdb_conn::txn_status() const {
 void sdb_conn::finish_request() {
   if (had_error_) res_status_ = -1;
   if (PQstatus(pg_) == CONNECTION_BAD) {
-    if (fd_ >= 0) host_->unwatch(this, fd_);
+    stop_watching();
     fd_ = -1;
     state_ = State::kClosed;
     if (!had_error_) {
@@ -248,7 +262,7 @@ void sdb_conn::finish_request() {
     }
   } else if (state_ != State::kCopyIn) {
     state_ = State::kIdle;
-    host_->watch(this, fd_, false);
+    want(false);
   }
   host_->complete(this);
 }
@@ -275,7 +289,7 @@ void sdb_conn::read_results() {
       state_ = State::kCopyIn;
       copy_buf_.clear();
       copy_row_start_ = true;
-      host_->watch(this, fd_, false);
+      want(false);
       host_->complete(this);
       return;
     }
@@ -314,18 +328,18 @@ void sdb_conn::on_io(uint32_t events) {
         if (f == 1) return;  // still more to send; keep write interest
         if (state_ == State::kCopyFlush) {
           state_ = State::kCopyIn;
-          host_->watch(this, fd_, false);
+          want(false);
           host_->complete(this);
           return;
         }
-        host_->watch(this, fd_, false);
+        want(false);
       }
       if (state_ == State::kBusy && (events & (EPOLLIN | EPOLLERR | EPOLLHUP))) read_results();
       return;
     default:
       // Idle or in COPY: input here is a notice, or the server ending the session.
       if (!PQconsumeInput(pg_) || PQstatus(pg_) == CONNECTION_BAD) {
-        if (fd_ >= 0) host_->unwatch(this, fd_);
+        stop_watching();
         fd_ = -1;
         if (state_ != State::kCopyIn) state_ = State::kClosed;
       }
@@ -385,7 +399,7 @@ int32_t sdb_conn::copy_end_row() {
   if (f < 0) return fail_now("COPY failed");
   if (f == 0) return 0;
   state_ = State::kCopyFlush;
-  host_->watch(this, fd_, true);
+  want(true);
   return 1;
 }
 

@@ -79,12 +79,16 @@ struct sdb_conn {
   const char *const *bind(int32_t n, const sdb_param *p);
   void copy_sep();
   int32_t copy_put(bool end);
+  void want(bool write);
+  void stop_watching();
 
   stormdb::ConnHost *host_;
   const std::string *conninfo_;
   void *owner_;
   PGconn *pg_ = nullptr;
   int fd_ = -1;
+  int watched_fd_ = -1;        // what the event loop watches now, to skip redundant epoll_ctl calls
+  bool watched_write_ = false;
   State state_ = State::kClosed;
   PGresult *result_ = nullptr;
   int32_t res_status_ = 0;
