@@ -17,8 +17,9 @@ local PRELUDE_SRC = "stormdb/stormdb.lua"
 local SQLError = {}
 SQLError.__index = SQLError
 SQLError.__tostring = function(e)
-  local s = string.format("%s%s (SQLSTATE %s%s)", e.where and (e.where .. ": ") or "", e.message,
-    e.sqlstate ~= "" and e.sqlstate or "none", e.name ~= "" and (" " .. e.name) or "")
+  local code = e.sqlstate ~= "" and ("SQLSTATE " .. e.sqlstate .. (e.name ~= "" and (" " .. e.name) or ""))
+    or "connection lost"
+  local s = string.format("%s%s (%s)", e.where and (e.where .. ": ") or "", e.message, code)
   if e.detail ~= "" then s = s .. "\nDETAIL: " .. e.detail end
   if e.hint ~= "" then s = s .. "\nHINT: " .. e.hint end
   return s
@@ -612,6 +613,14 @@ function M._describe(script)
     d.mix[#d.mix + 1] = { name = name, weight = weight }
   end
   table.sort(d.mix, function(a, b) return a.name < b.name end)
+  local total = 0
+  for _, m in ipairs(d.mix) do
+    total = total + m.weight
+    if d.selection == "deck" and m.weight % 1 ~= 0 then
+      error(script .. ": workload.selection = \"deck\" needs whole-number weights; '" .. m.name .. "' has " .. m.weight, 0)
+    end
+  end
+  if total <= 0 then error(script .. ": workload.mix needs at least one weight above 0", 0) end
   for fn, n in pairs(w.background or {}) do
     if type(rawget(_G, fn)) ~= "function" then
       error(script .. ": workload.background names '" .. tostring(fn) .. "' but no global function is defined", 0)

@@ -158,7 +158,11 @@ bool run_hook(Engine &engine, Session &s, const std::string &hook, HookOutcome *
   progress::finish();
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (!o.ok) {
-    std::fprintf(stderr, "stormdb: %s failed: %s\n", hook.c_str(), o.error.c_str());
+    if (signals::count() > 0) {
+      std::fprintf(stderr, "stormdb: %s interrupted\n", hook.c_str());
+    } else {
+      std::fprintf(stderr, "stormdb: %s failed: %s\n", hook.c_str(), with_hint(o.error).c_str());
+    }
     return false;
   }
   if (!s.cfg.quiet) std::fprintf(stderr, "stormdb: %s done in %.2f s\n", hook.c_str(), secs);
@@ -243,9 +247,13 @@ int command_workload(const CliArgs &args) {
     std::vector<CheckLine> checks;
     rc = run_checks(engine, s, checks);
   } else {
-    if ((s.server || s.cfg.prepare_first) && !run_hook(engine, s, "prepare")) return kExitFailure;
-    rc = run_measurement(engine, s);
+    if ((s.server || s.cfg.prepare_first) && !run_hook(engine, s, "prepare")) {
+      rc = kExitFailure;
+    } else {
+      rc = run_measurement(engine, s);
+    }
   }
+  if (rc != 0 && signals::count() > 0) rc = kExitInterrupted;
   if (s.server && s.cfg.keep_server) {
     std::fprintf(stderr, "stormdb: the throwaway server keeps running: psql \"%s\"\n"
                  "stormdb: stop it with: stormdb server stop %s\n", s.server->conninfo().c_str(), s.server->dir().c_str());

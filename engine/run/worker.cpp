@@ -236,10 +236,13 @@ void Worker::run_job(const Job &job) {
     int sig = signals::count();
     if (sig != signals_seen) {
       signals_seen = sig;
-      engine_.request_stop(now);
-      if (sig >= 2) {
-        engine_.abort("interrupted twice: transactions in flight were abandoned");
-        for (auto &c : clients_) c->conn->abort_request("aborted by a second interrupt");
+      // A run stops gracefully on the first signal; a hook (a long load, say) has nothing to
+      // report, so it is abandoned at once, as a run is on the second signal.
+      if (job.kind == Job::Kind::kRun && sig == 1) {
+        engine_.request_stop(now);
+      } else {
+        engine_.abort("interrupted");
+        for (auto &c : clients_) c->conn->abort_request("interrupted");
       }
     }
     double deadline = Recorder::kNever;
