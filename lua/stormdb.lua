@@ -62,8 +62,10 @@ local function message_of(err)
   return tostring(err)
 end
 
+-- Error messages already carry file:line; the Lua stack is shown only with STORMDB_DEBUG=1.
+local show_stack = os.getenv("STORMDB_DEBUG") ~= nil
 local function traceback(err)
-  if M.is_error(err) then return tostring(err) end
+  if M.is_error(err) or not show_stack then return tostring(err) end
   return debug.traceback(tostring(err), 2)
 end
 

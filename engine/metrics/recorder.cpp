@@ -11,6 +11,7 @@ namespace stormdb {
 void Recorder::start(double t0, double warmup_us, double interval_us) {
   started_ = true;
   closed_ = false;
+  draining_ = false;
   interval_ = interval_us > 0 ? interval_us : 1e6;
   warm_end_ = t0 + warmup_us;
   cur_ = std::make_unique<IntervalStats>();
@@ -53,10 +54,17 @@ void Recorder::flush(double end_us, bool last) {
 double Recorder::advance(double now_us, double stop_at_us) {
   if (!started_ || closed_) return kNever;
   stop_at_ = stop_at_us;
-  while (!closed_) {
+  while (!closed_ && !draining_) {
     double end = std::min(cur_end_, stop_at_);
     if (now_us < end) return end;
-    flush(end, end >= stop_at_);
+    if (end >= stop_at_) {
+      // The stop time is reached: the current interval stays open for the transactions still in
+      // flight, so that what is reported is exactly what the server committed.
+      draining_ = true;
+      drain_end_ = stop_at_;
+      return kNever;
+    }
+    flush(end, false);
   }
   return kNever;
 }
@@ -64,13 +72,15 @@ double Recorder::advance(double now_us, double stop_at_us) {
 void Recorder::finish(double now_us) {
   if (!started_ || closed_) return;
   advance(now_us, stop_at_);
-  if (!closed_) flush(std::min(now_us, stop_at_), true);
+  if (!closed_) flush(draining_ ? drain_end_ : std::min(now_us, stop_at_), true);
 }
 
 IntervalStats *Recorder::at(double t_us) {
-  if (!started_ || closed_ || t_us >= stop_at_) return nullptr;
-  advance(t_us, stop_at_);
-  return closed_ ? nullptr : cur_.get();
+  if (!started_ || closed_) return nullptr;
+  if (!draining_) advance(t_us, stop_at_);
+  if (closed_) return nullptr;
+  if (draining_ && t_us > drain_end_) drain_end_ = t_us;
+  return cur_.get();
 }
 
 void Recorder::record(int type, int outcome, double intended_us, double start_us, double end_us,

@@ -19,8 +19,10 @@ class Recorder {
   // Starts accounting at t0 (µs, engine clock): a warmup phase of warmup_us, then the measure
   // phase, both cut into intervals of interval_us (> 0).
   void start(double t0, double warmup_us, double interval_us);
-  // Records one transaction ending at end_us; ignored before start(), after the stop time and
-  // after finish(). outcome is SDB_COMMITTED, SDB_ROLLED_BACK or SDB_FAILED.
+  // Records one transaction ending at end_us; ignored before start() and after finish().
+  // Transactions in flight at the stop time still count (in the last interval, which then ends
+  // with the last of them), as in pgbench, so that the report matches what the server committed.
+  // outcome is SDB_COMMITTED, SDB_ROLLED_BACK or SDB_FAILED.
   void record(int type, int outcome, double intended_us, double start_us, double end_us, int retries,
               const char *sqlstate);
   void count(int counter, double n, double now_us);
@@ -28,7 +30,8 @@ class Recorder {
   // Flushes the intervals that ended by now_us given the run's current stop time; returns the
   // next boundary (kNever once closed).
   double advance(double now_us, double stop_at_us);
-  // Ends accounting at now_us (or at the stop time if earlier) and posts the last interval.
+  // Ends accounting and posts the last interval: it ends at now_us (or the stop time if
+  // earlier), or at the last transaction recorded after the stop time.
   void finish(double now_us);
   bool started() const { return started_; }
   bool closed() const { return closed_; }
@@ -42,6 +45,8 @@ class Recorder {
   int worker_;
   bool started_ = false;
   bool closed_ = false;
+  bool draining_ = false;  // past the stop time, waiting for the transactions in flight
+  double drain_end_ = 0;
   double warm_end_ = 0;
   double interval_ = 1e6;
   double stop_at_ = kNever;

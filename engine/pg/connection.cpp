@@ -12,7 +12,17 @@
 namespace {
 constexpr size_t kCopyChunk = 256 * 1024;
 
-void ignore_notice(void *, const char *) {}
+// Notices are dropped, except a FATAL the server sends on an idle session (pg_terminate_backend:
+// 57P01, shutdown: 57P02...): it is kept so that the next request reports that SQLSTATE rather
+// than a bare "connection lost".
+void on_notice(void *arg, const PGresult *r) {
+  const char *sev = PQresultErrorField(r, PG_DIAG_SEVERITY_NONLOCALIZED);
+  if (!sev || (std::strcmp(sev, "FATAL") != 0 && std::strcmp(sev, "PANIC") != 0)) return;
+  auto *c = static_cast<sdb_conn *>(arg);
+  const char *code = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+  const char *msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+  c->note_fatal(code ? code : "", msg ? msg : "");
+}
 
 // Formats a Lua number as PostgreSQL accepts it: integral values without a fraction (so they
 // bind to integer parameters), others in the shortest round-trip form.
@@ -99,11 +109,16 @@ void sdb_conn::set_error(PGresult *r) {
   }
 }
 
+void sdb_conn::note_fatal(const std::string &sqlstate, const std::string &message) {
+  fatal_sqlstate_ = sqlstate;
+  fatal_message_ = message;
+}
+
 void sdb_conn::set_conn_error(const char *fallback) {
   std::string m = pg_ ? PQerrorMessage(pg_) : "";
   while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
-  err_sqlstate_.clear();
-  err_message_ = m.empty() ? fallback : m;
+  err_sqlstate_ = fatal_sqlstate_;
+  err_message_ = !fatal_message_.empty() ? fatal_message_ : (m.empty() ? fallback : m);
   err_detail_.clear();
   err_hint_.clear();
 }
@@ -124,7 +139,8 @@ int32_t sdb_conn::connect() {
   pg_ = PQconnectStart(conninfo_->c_str());
   if (!pg_) return fail_now("out of memory starting a connection");
   if (PQstatus(pg_) == CONNECTION_BAD) return fail_now("invalid connection string");
-  PQsetNoticeProcessor(pg_, ignore_notice, nullptr);
+  PQsetNoticeReceiver(pg_, on_notice, this);
+  fatal_sqlstate_.clear();
   state_ = State::kConnecting;
   fd_ = PQsocket(pg_);
   want(true);  // libpq: behave as if PGRES_POLLING_WRITING first
@@ -269,9 +285,16 @@ void sdb_conn::finish_request() {
 
 void sdb_conn::read_results() {
   if (!PQconsumeInput(pg_)) {
-    set_conn_error("connection lost");
+    // The server may have said why before closing (FATAL 57P01 ...): collect what was read.
+    while (PGresult *r = PQgetResult(pg_)) {
+      if (!had_error_ && PQresultStatus(r) == PGRES_FATAL_ERROR) {
+        set_error(r);
+        had_error_ = true;
+      }
+      PQclear(r);
+    }
+    if (!had_error_) set_conn_error("connection lost");
     had_error_ = true;
-    err_sqlstate_.clear();
     finish_request();
     return;
   }
@@ -337,8 +360,11 @@ void sdb_conn::on_io(uint32_t events) {
       if (state_ == State::kBusy && (events & (EPOLLIN | EPOLLERR | EPOLLHUP))) read_results();
       return;
     default:
-      // Idle or in COPY: input here is a notice, or the server ending the session.
-      if (!PQconsumeInput(pg_) || PQstatus(pg_) == CONNECTION_BAD) {
+      // Idle or in COPY: input here is a notice, or the server ending the session. PQisBusy
+      // parses what was read, which hands a FATAL message to on_notice.
+      bool read_ok = PQconsumeInput(pg_) != 0;
+      if (state_ == State::kIdle) PQisBusy(pg_);
+      if (!read_ok || PQstatus(pg_) == CONNECTION_BAD) {
         stop_watching();
         fd_ = -1;
         if (state_ != State::kCopyIn) state_ = State::kClosed;

@@ -64,6 +64,8 @@ struct sdb_conn {
   const std::string &err_hint() const { return err_hint_; }
   void *owner() const { return owner_; }
   State state() const { return state_; }
+  // Records a FATAL message that arrived while no request was in flight (see on_notice).
+  void note_fatal(const std::string &sqlstate, const std::string &message);
   // Server version as PQserverVersion gives it (e.g. 150018), 0 when not connected.
   int server_version() const;
 
@@ -94,6 +96,7 @@ struct sdb_conn {
   int32_t res_status_ = 0;
   bool had_error_ = false;
   std::string err_sqlstate_, err_message_, err_detail_, err_hint_;
+  std::string fatal_sqlstate_, fatal_message_;
   std::vector<std::string> stmt_names_;
   std::vector<const char *> values_;
   std::vector<std::array<char, 32>> num_text_;

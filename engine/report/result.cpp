@@ -49,7 +49,7 @@ IntervalRow interval_row(const IntervalStats &iv, Engine &engine) {
 void fill_totals(RunResult &r, Engine &engine) {
   IntervalStats t = engine.collector().measure_total();
   double start = engine.measure_start();
-  double end = std::min(t.end_us, engine.stop_at());
+  double end = t.end_us;  // the stop time, or the end of the last transaction in flight then
   r.elapsed_s = end > start ? (end - start) / 1e6 : 0;
   auto names = engine.txn_names();
   for (size_t i = 0; i < names.size(); i++) {
