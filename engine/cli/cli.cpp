@@ -29,6 +29,10 @@ const FlagSpec kValueFlags[] = {
     {"--loaders", "loaders", "parallel loader connections in prepare [threads]"},
     {"--url", "url", "conninfo string or postgresql:// URI (libpq conventions; PG* variables also work)"},
     {"--json", "json", "write the result as JSON to FILE"},
+    {"-R,--rate", "rate", "open loop: target transactions/s over all clients (fractions allowed)"},
+    {"--rate-per-client", "rate_per_client", "open loop: target transactions/s per client"},
+    {"--arrival", "arrival", "open-loop arrivals: poisson or uniform [poisson]"},
+    {"-L,--latency-limit", "latency_limit", "count transactions later than this; under a rate, skip those already this late"},
 };
 
 const FlagSpec kBoolFlags[] = {

@@ -111,6 +111,9 @@ Session open_session(const CliArgs &args) {
   p.transactions = s.cfg.transactions;
   if (p.transactions > 0 && !s.cfg.sources.count("duration")) p.duration_us = 0;
   p.max_tries = s.cfg.max_tries;
+  p.rate_per_client = s.cfg.rate_per_client > 0 ? s.cfg.rate_per_client : s.cfg.rate / s.cfg.clients;
+  p.poisson = s.cfg.arrival == "poisson";
+  p.latency_limit_us = static_cast<double>(s.cfg.latency_limit_us);
   p.seed = static_cast<double>(s.cfg.seed);
   p.loaders = s.cfg.loaders;
   for (const auto &[name, w] : s.info.mix) {

@@ -19,7 +19,8 @@ namespace {
 
 const std::vector<std::string> kSettingKeys = {
     "clients", "threads", "duration", "transactions", "warmup", "report_interval", "seed",
-    "max_tries", "loaders", "json", "url", "keep_server", "prepare", "check", "quiet", "workload"};
+    "max_tries", "loaders", "json", "url", "keep_server", "prepare", "check", "quiet", "workload",
+    "rate", "rate_per_client", "arrival", "latency_limit"};
 
 size_t edit_distance(const std::string &a, const std::string &b) {
   std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
@@ -97,6 +98,15 @@ bool to_bool(const RawValue &v, const std::string &key) {
   if (s == "true" || s == "yes" || s == "on" || s == "1" || s.empty()) return true;
   if (s == "false" || s == "no" || s == "off" || s == "0") return false;
   throw UsageError(fmt::format("{}: {} must be true or false, not '{}'", v.source, key, v.value));
+}
+
+double to_rate(const RawValue &v, const std::string &key) {
+  char *end = nullptr;
+  double x = std::strtod(v.value.c_str(), &end);
+  if (v.value.empty() || *end != '\0' || !std::isfinite(x) || x <= 0)
+    throw UsageError(fmt::format("{}: {} must be a number of transactions per second above 0, not '{}'", v.source,
+                                 key, v.value));
+  return x;
 }
 
 int64_t to_duration(const RawValue &v, const std::string &key) {
@@ -282,6 +292,17 @@ Config merge_config(const std::string &command, const std::string &script, const
   if (auto v = get("prepare")) c.prepare_first = to_bool(*v, "prepare");
   if (auto v = get("check")) c.check_after = to_bool(*v, "check");
   if (auto v = get("quiet")) c.quiet = to_bool(*v, "quiet");
+  if (auto v = get("rate")) c.rate = to_rate(*v, "rate");
+  if (auto v = get("rate_per_client")) c.rate_per_client = to_rate(*v, "rate_per_client");
+  if (c.rate > 0 && c.rate_per_client > 0)
+    throw UsageError(fmt::format("{} and {}: give the rate in one way only", c.sources["rate"], c.sources["rate_per_client"]));
+  if (auto v = get("arrival")) {
+    if (v->value != "poisson" && v->value != "uniform")
+      throw UsageError(fmt::format("{}: arrival must be poisson or uniform, not '{}'{}", v->source, v->value,
+                                   suggestion(v->value, {"poisson", "uniform"})));
+    c.arrival = v->value;
+  }
+  if (auto v = get("latency_limit")) c.latency_limit_us = to_duration(*v, "latency_limit");
   if (auto v = get("url")) c.conninfo = v->value;
   if (c.conninfo.empty() && !m.database.empty()) c.conninfo = conninfo_from_database(m.database);
   c.database_named = !c.conninfo.empty();

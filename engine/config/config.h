@@ -43,6 +43,10 @@ struct Config {
   uint64_t seed = 0;
   int max_tries = 10;
   int loaders = 1;
+  double rate = 0;             // --rate: transactions/s over all clients; 0 = closed loop
+  double rate_per_client = 0;  // --rate-per-client
+  std::string arrival = "poisson";
+  int64_t latency_limit_us = 0;  // --latency-limit: late count; skip transactions already this late
   std::string json_path;
   bool keep_server = false;
   bool prepare_first = false;

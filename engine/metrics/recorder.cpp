@@ -8,7 +8,9 @@
 
 namespace stormdb {
 
-void Recorder::start(double t0, double warmup_us, double interval_us) {
+void Recorder::start(double t0, double warmup_us, double interval_us, bool open_loop, double latency_limit_us) {
+  open_loop_ = open_loop;
+  latency_limit_ = latency_limit_us;
   started_ = true;
   closed_ = false;
   draining_ = false;
@@ -98,6 +100,11 @@ void Recorder::record(int type, int outcome, double intended_us, double start_us
       s.committed++;
     }
     s.latency.record(static_cast<int64_t>(end_us - intended_us + 0.5));
+    if (open_loop_) {
+      if (!s.service) s.service = std::make_unique<Histogram>();
+      s.service->record(static_cast<int64_t>(end_us - start_us + 0.5));
+    }
+    if (latency_limit_ > 0 && end_us - intended_us > latency_limit_) s.late++;
   }
   if (retries > 0) {
     s.retried++;
@@ -109,6 +116,10 @@ void Recorder::record(int type, int outcome, double intended_us, double start_us
     s.lag_sum_us += lag;
     s.lag_max_us = std::max(s.lag_max_us, lag);
   }
+}
+
+void Recorder::skip(int type, double now_us) {
+  if (IntervalStats *iv = at(now_us)) iv->type(type).skipped++;
 }
 
 void Recorder::count(int counter, double n, double now_us) {

@@ -18,7 +18,11 @@ class Recorder {
 
   // Starts accounting at t0 (µs, engine clock): a warmup phase of warmup_us, then the measure
   // phase, both cut into intervals of interval_us (> 0).
-  void start(double t0, double warmup_us, double interval_us);
+  // With open_loop, service time (from the actual start) is kept beside latency; latency_limit_us
+  // > 0 counts transactions later than it.
+  void start(double t0, double warmup_us, double interval_us, bool open_loop = false, double latency_limit_us = 0);
+  // Counts a transaction the schedule skipped (already later than the latency limit).
+  void skip(int type, double now_us);
   // Records one transaction ending at end_us; ignored before start() and after finish().
   // Transactions in flight at the stop time still count (in the last interval, which then ends
   // with the last of them), as in pgbench, so that the report matches what the server committed.
@@ -48,6 +52,8 @@ class Recorder {
   bool draining_ = false;  // past the stop time, waiting for the transactions in flight
   double drain_end_ = 0;
   double warm_end_ = 0;
+  bool open_loop_ = false;
+  double latency_limit_ = 0;
   double interval_ = 1e6;
   double stop_at_ = kNever;
   double cur_end_ = 0;  // unclamped end of the current interval

@@ -10,6 +10,12 @@ void TxnStats::merge(const TxnStats &o) {
   failed += o.failed;
   retried += o.retried;
   retries += o.retries;
+  skipped += o.skipped;
+  late += o.late;
+  if (o.service) {
+    if (!service) service = std::make_unique<Histogram>();
+    service->merge(*o.service);
+  }
   lag_count += o.lag_count;
   lag_sum_us += o.lag_sum_us;
   if (o.lag_max_us > lag_max_us) lag_max_us = o.lag_max_us;

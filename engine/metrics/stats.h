@@ -20,6 +20,9 @@ struct TxnStats {
   uint64_t failed = 0;
   uint64_t retried = 0;      // transactions that needed more than one try
   uint64_t retries = 0;      // extra tries in all
+  uint64_t skipped = 0;      // open loop: already later than --latency-limit at their start, never sent
+  uint64_t late = 0;         // completed later than --latency-limit (from the intended start)
+  std::unique_ptr<Histogram> service;  // open loop: µs from the actual start (latency is from the intended one)
   uint64_t lag_count = 0;    // transactions that started after their intended start
   double lag_sum_us = 0;     // schedule lag (start - intended), µs
   double lag_max_us = 0;

@@ -21,7 +21,9 @@ void print_progress(std::FILE *out, const IntervalRow &row) {
   std::string s = fmt::format("{}: {:.1f} s, {:.1f} tps, lat p50 {:.3f} ms p95 {:.3f} ms p99 {:.3f} ms, {} failed, {} retried",
                               row.phase == "warmup" ? "warmup" : "progress", row.t_s, t.tps, t.p50_ms, t.p95_ms,
                               t.p99_ms, t.failed, t.retried);
-  if (t.lag_max_ms > 0) s += fmt::format(", lag {:.3f} ms", t.lag_mean_ms);
+  if (t.has_service) s += fmt::format(", service p99 {:.3f} ms, lag {:.3f} ms", t.svc_p99_ms, t.lag_mean_ms);
+  if (t.skipped) s += fmt::format(", {} skipped", t.skipped);
+  if (t.late) s += fmt::format(", {} late", t.late);
   if (row.reconnects) s += fmt::format(", {} reconnects", row.reconnects);
   line(out, s);
   std::fflush(out);
@@ -46,11 +48,29 @@ void print_report(std::FILE *out, const RunResult &r, const Config &cfg) {
                         "tps", "p50 ms", "p90 ms", "p95 ms", "p99 ms", "p99.9 ms", "max ms", "failed", "retried"));
   for (const auto &t : r.types) line(out, type_line(t));
   if (r.types.size() > 1) line(out, type_line(r.total));
+  if (r.total.has_service) {
+    line(out, "");
+    line(out, "service time (from the actual start; latency above is from the intended start):");
+    auto svc = [&](const TxnRow &x) {
+      line(out, fmt::format("{:<16} {:>10} {:>11} {:>9.3f} {:>9.3f} {:>9.3f} {:>9.3f} {:>9.3f} {:>10.3f}", x.name, "", "",
+                            x.svc_p50_ms, x.svc_p90_ms, x.svc_p95_ms, x.svc_p99_ms, x.svc_p999_ms, x.svc_max_ms));
+    };
+    for (const auto &x : r.types) svc(x);
+    if (r.types.size() > 1) svc(r.total);
+  }
   line(out, "");
   const TxnRow &t = r.total;
+  if (cfg.rate > 0 || cfg.rate_per_client > 0) {
+    double target = cfg.rate > 0 ? cfg.rate : cfg.rate_per_client * cfg.clients;
+    line(out, fmt::format("open loop: target {:.2f} tps ({} arrivals), achieved {:.2f} tps, {} skipped, {} late{}", target,
+                          cfg.arrival, t.tps, t.skipped, t.late,
+                          cfg.latency_limit_us > 0 ? fmt::format(" (> {:.3f} ms)", cfg.latency_limit_us / 1e3) : ""));
+  } else if (cfg.latency_limit_us > 0) {
+    line(out, fmt::format("{} transactions above the {:.3f} ms latency limit", t.late, cfg.latency_limit_us / 1e3));
+  }
   line(out, fmt::format("outcomes: {} committed, {} rolled back by design, {} failed, {} retried ({} retries), {} reconnects",
                         t.committed, t.rolled_back, t.failed, t.retried, t.retries, r.reconnects));
-  if (t.lag_max_ms > 0)
+  if (t.has_service)
     line(out, fmt::format("schedule lag: avg {:.3f} ms, max {:.3f} ms", t.lag_mean_ms, t.lag_max_ms));
   if (!t.failures.empty()) {
     line(out, "failures by SQLSTATE:");

@@ -22,6 +22,11 @@ json row_json(const TxnRow &t) {
                {{"mean", t.mean_ms}, {"stddev", t.stddev_ms}, {"min", t.min_ms}, {"p50", t.p50_ms}, {"p90", t.p90_ms},
                 {"p95", t.p95_ms}, {"p99", t.p99_ms}, {"p99.9", t.p999_ms}, {"max", t.max_ms}}},
               {"schedule_lag_ms", {{"mean", t.lag_mean_ms}, {"max", t.lag_max_ms}}},
+              {"service_ms",
+               {{"mean", t.svc_mean_ms}, {"p50", t.svc_p50_ms}, {"p90", t.svc_p90_ms}, {"p95", t.svc_p95_ms},
+                {"p99", t.svc_p99_ms}, {"p99.9", t.svc_p999_ms}, {"max", t.svc_max_ms}}},
+              {"skipped", t.skipped},
+              {"late", t.late},
               {"failures", t.failures}};
 }
 
@@ -43,6 +48,10 @@ json config_json(const Config &c) {
               {"report_interval_s", c.report_interval_s},
               {"seed", c.seed},
               {"max_tries", c.max_tries},
+              {"rate", c.rate},
+              {"rate_per_client", c.rate_per_client},
+              {"arrival", c.arrival},
+              {"latency_limit_ms", c.latency_limit_us / 1e3},
               {"loaders", c.loaders},
               {"options", c.options},
               {"sources", c.sources}};

@@ -29,6 +29,19 @@ TxnRow summarize(const std::string &name, const TxnStats &s, double elapsed_s) {
     r.lag_mean_ms = s.lag_sum_us / s.lag_count / 1e3;
     r.lag_max_ms = s.lag_max_us / 1e3;
   }
+  r.skipped = s.skipped;
+  r.late = s.late;
+  if (s.service && s.service->count() > 0) {
+    const Histogram &v = *s.service;
+    r.has_service = true;
+    r.svc_mean_ms = v.mean() / 1e3;
+    r.svc_p50_ms = v.percentile(50) / 1e3;
+    r.svc_p90_ms = v.percentile(90) / 1e3;
+    r.svc_p95_ms = v.percentile(95) / 1e3;
+    r.svc_p99_ms = v.percentile(99) / 1e3;
+    r.svc_p999_ms = v.percentile(99.9) / 1e3;
+    r.svc_max_ms = v.max() / 1e3;
+  }
   r.failures = s.failures;
   return r;
 }

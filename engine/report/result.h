@@ -19,6 +19,10 @@ struct TxnRow {
   double mean_ms = 0, stddev_ms = 0, p50_ms = 0, p90_ms = 0, p95_ms = 0, p99_ms = 0, p999_ms = 0, max_ms = 0,
          min_ms = 0;
   double lag_mean_ms = 0, lag_max_ms = 0;
+  uint64_t skipped = 0, late = 0;
+  bool has_service = false;  // open loop: service time (from the actual start) below
+  double svc_mean_ms = 0, svc_p50_ms = 0, svc_p90_ms = 0, svc_p95_ms = 0, svc_p99_ms = 0, svc_p999_ms = 0,
+         svc_max_ms = 0;
   std::map<std::string, uint64_t> failures;
 };
 

@@ -29,6 +29,7 @@ struct sdb_client {
   std::vector<int32_t> deck;  // card deck of mix indexes (selection = "deck")
   size_t deck_pos = 0;
   double intended_us = 0;     // intended start of the transaction handed out by sdb_next
+  double next_arrival_us = -1;  // open loop: this client's next scheduled arrival
   uint64_t txns_done = 0;
 
   uint64_t timer_generation = 0;  // a timer fires only if it matches (sleep cancelled otherwise)

@@ -26,6 +26,9 @@ struct RunPlan {
   double interval_us = 1e6;    // interval records (progress lines when report_interval is set)
   uint64_t transactions = 0;   // per client; 0: unlimited
   int max_tries = 10;
+  double rate_per_client = 0;  // open loop: arrivals/s of each client; 0 = closed loop
+  bool poisson = true;         // exponential inter-arrival gaps, else a fixed period
+  double latency_limit_us = 0;
   double seed = 0;
   int loaders = 1;
   std::vector<std::string> mix_names;  // sorted; index = transaction type id

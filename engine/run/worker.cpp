@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <lua.hpp>
 
+#include <cmath>
 #include <cstdio>
 
 #include "run/engine.h"
@@ -150,7 +151,8 @@ void Worker::pass_barrier() {
   barrier_passed_ = true;
   engine_.barrier_wait();
   recorder_ = Recorder(&engine_.collector(), id_);
-  recorder_.start(engine_.t0(), engine_.plan().warmup_us, engine_.plan().interval_us);
+  const RunPlan &plan = engine_.plan();
+  recorder_.start(engine_.t0(), plan.warmup_us, plan.interval_us, plan.rate_per_client > 0, plan.latency_limit_us);
   if (terminals_alive_ == 0) recorder_.finish(now_us());
   for (auto &c : clients_)
     if (c->at_barrier && !c->finished) make_runnable(c.get());
@@ -167,8 +169,44 @@ int32_t Worker::next_txn(sdb_client *cl) {
   if (engine_.aborting() || now >= engine_.stop_at()) return -1;
   const RunPlan &plan = engine_.plan();
   if (plan.transactions > 0 && cl->txns_done >= plan.transactions) return -1;
+  if (plan.rate_per_client > 0) return next_arrival(cl, now);
   cl->txns_done++;
   cl->intended_us = -1;  // closed loop: the transaction is meant to start now
+  return pick_txn(cl);
+}
+
+int32_t Worker::next_arrival(sdb_client *cl, double now) {
+  const RunPlan &plan = engine_.plan();
+  double period = 1e6 / plan.rate_per_client;
+  auto gap = [&] {
+    // Poisson arrivals: exponential gaps by inversion (as pgbench -R); else a fixed period.
+    return plan.poisson ? -std::log(1.0 - sdb_rand_double(&cl->mix_rng)) * period : period;
+  };
+  if (cl->next_arrival_us < 0) {
+    // The schedule starts at the barrier; uniform arrivals are staggered so clients do not fire
+    // together.
+    cl->next_arrival_us = engine_.t0() + (plan.poisson ? gap() : period * (cl->id + 0.5) / plan.clients);
+  }
+  while (true) {
+    if (cl->next_arrival_us >= engine_.stop_at()) return -1;
+    if (now < cl->next_arrival_us) {
+      sleep(cl, cl->next_arrival_us - now);
+      return -2;  // the prelude yields and asks again when the timer fires
+    }
+    int32_t txn = pick_txn(cl);
+    cl->intended_us = cl->next_arrival_us;
+    cl->next_arrival_us += gap();
+    if (plan.latency_limit_us > 0 && now - cl->intended_us > plan.latency_limit_us) {
+      recorder_.skip(txn, now);  // pgbench -R -L: too late already, counted and never sent
+      continue;
+    }
+    cl->txns_done++;
+    return txn;
+  }
+}
+
+int32_t Worker::pick_txn(sdb_client *cl) {
+  const RunPlan &plan = engine_.plan();
   size_t n = plan.mix_names.size();
   if (n == 1) return 0;
   if (plan.deck) {

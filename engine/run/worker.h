@@ -51,6 +51,8 @@ class Worker : public ConnHost {
   void script_error(sdb_client *cl, const char *message);
   bool terminals_done() const { return terminals_alive_ == 0; }
   int32_t next_txn(sdb_client *cl);
+  int32_t next_arrival(sdb_client *cl, double now);
+  int32_t pick_txn(sdb_client *cl);
   const std::string &hook_result() const { return hook_result_; }
   const std::string &hook_error() const { return hook_error_; }
 
