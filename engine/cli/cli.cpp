@@ -32,6 +32,9 @@ const FlagSpec kValueFlags[] = {
     {"-R,--rate", "rate", "open loop: target transactions/s over all clients (fractions allowed)"},
     {"--rate-per-client", "rate_per_client", "open loop: target transactions/s per client"},
     {"--arrival", "arrival", "open-loop arrivals: poisson or uniform [poisson]"},
+    {"--scale-clients", "scale_clients", "progressive run: one band per client count: 1,2,4 or linear:1:64:8, exponential:1:256, fibonacci:1:89"},
+    {"--scale-latency-bound", "scale_latency_bound", "progressive run: report the best band meeting e.g. p95<50ms"},
+    {"--cooldown", "cooldown", "progressive run: pause between bands [0]"},
     {"-L,--latency-limit", "latency_limit", "count transactions later than this; under a rate, skip those already this late"},
 };
 

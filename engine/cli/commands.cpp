@@ -10,16 +10,10 @@
 #include <fstream>
 #include <memory>
 
-#include "pg/ephemeral_server.h"
-#include "pg/preflight.h"
-#include "report/console.h"
-#include "report/json_report.h"
-#include "run/engine.h"
-#include "run/progress.h"
+#include "cli/progressive.h"
+#include "cli/session.h"
 #include "run/signals.h"
 #include "script/lua_runtime.h"
-#include "script/summary_hook.h"
-#include "script/workload_info.h"
 
 namespace stormdb {
 namespace fs = std::filesystem;
@@ -71,172 +65,6 @@ std::string find_script(const CliArgs &args, const std::string &given) {
                                fmt::join(dirs, ", "), near.empty() ? "" : fmt::format(" (did you mean '{}'?)", near)));
 }
 
-namespace {
-
-struct Session {
-  Config cfg;
-  WorkloadInfo info;
-  RunPlan plan;
-  std::unique_ptr<EphemeralServer> server;
-  ServerInfo server_info;
-};
-
-Session open_session(const CliArgs &args) {
-  Session s;
-  std::vector<Layer> layers;
-  if (!args.config_file.empty()) layers.push_back(load_yaml_layer(args.config_file));
-  std::string given = args.script;
-  if (given.empty() && !layers.empty()) {
-    auto it = layers[0].settings.find("workload");
-    if (it != layers[0].settings.end()) given = it->second.value;
-  }
-  layers.push_back(env_layer());
-  layers.push_back(args.layer);
-  std::string script = find_script(args, given);
-  try {
-    s.info = describe_workload(script);
-    s.cfg = merge_config(args.command, script, s.info, layers);
-    std::string opts = s.cfg.options_lua(s.info);
-    s.info = describe_workload(script, opts);  // mix may depend on the options
-  } catch (const ScriptError &e) {
-    throw UsageError(e.what());
-  }
-  RunPlan &p = s.plan;
-  p.script_path = script;
-  p.threads = s.cfg.threads;
-  p.clients = s.cfg.clients;
-  p.duration_us = static_cast<double>(s.cfg.duration_us);
-  p.warmup_us = static_cast<double>(s.cfg.warmup_us);
-  p.interval_us = s.cfg.report_interval_s > 0 ? s.cfg.report_interval_s * 1e6 : 1e6;
-  p.transactions = s.cfg.transactions;
-  if (p.transactions > 0 && !s.cfg.sources.count("duration")) p.duration_us = 0;
-  p.max_tries = s.cfg.max_tries;
-  p.rate_per_client = s.cfg.rate_per_client > 0 ? s.cfg.rate_per_client : s.cfg.rate / s.cfg.clients;
-  p.poisson = s.cfg.arrival == "poisson";
-  p.latency_limit_us = static_cast<double>(s.cfg.latency_limit_us);
-  p.seed = static_cast<double>(s.cfg.seed);
-  p.loaders = s.cfg.loaders;
-  for (const auto &[name, w] : s.info.mix) {
-    p.mix_names.push_back(name);
-    p.mix_weights.push_back(w);
-  }
-  p.deck = s.info.deck;
-  p.background = s.info.background;
-  p.options_lua = s.cfg.options_lua(s.info);
-
-  if (!s.cfg.database_named) {
-    EphemeralServerOptions o;
-    o.quiet = true;
-    s.server = EphemeralServer::start(o);
-    s.cfg.conninfo = s.server->conninfo();
-    std::fprintf(stderr, "stormdb: no database named (--url, PG* variables, database: in YAML); started a throwaway "
-                 "PostgreSQL %s in %s (%.0f ms)\n", s.server->server_version().c_str(), s.server->dir().c_str(),
-                 s.server->startup_ms());
-    if (s.cfg.keep_server) s.server->keep();
-  }
-  p.conninfo = s.cfg.conninfo;
-  try {
-    s.server_info = probe_server(s.cfg.conninfo);
-  } catch (const ConnectError &e) {
-    throw UsageError(fmt::format("cannot connect to the database ({}): {}",
-                                 s.cfg.conninfo.empty() ? "libpq defaults from PG* variables" : s.cfg.redacted_conninfo(),
-                                 e.what()));
-  }
-  return s;
-}
-
-std::string with_hint(const std::string &error) {
-  if (error.find("42P01") != std::string::npos)
-    return error + "\nhint: a table is missing: run `stormdb prepare` for this workload first (or pass --prepare)";
-  return error;
-}
-
-// Runs a hook; returns false (after printing the error) when it failed.
-bool run_hook(Engine &engine, Session &s, const std::string &hook, HookOutcome *out = nullptr) {
-  if (!s.info.has_hook(hook)) return true;
-  auto t0 = std::chrono::steady_clock::now();
-  if (!s.cfg.quiet) std::fprintf(stderr, "stormdb: %s %s ...\n", hook.c_str(), s.info.name.c_str());
-  progress::reset(!s.cfg.quiet);
-  HookOutcome o = engine.run_hook(hook);
-  progress::finish();
-  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  if (!o.ok) {
-    if (signals::count() > 0) {
-      std::fprintf(stderr, "stormdb: %s interrupted\n", hook.c_str());
-    } else {
-      std::fprintf(stderr, "stormdb: %s failed: %s\n", hook.c_str(), with_hint(o.error).c_str());
-    }
-    return false;
-  }
-  if (!s.cfg.quiet) std::fprintf(stderr, "stormdb: %s done in %.2f s\n", hook.c_str(), secs);
-  if (out) *out = o;
-  return true;
-}
-
-std::vector<CheckLine> parse_checks(const std::string &text) {
-  std::vector<CheckLine> out;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t e = text.find('\n', start);
-    std::string l = text.substr(start, e == std::string::npos ? std::string::npos : e - start);
-    size_t t1 = l.find('\t'), t2 = l.find('\t', t1 + 1);
-    if (t1 != std::string::npos)
-      out.push_back(CheckLine{l.substr(t1 + 1, t2 == std::string::npos ? std::string::npos : t2 - t1 - 1), l[0] == '1',
-                              t2 == std::string::npos ? "" : l.substr(t2 + 1)});
-    if (e == std::string::npos) break;
-    start = e + 1;
-  }
-  return out;
-}
-
-int run_checks(Engine &engine, Session &s, std::vector<CheckLine> &checks) {
-  if (!s.info.has_hook("check")) {
-    std::fprintf(stderr, "stormdb: workload %s defines no check(ctx)\n", s.info.name.c_str());
-    return 0;
-  }
-  HookOutcome o;
-  if (!run_hook(engine, s, "check", &o)) return kExitFailure;
-  checks = parse_checks(o.result);
-  print_checks(stdout, checks);
-  for (const auto &c : checks)
-    if (!c.ok) return kExitCheckFailed;
-  return 0;
-}
-
-int run_measurement(Engine &engine, Session &s) {
-  RunResult r;
-  r.workload = s.info.name;
-  r.script = s.plan.script_path;
-  r.command = "run";
-  r.server_version = s.server_info.version;
-  r.throwaway = s.server != nullptr;
-  r.server_where = s.server ? s.server->dir() : s.cfg.redacted_conninfo();
-  r.started_unix = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-  bool progress_lines = s.cfg.report_interval_s > 0 && !s.cfg.quiet;
-  r.error = engine.run([&](const IntervalStats &iv) {
-    IntervalRow row = interval_row(iv, engine);
-    if (progress_lines) print_progress(stdout, row);
-    r.intervals.push_back(std::move(row));
-  });
-  r.interrupted = signals::count() > 0;
-  if (!r.error.empty()) r.error = with_hint(r.error);
-  fill_totals(r, engine);
-  r.summary = run_summary_hook(s.plan, r);
-  int rc = r.error.empty() ? 0 : kExitFailure;
-  if (!r.error.empty() && r.total.count == 0) {
-    std::fprintf(stderr, "stormdb: run failed: %s\n", r.error.c_str());
-  } else {
-    if (progress_lines) std::printf("\n");
-    print_report(stdout, r, s.cfg);
-  }
-  if (s.cfg.check_after && rc == 0 && !r.interrupted) rc = run_checks(engine, s, r.checks);
-  if (!s.cfg.json_path.empty()) write_json(s.cfg.json_path, r, s.cfg);
-  if (r.interrupted && rc == 0) rc = kExitInterrupted;
-  return rc;
-}
-
-}  // namespace
-
 int command_workload(const CliArgs &args) {
   Session s = open_session(args);
   signals::install();
@@ -252,6 +80,8 @@ int command_workload(const CliArgs &args) {
   } else {
     if ((s.server || s.cfg.prepare_first) && !run_hook(engine, s, "prepare")) {
       rc = kExitFailure;
+    } else if (!s.cfg.scale_clients.empty()) {
+      rc = run_progressive(s);
     } else {
       rc = run_measurement(engine, s);
     }

@@ -10,6 +10,7 @@
 #include <regex>
 #include <thread>
 
+#include "config/scale_spec.h"
 #include "util/duration.h"
 
 extern char **environ;
@@ -20,7 +21,7 @@ namespace {
 const std::vector<std::string> kSettingKeys = {
     "clients", "threads", "duration", "transactions", "warmup", "report_interval", "seed",
     "max_tries", "loaders", "json", "url", "keep_server", "prepare", "check", "quiet", "workload",
-    "rate", "rate_per_client", "arrival", "latency_limit"};
+    "rate", "rate_per_client", "arrival", "latency_limit", "scale_clients", "scale_latency_bound", "cooldown"};
 
 size_t edit_distance(const std::string &a, const std::string &b) {
   std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
@@ -303,6 +304,21 @@ Config merge_config(const std::string &command, const std::string &script, const
     c.arrival = v->value;
   }
   if (auto v = get("latency_limit")) c.latency_limit_us = to_duration(*v, "latency_limit");
+  if (auto v = get("scale_clients")) {
+    try {
+      c.scale_clients = parse_scale_clients(v->value);
+    } catch (const std::invalid_argument &e) {
+      throw UsageError(fmt::format("{}: {}", v->source, e.what()));
+    }
+  }
+  if (auto v = get("scale_latency_bound")) {
+    try {
+      c.scale_bound = parse_latency_bound(v->value);
+    } catch (const std::invalid_argument &e) {
+      throw UsageError(fmt::format("{}: {}", v->source, e.what()));
+    }
+  }
+  if (auto v = get("cooldown")) c.cooldown_us = to_duration(*v, "cooldown");
   if (auto v = get("url")) c.conninfo = v->value;
   if (c.conninfo.empty() && !m.database.empty()) c.conninfo = conninfo_from_database(m.database);
   c.database_named = !c.conninfo.empty();

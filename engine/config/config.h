@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "config/scale_spec.h"
 #include "script/workload_info.h"
 
 namespace stormdb {
@@ -47,6 +48,9 @@ struct Config {
   double rate_per_client = 0;  // --rate-per-client
   std::string arrival = "poisson";
   int64_t latency_limit_us = 0;  // --latency-limit: late count; skip transactions already this late
+  std::vector<int> scale_clients;  // --scale-clients: one band per client count
+  LatencyBound scale_bound;        // --scale-latency-bound: best band must meet it
+  int64_t cooldown_us = 0;         // pause between bands
   std::string json_path;
   bool keep_server = false;
   bool prepare_first = false;

@@ -7,7 +7,6 @@
 #include <stdexcept>
 
 namespace stormdb {
-namespace {
 using nlohmann::json;
 
 json row_json(const TxnRow &t) {
@@ -30,11 +29,13 @@ json row_json(const TxnRow &t) {
               {"failures", t.failures}};
 }
 
+namespace {
 json histogram_json(const Histogram &h) {
   json buckets = json::array();
   for (const auto &b : h.nonzero_buckets()) buckets.push_back({b.low, b.high, b.count});
   return json{{"unit", "us"}, {"count", h.count()}, {"buckets", buckets}};
 }
+}  // namespace
 
 json config_json(const Config &c) {
   return json{{"command", c.command},
@@ -56,7 +57,6 @@ json config_json(const Config &c) {
               {"options", c.options},
               {"sources", c.sources}};
 }
-}  // namespace
 
 void write_json(const std::string &path, const RunResult &r, const Config &cfg) {
   json j;

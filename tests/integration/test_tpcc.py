@@ -155,13 +155,30 @@ class TpccTest(unittest.TestCase):
         delta = abs(c_run - c_load)
         self.assertTrue(65 <= delta <= 119 and delta not in (96, 112), (c_load, c_run))
 
-    def test_c_load_is_deterministic_across_loaders(self):
+    def test_c_load_is_deterministic_across_loaders_and_fk(self):
+        # A second database: 1 loader instead of 2, with the foreign keys. Same --seed, same data.
         other = Db()
         try:
             other.stormdb("prepare", self.script, "--warehouses", str(W), "--loaders", "1", "--seed", str(SEED),
-                          timeout=600)
+                          "--fk", timeout=600)
             for k, q in DIGESTS.items():
                 self.assertEqual(other.scalar(q), self.digests[k], f"{k} differs between --loaders 2 and 1")
+            self.assertEqual(other.scalar("SELECT count(*) FROM pg_constraint WHERE contype = 'f'"), "10")
+            # The transactions respect the foreign keys.
+            p, data = other.stormdb_json("run", self.script, "--warehouses", str(W), "-c", "4", "-T", "3s",
+                                         "--check", check_rc=None)
+            self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+            self.assertEqual(sum(t["failed"] for t in data["transactions"].values()), 0, data["transactions"])
+            # A broken invariant is caught, named, and makes `check` exit with status 3.
+            other.sql("UPDATE warehouse SET w_ytd = w_ytd + 1 WHERE w_id = 1")
+            other.sql("DELETE FROM order_line WHERE ol_w_id = 2 AND ol_d_id = 3 AND ol_o_id = 17 AND ol_number = 1")
+            p = other.stormdb("check", self.script, check_rc=3)
+            failed = [line for line in p.stdout.splitlines() if line.startswith("FAILED")]
+            names = " ".join(failed)
+            for cond in ["3.3.2.1 ", "3.3.2.4 ", "3.3.2.6 ", "3.3.2.8 "]:
+                self.assertIn(cond, names, p.stdout)
+            self.assertEqual(len(failed), 4, p.stdout)
+            self.assertIn("w=1", names)
         finally:
             other.drop()
 

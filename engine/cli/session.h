@@ -1,0 +1,41 @@
+// A command's session: the merged config, the described workload, the plan and the server, and
+// the steps commands are made of (hooks, checks, one measured run).
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli/cli.h"
+#include "config/config.h"
+#include "pg/ephemeral_server.h"
+#include "pg/preflight.h"
+#include "report/result.h"
+#include "run/engine.h"
+#include "script/workload_info.h"
+
+namespace stormdb {
+
+struct Session {
+  Config cfg;
+  WorkloadInfo info;
+  RunPlan plan;
+  std::unique_ptr<EphemeralServer> server;
+  ServerInfo server_info;
+};
+
+// Finds the script, merges the configuration, describes the workload, builds the plan, starts a
+// throwaway server when no database is named and checks the server answers. Throws UsageError.
+Session open_session(const CliArgs &args);
+// Runs a hook if the workload defines it; prints and returns false when it failed.
+bool run_hook(Engine &engine, Session &s, const std::string &hook, HookOutcome *out = nullptr);
+// Runs check(ctx), prints each result; returns 0, kExitCheckFailed or kExitFailure.
+int run_checks(Engine &engine, Session &s, std::vector<CheckLine> &checks);
+// One measured run with the engine's plan: results, summary lines, error; prints progress lines
+// when asked.
+RunResult measure(Engine &engine, Session &s, bool progress_lines);
+// A run with its report, optional checks and JSON; returns the exit status.
+int run_measurement(Engine &engine, Session &s);
+// Adds a hint to errors whose cause is a common mistake (e.g. 42P01: prepare not run).
+std::string with_hint(const std::string &error);
+
+}  // namespace stormdb
