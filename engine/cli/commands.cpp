@@ -10,6 +10,7 @@
 #include <fstream>
 #include <memory>
 
+#include "cli/phases.h"
 #include "cli/progressive.h"
 #include "cli/session.h"
 #include "run/signals.h"
@@ -80,6 +81,8 @@ int command_workload(const CliArgs &args) {
   } else {
     if ((s.server || s.cfg.prepare_first) && !run_hook(engine, s, "prepare")) {
       rc = kExitFailure;
+    } else if (!s.cfg.phases.empty()) {
+      rc = run_phases(s);
     } else if (!s.cfg.scale_clients.empty()) {
       rc = run_progressive(s);
     } else {

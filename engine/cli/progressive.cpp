@@ -6,7 +6,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <thread>
 
 #include "cli/commands.h"
@@ -66,9 +65,7 @@ void write_progressive_json(const Session &s, const std::vector<Band> &bands, co
   j["best_band"] = best >= 0 ? json(bands[best].clients) : json(nullptr);
   if (s.cfg.scale_bound.set())
     j["latency_bound"] = {{"stat", s.cfg.scale_bound.stat}, {"limit_ms", s.cfg.scale_bound.limit_ms}};
-  std::ofstream f(s.cfg.json_path);
-  f << j.dump(2) << "\n";
-  if (!f) throw std::runtime_error("cannot write " + s.cfg.json_path);
+  write_json_file(s.cfg.json_path, j);
 }
 
 }  // namespace

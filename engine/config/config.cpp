@@ -148,6 +148,41 @@ void validate_option(const OptionDecl &d, const RawValue &v) {
   }
 }
 
+PhaseConfig validate_phase(const RawPhase &rp, const std::vector<std::string> &txns, size_t index) {
+  static const std::vector<std::string> kKeys = {"name", "duration", "warmup", "clients", "rate", "closed"};
+  PhaseConfig ph;
+  ph.name = fmt::format("phase{}", index + 1);
+  for (const auto &[k, v] : rp.settings) {
+    if (k == "name") {
+      ph.name = v.value;
+    } else if (k == "duration") {
+      ph.duration_us = to_duration(v, "duration");
+    } else if (k == "warmup") {
+      ph.warmup_us = to_duration(v, "warmup");
+    } else if (k == "clients") {
+      ph.clients = static_cast<int>(to_int(v, "clients", 1));
+    } else if (k == "rate") {
+      ph.rate = to_rate(v, "rate");
+    } else if (k == "closed") {
+      ph.closed = to_bool(v, "closed");
+    } else {
+      throw UsageError(fmt::format("{}: unknown phase key '{}'{}", v.source, k, suggestion(k, kKeys)));
+    }
+  }
+  if (ph.duration_us <= 0) throw UsageError(fmt::format("{}: phase {} needs a duration", rp.where, ph.name));
+  for (const auto &[k, v] : rp.mix) {
+    if (std::find(txns.begin(), txns.end(), k) == txns.end())
+      throw UsageError(fmt::format("{}: phase {} mix names '{}', which is not a transaction of the workload{}", v.source,
+                                   ph.name, k, suggestion(k, txns)));
+    char *end = nullptr;
+    double wgt = std::strtod(v.value.c_str(), &end);
+    if (v.value.empty() || *end != '\0' || wgt < 0)
+      throw UsageError(fmt::format("{}: mix weight of {} must be a number >= 0, not '{}'", v.source, k, v.value));
+    ph.mix[k] = wgt;
+  }
+  return ph;
+}
+
 std::string conninfo_from_database(const std::map<std::string, RawValue> &db) {
   std::string out;
   for (const auto &[k, v] : db) {
@@ -221,7 +256,25 @@ Layer load_yaml_layer(const std::string &path) {
   for (const auto &kv : root) {
     std::string key = kv.first.as<std::string>();
     std::string w = where(path, kv.first);
-    if (key == "options") {
+    if (key == "phases") {
+      if (!kv.second.IsSequence()) throw UsageError(fmt::format("{}: phases must be a list of mappings", w));
+      for (const auto &item : kv.second) {
+        if (!item.IsMap()) throw UsageError(fmt::format("{}: each phase must be a mapping (name:, duration:, ...)", where(path, item)));
+        RawPhase ph;
+        ph.where = where(path, item);
+        for (const auto &pk : item) {
+          std::string k = pk.first.as<std::string>();
+          if (k == "mix") {
+            read_map(pk.second, path, ph.mix, "mix");
+          } else if (pk.second.IsScalar()) {
+            ph.settings[k] = RawValue{expand_env(pk.second.as<std::string>(), where(path, pk.first)), where(path, pk.first)};
+          } else {
+            throw UsageError(fmt::format("{}: phase key {} must be a single value", where(path, pk.first), k));
+          }
+        }
+        layer.phases.push_back(std::move(ph));
+      }
+    } else if (key == "options") {
       read_map(kv.second, path, layer.options, "options");
     } else if (key == "database") {
       read_map(kv.second, path, layer.database, "database");
@@ -232,6 +285,7 @@ Layer load_yaml_layer(const std::string &path) {
       std::vector<std::string> all = kSettingKeys;
       all.push_back("options");
       all.push_back("database");
+      all.push_back("phases");
       throw UsageError(fmt::format("{}: unknown key '{}'{}", w, key, suggestion(key, all)));
     }
   }
@@ -260,6 +314,7 @@ Config merge_config(const std::string &command, const std::string &script, const
                     const std::vector<Layer> &layers) {
   Layer m;
   for (const auto &l : layers) {
+    if (!l.phases.empty()) m.phases = l.phases;
     for (const auto &[k, v] : l.settings) m.settings[k] = v;
     for (const auto &[k, v] : l.options) m.options[k] = v;
     for (const auto &[k, v] : l.database) m.database[k] = v;
@@ -324,6 +379,10 @@ Config merge_config(const std::string &command, const std::string &script, const
   c.database_named = !c.conninfo.empty();
   for (const char *pg : {"PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGSERVICE"})
     if (std::getenv(pg)) c.database_named = true;  // libpq reads them itself
+
+  std::vector<std::string> txn_names;
+  for (const auto &[name, weight] : w.mix) txn_names.push_back(name);
+  for (const auto &rp : m.phases) c.phases.push_back(validate_phase(rp, txn_names, c.phases.size()));
 
   std::vector<std::string> names;
   for (const auto &d : w.options) names.push_back(d.name);

@@ -23,11 +23,30 @@ struct RawValue {
   std::string source;  // "--clients", "STORMDB_CLIENTS", "bench.yaml:4", "workload default"
 };
 
+// One entry of a YAML phases: list, not yet validated.
+struct RawPhase {
+  std::string where;                         // file:line of the entry
+  std::map<std::string, RawValue> settings;  // name, duration, warmup, clients, rate, ...
+  std::map<std::string, RawValue> mix;       // transaction -> weight overrides
+};
+
 // Settings gathered from one layer (YAML file, environment or command line), not yet validated.
 struct Layer {
+  std::vector<RawPhase> phases;
   std::map<std::string, RawValue> settings;  // engine keys, snake_case (clients, duration, ...)
   std::map<std::string, RawValue> options;   // workload options
   std::map<std::string, RawValue> database;  // libpq keywords from YAML database:
+};
+
+// A phase of a phased run: its own duration, clients, load model and mix weights.
+struct PhaseConfig {
+  std::string name;
+  int64_t duration_us = 0;
+  int64_t warmup_us = 0;
+  int clients = 0;              // 0: the run's clients
+  double rate = 0;              // 0: closed loop (or the run's rate when inherited)
+  bool closed = false;          // explicitly closed even if the run has a rate
+  std::map<std::string, double> mix;  // overrides of the workload's weights
 };
 
 struct Config {
@@ -51,6 +70,7 @@ struct Config {
   std::vector<int> scale_clients;  // --scale-clients: one band per client count
   LatencyBound scale_bound;        // --scale-latency-bound: best band must meet it
   int64_t cooldown_us = 0;         // pause between bands
+  std::vector<PhaseConfig> phases;  // YAML phases:, run in sequence
   std::string json_path;
   bool keep_server = false;
   bool prepare_first = false;

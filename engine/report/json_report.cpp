@@ -58,7 +58,7 @@ json config_json(const Config &c) {
               {"sources", c.sources}};
 }
 
-void write_json(const std::string &path, const RunResult &r, const Config &cfg) {
+json result_json(const RunResult &r, const Config &cfg) {
   json j;
   j["schema"] = kJsonSchema;
   j["stormdb_version"] = STORMDB_VERSION;
@@ -101,10 +101,18 @@ void write_json(const std::string &path, const RunResult &r, const Config &cfg) 
   j["checks"] = checks;
   if (!r.error.empty()) j["error"] = r.error;
   j["interrupted"] = r.interrupted;
+  return j;
+}
+
+void write_json_file(const std::string &path, const nlohmann::json &j) {
   std::ofstream f(path);
   if (!f) throw std::runtime_error("cannot write " + path);
   f << j.dump(2) << "\n";
   if (!f) throw std::runtime_error("cannot write " + path);
+}
+
+void write_json(const std::string &path, const RunResult &r, const Config &cfg) {
+  write_json_file(path, result_json(r, cfg));
 }
 
 }  // namespace stormdb

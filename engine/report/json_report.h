@@ -14,6 +14,10 @@ constexpr const char *kJsonSchema = "stormdb.result/1";
 nlohmann::json row_json(const TxnRow &t);
 // The configuration with secrets redacted.
 nlohmann::json config_json(const Config &c);
+// The run's result as a JSON object (schema kJsonSchema).
+nlohmann::json result_json(const RunResult &r, const Config &cfg);
+// Writes j to path; throws std::runtime_error when the file cannot be written.
+void write_json_file(const std::string &path, const nlohmann::json &j);
 // Writes the run's result; throws std::runtime_error when the file cannot be written.
 void write_json(const std::string &path, const RunResult &r, const Config &cfg);
 

@@ -1,0 +1,70 @@
+// The phase loop: a plan per phase derived from the run's plan, one measured run each.
+#include "cli/phases.h"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+
+#include "cli/commands.h"
+#include "report/console.h"
+#include "report/json_report.h"
+#include "run/signals.h"
+
+namespace stormdb {
+
+int run_phases(Session &s) {
+  nlohmann::json phases = nlohmann::json::array();
+  int rc = 0;
+  for (size_t i = 0; i < s.cfg.phases.size() && signals::count() == 0; i++) {
+    const PhaseConfig &ph = s.cfg.phases[i];
+    Config cfg = s.cfg;  // what this phase's report shows
+    cfg.duration_us = ph.duration_us;
+    cfg.warmup_us = ph.warmup_us;
+    cfg.transactions = 0;
+    if (ph.clients > 0) cfg.clients = ph.clients;
+    cfg.threads = std::min(cfg.threads, cfg.clients);
+    if (ph.closed) cfg.rate = cfg.rate_per_client = 0;
+    if (ph.rate > 0) {
+      cfg.rate = ph.rate;
+      cfg.rate_per_client = 0;
+    }
+    RunPlan p = s.plan;
+    p.clients = cfg.clients;
+    p.threads = cfg.threads;
+    p.duration_us = static_cast<double>(ph.duration_us);
+    p.warmup_us = static_cast<double>(ph.warmup_us);
+    p.transactions = 0;
+    p.rate_per_client = cfg.rate_per_client > 0 ? cfg.rate_per_client : cfg.rate / cfg.clients;
+    double total = 0;
+    for (size_t t = 0; t < p.mix_names.size(); t++) {
+      auto it = ph.mix.find(p.mix_names[t]);
+      if (it != ph.mix.end()) p.mix_weights[t] = it->second;
+      total += p.mix_weights[t];
+    }
+    if (total <= 0) throw UsageError(fmt::format("phase {}: every mix weight is 0", ph.name));
+    std::printf("%s\n", fmt::format("== phase {} ({}/{}): {} clients, {}", ph.name, i + 1, s.cfg.phases.size(), cfg.clients,
+                                    p.rate_per_client > 0 ? fmt::format("{:.2f} tps target", p.rate_per_client * cfg.clients)
+                                                          : "closed loop").c_str());
+    std::fflush(stdout);
+    Engine engine(p);
+    RunResult r = measure(engine, s, cfg.report_interval_s > 0 && !cfg.quiet);
+    print_report(stdout, r, cfg);
+    std::printf("\n");
+    if (!r.error.empty() && rc == 0) rc = kExitFailure;
+    nlohmann::json j = result_json(r, cfg);
+    j["phase"] = ph.name;
+    phases.push_back(j);
+  }
+  if (!s.cfg.json_path.empty()) {
+    nlohmann::json j;
+    j["schema"] = "stormdb.phases/1";
+    j["stormdb_version"] = STORMDB_VERSION;
+    j["workload"] = {{"name", s.info.name}, {"script", s.plan.script_path}};
+    j["phases"] = phases;
+    write_json_file(s.cfg.json_path, j);
+  }
+  if (signals::count() > 0) return kExitInterrupted;
+  return rc;
+}
+
+}  // namespace stormdb
