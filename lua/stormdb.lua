@@ -334,6 +334,29 @@ function Ctx:count(name, n)
   end
   C.sdb_count(self._cl, id, n or 1)
 end
+local timing_ids = {}
+function Ctx:observe(name, ms)
+  local id = timing_ids[name]
+  if not id then
+    id = C.sdb_timing_id(self._cl, name)
+    timing_ids[name] = id
+  end
+  C.sdb_observe(self._cl, id, ms * 1000)
+end
+
+function Ctx:set_mix(weights)
+  local total = 0
+  for name, w in pairs(weights) do
+    local known = false
+    for _, n in ipairs(cfg.mix_names) do known = known or n == name end
+    if not known then error("ctx:set_mix: '" .. tostring(name) .. "' is not in workload.mix", 2) end
+    if type(w) ~= "number" or w < 0 then error("ctx:set_mix: weight of " .. name .. " must be a number >= 0", 2) end
+    total = total + w
+  end
+  if total <= 0 then error("ctx:set_mix: at least one weight must be above 0", 2) end
+  for i, n in ipairs(cfg.mix_names) do C.sdb_set_weight(self._cl, i - 1, weights[n] or 0) end
+end
+
 function Ctx:progress(rows, total) C.sdb_progress(self._cl, rows or 0, total or 0) end
 function Ctx:stopping() return C.sdb_stopping(self._cl) ~= 0 end
 function Ctx:log(fmt, ...)

@@ -129,6 +129,14 @@ void Recorder::count(int counter, double n, double now_us) {
   iv->counters[counter] += n;
 }
 
+void Recorder::observe(int timing, double value_us, double now_us) {
+  IntervalStats *iv = at(now_us);
+  if (!iv) return;
+  if (static_cast<size_t>(timing) >= iv->timings.size()) iv->timings.resize(timing + 1);
+  if (!iv->timings[timing]) iv->timings[timing] = std::make_unique<Histogram>();
+  iv->timings[timing]->record(static_cast<int64_t>(value_us + 0.5));
+}
+
 void Recorder::reconnect(double now_us) {
   if (IntervalStats *iv = at(now_us)) iv->reconnects++;
 }

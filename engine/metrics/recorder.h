@@ -30,6 +30,7 @@ class Recorder {
   void record(int type, int outcome, double intended_us, double start_us, double end_us, int retries,
               const char *sqlstate);
   void count(int counter, double n, double now_us);
+  void observe(int timing, double value_us, double now_us);
   void reconnect(double now_us);
   // Flushes the intervals that ended by now_us given the run's current stop time; returns the
   // next boundary (kNever once closed).

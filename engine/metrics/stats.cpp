@@ -33,6 +33,12 @@ void IntervalStats::merge(const IntervalStats &o) {
     if (o.types[i]) type(static_cast<int>(i)).merge(*o.types[i]);
   if (counters.size() < o.counters.size()) counters.resize(o.counters.size());
   for (size_t i = 0; i < o.counters.size(); i++) counters[i] += o.counters[i];
+  if (timings.size() < o.timings.size()) timings.resize(o.timings.size());
+  for (size_t i = 0; i < o.timings.size(); i++) {
+    if (!o.timings[i]) continue;
+    if (!timings[i]) timings[i] = std::make_unique<Histogram>();
+    timings[i]->merge(*o.timings[i]);
+  }
   reconnects += o.reconnects;
   if (o.end_us > end_us) end_us = o.end_us;
 }

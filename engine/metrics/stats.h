@@ -41,6 +41,7 @@ struct IntervalStats {
   bool last = false;       // the worker's final interval
   std::vector<std::unique_ptr<TxnStats>> types;  // by transaction type id; may hold nullptr
   std::vector<double> counters;                  // by counter id
+  std::vector<std::unique_ptr<Histogram>> timings;  // by timing id (ctx:observe), µs
   uint64_t reconnects = 0;
 
   TxnStats &type(int id);

@@ -83,6 +83,13 @@ void print_report(std::FILE *out, const RunResult &r, const Config &cfg) {
     line(out, "counters:");
     for (const auto &[k, v] : r.counters) line(out, fmt::format("  {:<32} {:>14.0f} ({:.1f}/s)", k, v, r.elapsed_s > 0 ? v / r.elapsed_s : 0));
   }
+  if (!r.timings.empty()) {
+    line(out, fmt::format("{:<24} {:>10} {:>9} {:>9} {:>9} {:>9} {:>10}", "timing (ctx:observe)", "count", "mean ms", "p50 ms",
+                          "p95 ms", "p99 ms", "max ms"));
+    for (const auto &t : r.timings)
+      line(out, fmt::format("{:<24} {:>10} {:>9.3f} {:>9.3f} {:>9.3f} {:>9.3f} {:>10.3f}", t.name, t.count, t.mean_ms,
+                            t.p50_ms, t.p95_ms, t.p99_ms, t.max_ms));
+  }
   if (!r.summary.empty()) {
     line(out, "");
     for (const auto &s : r.summary) {

@@ -79,6 +79,13 @@ json result_json(const RunResult &r, const Config &cfg) {
   j["transactions"] = types;
   j["total"] = row_json(r.total);
   j["total"]["histogram"] = histogram_json(r.total_stats.latency);
+  json timings = json::object();
+  for (const auto &t : r.timings)
+    timings[t.name] = {{"count", t.count},
+                       {"ms", {{"mean", t.mean_ms}, {"p50", t.p50_ms}, {"p90", t.p90_ms}, {"p95", t.p95_ms},
+                               {"p99", t.p99_ms}, {"max", t.max_ms}}},
+                       {"histogram", histogram_json(t.histogram)}};
+  j["timings"] = timings;
   j["reconnects"] = r.reconnects;
   j["counters"] = r.counters;
   json intervals = json::array();

@@ -75,6 +75,21 @@ void fill_totals(RunResult &r, Engine &engine) {
   r.total = summarize("total", r.total_stats, r.elapsed_s);
   auto cnames = engine.counter_names();
   for (size_t i = 0; i < cnames.size(); i++) r.counters[cnames[i]] = i < t.counters.size() ? t.counters[i] : 0;
+  auto tnames = engine.timing_names();
+  for (size_t i = 0; i < tnames.size(); i++) {
+    TimingRow row;
+    row.name = tnames[i];
+    if (i < t.timings.size() && t.timings[i]) row.histogram.merge(*t.timings[i]);
+    const Histogram &h = row.histogram;
+    row.count = h.count();
+    row.mean_ms = h.mean() / 1e3;
+    row.p50_ms = h.percentile(50) / 1e3;
+    row.p90_ms = h.percentile(90) / 1e3;
+    row.p95_ms = h.percentile(95) / 1e3;
+    row.p99_ms = h.percentile(99) / 1e3;
+    row.max_ms = h.max() / 1e3;
+    r.timings.push_back(std::move(row));
+  }
   r.reconnects = t.reconnects;
   r.connect = engine.connect_stats();
 }

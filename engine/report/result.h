@@ -28,6 +28,14 @@ struct TxnRow {
 
 TxnRow summarize(const std::string &name, const TxnStats &s, double elapsed_s);
 
+// A ctx:observe timing over the measured time.
+struct TimingRow {
+  std::string name;
+  uint64_t count = 0;
+  double mean_ms = 0, p50_ms = 0, p90_ms = 0, p95_ms = 0, p99_ms = 0, max_ms = 0;
+  Histogram histogram;
+};
+
 struct IntervalRow {
   std::string phase;  // "warmup" or "measure"
   double t_s = 0;     // end of the interval, seconds since the start barrier
@@ -62,6 +70,7 @@ struct RunResult {
   std::vector<TxnStats> type_stats;  // full histograms for JSON
   TxnStats total_stats;
   std::map<std::string, double> counters;
+  std::vector<TimingRow> timings;
   uint64_t reconnects = 0;
   ConnectStats connect;
   std::vector<IntervalRow> intervals;

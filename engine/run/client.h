@@ -26,6 +26,7 @@ struct sdb_client {
   std::unique_ptr<sdb_conn> conn;
 
   sdb_rng mix_rng{};          // picks transactions; its own stream so scripts' draws stay reproducible
+  std::vector<double> weights;  // this client's own mix weights (ctx:set_mix); empty: the plan's
   std::vector<int32_t> deck;  // card deck of mix indexes (selection = "deck")
   size_t deck_pos = 0;
   double intended_us = 0;     // intended start of the transaction handed out by sdb_next

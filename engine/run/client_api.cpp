@@ -28,6 +28,19 @@ int32_t sdb_txn_id(sdb_client *cl, const char *name) { return cl->worker->engine
 
 void sdb_sleep(sdb_client *cl, double us) { cl->worker->sleep(cl, us); }
 
+int32_t sdb_timing_id(sdb_client *cl, const char *name) { return cl->worker->engine().timing_id(name); }
+
+void sdb_observe(sdb_client *cl, int32_t id, double us) { cl->worker->recorder().observe(id, us, now_us()); }
+
+void sdb_set_weight(sdb_client *cl, int32_t txn, double weight) {
+  const auto &plan = cl->worker->engine().plan();
+  if (txn < 0 || static_cast<size_t>(txn) >= plan.mix_weights.size()) return;
+  if (cl->weights.empty()) cl->weights = plan.mix_weights;
+  cl->weights[txn] = weight;
+  cl->deck.clear();
+  cl->deck_pos = 0;
+}
+
 void sdb_barrier(sdb_client *cl) { cl->worker->barrier(cl); }
 
 void sdb_connected(sdb_client *cl, double us) { cl->worker->engine().note_connect(us); }

@@ -90,6 +90,19 @@ int Engine::counter_id(const std::string &name) {
   return static_cast<int>(counter_names_.size() - 1);
 }
 
+int Engine::timing_id(const std::string &name) {
+  std::lock_guard lock(mu_);
+  auto it = std::find(timing_names_.begin(), timing_names_.end(), name);
+  if (it != timing_names_.end()) return static_cast<int>(it - timing_names_.begin());
+  timing_names_.push_back(name);
+  return static_cast<int>(timing_names_.size() - 1);
+}
+
+std::vector<std::string> Engine::timing_names() {
+  std::lock_guard lock(mu_);
+  return timing_names_;
+}
+
 std::vector<std::string> Engine::txn_names() {
   std::lock_guard lock(mu_);
   return txn_names_;

@@ -73,6 +73,8 @@ class Engine {
   // Services for workers.
   int txn_id(const std::string &name);
   int counter_id(const std::string &name);
+  int timing_id(const std::string &name);
+  std::vector<std::string> timing_names();
   double stop_at() const { return stop_at_.load(std::memory_order_relaxed); }
   void request_stop(double at_us);
   bool aborting() const { return aborting_.load(std::memory_order_relaxed); }
@@ -96,7 +98,7 @@ class Engine {
 
   std::mutex mu_;
   std::condition_variable cv_;
-  std::vector<std::string> txn_names_, counter_names_;
+  std::vector<std::string> txn_names_, counter_names_, timing_names_;
   std::string abort_reason_;
   int barrier_waiting_ = 0;
   uint64_t barrier_round_ = 0;

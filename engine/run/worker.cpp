@@ -207,13 +207,14 @@ int32_t Worker::next_arrival(sdb_client *cl, double now) {
 
 int32_t Worker::pick_txn(sdb_client *cl) {
   const RunPlan &plan = engine_.plan();
-  size_t n = plan.mix_names.size();
+  const std::vector<double> &weights = cl->weights.empty() ? plan.mix_weights : cl->weights;
+  size_t n = weights.size();
   if (n == 1) return 0;
   if (plan.deck) {
     if (cl->deck_pos >= cl->deck.size()) {
       cl->deck.clear();
       for (size_t i = 0; i < n; i++)
-        for (int k = 0; k < static_cast<int>(plan.mix_weights[i]); k++) cl->deck.push_back(static_cast<int32_t>(i));
+        for (int k = 0; k < static_cast<int>(weights[i]); k++) cl->deck.push_back(static_cast<int32_t>(i));
       for (size_t i = cl->deck.size(); i > 1; i--) {  // Fisher-Yates: a fresh shuffle per pass
         size_t j = static_cast<size_t>(sdb_rand_uniform(&cl->mix_rng, 0, static_cast<double>(i - 1)));
         std::swap(cl->deck[i - 1], cl->deck[j]);
@@ -223,11 +224,11 @@ int32_t Worker::pick_txn(sdb_client *cl) {
     return cl->deck[cl->deck_pos++];
   }
   double total = 0;
-  for (double w : plan.mix_weights) total += w;
+  for (double w : weights) total += w;
   double r = sdb_rand_double(&cl->mix_rng) * total;
   for (size_t i = 0; i < n; i++) {
-    if (r < plan.mix_weights[i]) return static_cast<int32_t>(i);
-    r -= plan.mix_weights[i];
+    if (r < weights[i]) return static_cast<int32_t>(i);
+    r -= weights[i];
   }
   return static_cast<int32_t>(n - 1);
 }

@@ -56,6 +56,12 @@ void sdb_record(sdb_client *cl, int32_t txn, int32_t outcome, double intended_us
 void sdb_count(sdb_client *cl, int32_t id, double n);
 /* Id of a custom counter by name, created on first use. */
 int32_t sdb_counter_id(sdb_client *cl, const char *name);
+/* Id of a timing (a named latency histogram outside the transaction mix), created on first use. */
+int32_t sdb_timing_id(sdb_client *cl, const char *name);
+/* Records one sample of `us` microseconds into timing `id` for the current phase. */
+void sdb_observe(sdb_client *cl, int32_t id, double us);
+/* Sets this client's weight of mix transaction `txn` (its own mix from now on). */
+void sdb_set_weight(sdb_client *cl, int32_t txn, double weight);
 /* Arms a timer; the caller then yields and is resumed after `us` microseconds. */
 void sdb_sleep(sdb_client *cl, double us);
 /* Marks this client as done with setup and waits (after a yield) for every client to be ready. */

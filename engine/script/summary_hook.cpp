@@ -67,6 +67,18 @@ std::vector<SummaryLine> run_summary_hook(const RunPlan &plan, const RunResult &
   lua_newtable(L);
   for (const auto &[k, v] : r.counters) set_num(L, k.c_str(), v);
   lua_setfield(L, -2, "counters");
+  lua_newtable(L);
+  for (const auto &t : r.timings) {
+    lua_newtable(L);
+    set_num(L, "count", static_cast<double>(t.count));
+    set_num(L, "mean_ms", t.mean_ms);
+    set_num(L, "p50_ms", t.p50_ms);
+    set_num(L, "p95_ms", t.p95_ms);
+    set_num(L, "p99_ms", t.p99_ms);
+    set_num(L, "max_ms", t.max_ms);
+    lua_setfield(L, -2, t.name.c_str());
+  }
+  lua_setfield(L, -2, "timings");
   if (lua_pcall(L, 1, 1, 0) != 0) {
     out.push_back(SummaryLine{"summary error", 0, "", lua_tostring(L, -1) ? lua_tostring(L, -1) : "?", 0});
     lua_close(L);
