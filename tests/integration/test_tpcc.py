@@ -101,7 +101,14 @@ class TpccTest(unittest.TestCase):
     def setUpClass(cls):
         cls.script = harness.workload("tpcc.lua")
         cls.db = Db()
-        db = cls.db
+        try:
+            cls._load_and_run(cls.db)
+        except BaseException:
+            cls.db.drop()   # tearDownClass does not run when setUpClass fails
+            raise
+
+    @classmethod
+    def _load_and_run(cls, db):
         db.stormdb("prepare", cls.script, "--warehouses", str(W), "--loaders", "2", "--seed", str(SEED), timeout=600)
         cls.loaded = {t: int(db.scalar(f"SELECT count(*) FROM {t}")) for t in TABLES}
         cls.digests = {k: db.scalar(q) for k, q in DIGESTS.items()}

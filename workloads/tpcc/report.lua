@@ -7,19 +7,32 @@ local function line(name, value, unit, note, ok)
   return { name = name, value = value, unit = unit or "", note = note or "", ok = ok }
 end
 
--- A percentage with its 5.5.1.5 bounds. The bounds are meant for a 2-hour measurement; when the
--- draws are independent (--input-decks=false) and the sample is too small for the bounds to be
--- decidable (3 standard deviations of the binomial wider than half the band), ok is left unset.
-local function bounded(name, num, den, lo, hi, expect, decks)
-  if den <= 0 then return line(name, 0, "%", string.format("no samples (bounds %g-%g%%, 5.5.1.5)", lo, hi)) end
+-- Standard deviation, in percentage points, of an observed share with expected value p over n
+-- draws. Independent draws: binomial. Draws from shuffled decks of `size` cards (`decks` of
+-- them, e.g. one per terminal): complete decks hold the exact share, so only the partial deck at
+-- each end of the measurement varies, a hypergeometric variance of at most size/4 * p(1-p) each.
+local function share_sd(p, n, size, decks)
+  if n <= 0 then return math.huge end
+  if size then return 100 * math.sqrt(2 * decks * size / 4 * p * (1 - p)) / n end
+  return 100 * math.sqrt(p * (1 - p) / n)
+end
+
+-- ok for a share within [lo, hi] (hi = nil: at least lo) whose expected value is e, or nil with a
+-- note when 3 standard deviations do not fit between e and the bounds: then the sample is too
+-- small to say anything (the 5.5.1.5 bounds are meant for a 2-hour measurement interval).
+local function judge(pct, e, sd, lo, hi)
+  local margin = e - lo
+  if hi then margin = math.min(margin, hi - e) end
+  if 3 * sd > margin then return nil, string.format("; too few samples to judge (3 sd = %.2f%%)", 3 * sd) end
+  return pct >= lo and (hi == nil or pct <= hi), ""
+end
+
+-- An input-variability line of 5.5.1.5: share num/den, bounds lo..hi, expected e (all in %).
+local function bounded(name, num, den, lo, hi, e, size, decks)
+  if den <= 0 then return line(name, 0, "%", string.format("no samples; bounds %g-%g%% (5.5.1.5)", lo, hi)) end
   local pct = 100 * num / den
-  local note = string.format("%d of %d; bounds %g-%g%% (5.5.1.5)", num, den, lo, hi)
-  local ok = pct >= lo and pct <= hi
-  local sd = 100 * math.sqrt(expect / 100 * (1 - expect / 100) / den)
-  if not decks and 3 * sd > (hi - lo) / 2 then
-    return line(name, pct, "%", note .. string.format("; too few samples to judge (3 sd = %.2f%%)", 3 * sd))
-  end
-  return line(name, pct, "%", note, ok)
+  local ok, why = judge(pct, e, share_sd(e / 100, den, size, decks), lo, hi)
+  return line(name, pct, "%", string.format("%d of %d; bounds %g-%g%% (5.5.1.5)%s", num, den, lo, hi, why), ok)
 end
 
 function M.summary(r)
@@ -60,11 +73,17 @@ function M.summary(r)
 
   -- Mix (5.2.3): minimum shares of completed transactions.
   if all > 0 then
+    local deck = opt.selection == "deck"
     for _, name in ipairs(const.TYPES) do
       local min = const.MIN_MIX_PCT[name]
       local pct = 100 * done(name) / all
-      out[#out + 1] = line("mix " .. name, pct, "%", min and string.format(">= %g%% (5.2.3)", min) or "no minimum (5.2.3)",
-                           min and pct >= min or nil)
+      local note, ok, why = "no minimum (5.2.3)", nil, ""
+      if min then
+        local e = 100 * const.MIX[name] / 23
+        ok, why = judge(pct, e, share_sd(e / 100, all, deck and 23, r.clients), min)
+        note = string.format(">= %g%% (5.2.3)%s", min, why)
+      end
+      out[#out + 1] = line("mix " .. name, pct, "%", note, ok)
     end
   end
 
@@ -80,19 +99,26 @@ function M.summary(r)
   end
 
   -- Input variability (5.5.1.5).
-  local decks = opt.input_decks
-  out[#out + 1] = bounded("rolled-back New-Orders", no.rolled_back, done("new_order"), 0.9, 1.1, 1, decks)
+  -- With --input-decks every terminal draws from one 100-card deck per purpose (txn.lua).
+  local size, T = opt.input_decks and 100 or nil, r.clients
+  out[#out + 1] = bounded("rolled-back New-Orders", no.rolled_back, done("new_order"), 0.9, 1.1, 1, size, T)
   local lines, orders = cnt["new_order.lines"] or 0, done("new_order")
-  out[#out + 1] = line("order-lines per order", orders > 0 and lines / orders or 0, "",
-                       "bounds 9.5-10.5 (5.5.1.5)", orders > 0 and lines / orders >= 9.5 and lines / orders <= 10.5 or nil)
+  -- O_OL_CNT is uniform on 5..15 (mean 10, sd 3.16), drawn independently.
+  local avg_ol, avg_ok, why = 0, nil, ""
+  if orders > 0 then
+    avg_ol = lines / orders
+    avg_ok, why = judge(avg_ol, 10, math.sqrt(10) / math.sqrt(orders), 9.5, 10.5)
+  end
+  out[#out + 1] = line("order-lines per order", avg_ol, "", "bounds 9.5-10.5 (5.5.1.5)" .. why, avg_ok)
   if W > 1 then
-    out[#out + 1] = bounded("remote order-lines", cnt["new_order.remote_lines"] or 0, lines, 0.95, 1.05, 1, decks)
-    out[#out + 1] = bounded("remote Payments", cnt["payment.remote"] or 0, done("payment"), 14, 16, 15, decks)
+    out[#out + 1] = bounded("remote order-lines", cnt["new_order.remote_lines"] or 0, lines, 0.95, 1.05, 1, size, T)
+    out[#out + 1] = bounded("remote Payments", cnt["payment.remote"] or 0, done("payment"), 14, 16, 15, size, T)
   else
     out[#out + 1] = line("remote order-lines / Payments", 0, "%", "n/a with 1 warehouse (2.4.1.5.2, 2.5.1.2)")
   end
   local by_name = (cnt["payment.by_name"] or 0) + (cnt["order_status.by_name"] or 0)
-  out[#out + 1] = bounded("customers by last name", by_name, done("payment") + done("order_status"), 57, 63, 60, decks)
+  out[#out + 1] = bounded("customers by last name", by_name, done("payment") + done("order_status"), 57, 63, 60,
+                               size, 2 * T)
 
   -- Delivery: skipped districts (2.7.4.2, 5.4.5) and the deferred-execution limit (2.7.2.2).
   local skipped = cnt["delivery.skipped_districts"] or 0

@@ -84,23 +84,29 @@ function Rng:nurand(a, x, y, c)
   return (bit.bor(self:uniform(0, a), self:uniform(x, y)) + c) % (y - x + 1) + x
 end
 
-local buf = ffi.new("uint8_t[?]", 1024)
-local ALNUM = ffi.new("uint8_t[62]", "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+local buf = ffi.new("uint8_t[?]", 1024)   -- strings are <= 500 bytes; fill_alnum may write 3 past n
+local ALNUM = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+-- Byte b of a draw maps to CHAR[b] = ALNUM[b % 62] and is kept when KEEP[b] = 1, i.e. b < 248:
+-- rejecting 248..255 makes every character exactly uniform over the 62 symbols.
+local CHAR, KEEP = ffi.new("uint8_t[256]"), ffi.new("uint8_t[256]")
+for b = 0, 255 do
+  CHAR[b] = ALNUM:byte(b % 62 + 1)
+  KEEP[b] = b < 248 and 1 or 0
+end
 
--- Fills buf[0 .. n-1] with alphanumerics, four characters per 32-bit draw; bytes >= 248 are
--- rejected so every character is exactly uniform over the 62 symbols.
+-- Fills buf[0 .. n-1] with alphanumerics, four bytes per 32-bit draw, without branches.
 local function fill_alnum(self, n)
   local i = 0
   while i < n do
     local x = self:bits()
-    for _ = 1, 4 do
-      local b = band(x, 255)
-      x = rshift(x, 8)
-      if b < 248 and i < n then
-        buf[i] = ALNUM[b % 62]
-        i = i + 1
-      end
-    end
+    local b = band(x, 255)
+    buf[i] = CHAR[b]; i = i + KEEP[b]
+    b = band(rshift(x, 8), 255)
+    buf[i] = CHAR[b]; i = i + KEEP[b]
+    b = band(rshift(x, 16), 255)
+    buf[i] = CHAR[b]; i = i + KEEP[b]
+    b = rshift(x, 24)
+    buf[i] = CHAR[b]; i = i + KEEP[b]
   end
 end
 

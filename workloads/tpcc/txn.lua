@@ -267,7 +267,7 @@ local function new_order_body(ctx, st, inp)
   db:exec("no_ins_new_order", o_id, d, w)
   local found = {}
   for _, it in ipairs(db:query("no_items", inp.item_array)) do found[it.i_id] = it end
-  local dist, cents, missing = {}, {}, false
+  local dist, cents, brand, missing = {}, {}, {}, false
   for _, k in ipairs(inp.order) do
     local it = found[inp.items[k]]
     if it then
@@ -275,8 +275,8 @@ local function new_order_body(ctx, st, inp)
       local _, s_data, s_dist = db:values("no_stock", inp.items[k], sw, inp.qty[k], sw ~= w and 1 or 0, d)
       dist[k] = s_dist
       cents[k] = inp.qty[k] * floor(it.i_price * 100 + 0.5)    -- OL_AMOUNT = OL_QUANTITY * I_PRICE
-      -- brand-generic ("B" when both I_DATA and S_DATA hold ORIGINAL) is display-only (2.4.3.3)
-      local _ = it.i_data:find("ORIGINAL", 1, true) and s_data:find("ORIGINAL", 1, true)
+      -- brand-generic: "B" when both I_DATA and S_DATA hold "ORIGINAL" (2.4.2.2; display only)
+      brand[k] = (it.i_data:find("ORIGINAL", 1, true) and s_data:find("ORIGINAL", 1, true)) and "B" or "G"
     else
       missing = true
     end
