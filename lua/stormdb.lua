@@ -10,6 +10,7 @@ local fstring = ffi.string
 local M = { version = _STORMDB_VERSION }
 local cfg = {}          -- boot configuration of this state (thread id, seed, options, mix)
 local MIX = {}          -- mix index + 1 -> transaction function
+local KEYING = {}       -- mix index + 1 -> keying time in ms, slept before the measured start
 local PRELUDE_SRC = "stormdb/stormdb.lua"
 
 -- ---- errors -----------------------------------------------------------------------------------
@@ -415,6 +416,7 @@ local function new_ctx(cl, id, kind, stream)
     _cl = cl, _think = 0, _outcome = COMMITTED,
     db = new_db(C.sdb_client_conn(cl)),
     rand = new_rand(cfg.seed, stream),
+    _backoff = new_rand(cfg.seed, stream + 9e6),
     opt = cfg.opt, client_id = id, clients = cfg.clients,
     thread_id = cfg.thread_id, threads = cfg.threads, phase = cfg.phase,
     background = kind == "background",
@@ -445,6 +447,10 @@ local function retryable(ctx, err, tries)
   local s = err.sqlstate
   if (s ~= "40001" and s ~= "40P01") or tries >= cfg.max_tries or ctx:stopping() then return false end
   rollback_quietly(ctx.db)
+  -- A short randomised backoff (up to 1, 2, 4 ... 100 ms) so that conflicting clients do not
+  -- collide again in lockstep; it is part of the transaction's latency. Its own stream keeps the
+  -- script's random inputs reproducible.
+  ctx:sleep(ctx._backoff:random() * math.min(2 ^ (tries - 1), 100))
   return true
 end
 
@@ -527,7 +533,12 @@ local function terminal_main(ctx, kind, fn_name)
       elseif idx < 0 then
         break
       else
-        run_txn(ctx, idx, MIX[idx + 1], C.sdb_intended_start(cl))
+        local intended = C.sdb_intended_start(cl)
+        if KEYING[idx + 1] > 0 and intended < 0 then
+          ctx:sleep(KEYING[idx + 1])  -- keying time: the terminal's input, before the measured start
+          if ctx:stopping() then break end
+        end
+        run_txn(ctx, idx, MIX[idx + 1], intended)
         if ctx._think > 0 then
           local ms = ctx._think
           ctx._think = 0
@@ -593,7 +604,13 @@ function M._boot(conf, script)
   chunk()
   if not rawget(_G, "client_init") then client_init = rawget(_G, "thread_init") end
   if not rawget(_G, "client_done") then client_done = rawget(_G, "thread_done") end
-  for i, name in ipairs(cfg.mix_names or {}) do MIX[i] = rawget(_G, name) end
+  local w = rawget(_G, "workload")
+  local keying = type(w) == "table" and w.keying or nil
+  if type(keying) == "function" then keying = keying(cfg.opt) end
+  for i, name in ipairs(cfg.mix_names or {}) do
+    MIX[i] = rawget(_G, name)
+    KEYING[i] = type(keying) == "table" and tonumber(keying[name]) or 0
+  end
 end
 
 function M.now() return C.sdb_now_us() end
@@ -604,8 +621,10 @@ function M._describe(script)
   local w = rawget(_G, "workload")
   if w ~= nil and type(w) ~= "table" then error(script .. ": 'workload' must be a table", 0) end
   w = w or {}
+  local selection = w.selection
+  if type(selection) == "function" then selection = selection(cfg.opt) end
   local d = { name = w.name or script:match("([^/]+)%.lua$") or script, description = w.description or "",
-    selection = w.selection or "random", options = {}, mix = {}, background = {}, hooks = {} }
+    selection = selection or "random", options = {}, mix = {}, background = {}, hooks = {} }
   if d.selection ~= "random" and d.selection ~= "deck" then
     error(script .. ": workload.selection must be \"random\" or \"deck\", not \"" .. tostring(d.selection) .. "\"", 0)
   end

@@ -16,11 +16,6 @@ local txn = require("tpcc.txn")
 local check_mod = require("tpcc.check")
 local report = require("tpcc.report")
 
--- workload.selection must be a plain string, read before options reach the script's hooks;
--- the resolved options are visible to the top level as stormdb._options (empty while the engine
--- first reads the declaration), so the deck/random choice follows --selection from there.
-local top_opts = rawget(stormdb, "_options") or {}
-
 workload = {
   name = "tpcc",
   description = "TPC-C 5.11: nine tables, five transactions, 23-card deck mix, consistency checks, tpmC",
@@ -41,7 +36,14 @@ workload = {
   -- 5.2.4.2: 10 New-Order, 10 Payment, 1 Order-Status, 1 Delivery, 1 Stock-Level per 23 cards;
   -- --selection=random draws with the same weights (5.2.4.1).
   mix = const.MIX,
-  selection = top_opts.selection == "random" and "random" or "deck",
+  selection = function(opt) return opt.selection end,
+  -- Keying times (5.2.5.2) with --think: slept before each transaction's measured start.
+  keying = function(opt)
+    if not opt.think then return nil end
+    local ms = {}
+    for name, s in pairs(const.KEYING_S) do ms[name] = s * 1000 end
+    return ms
+  end,
   -- One deferred-Delivery worker per thread; it returns at once unless --deferred-delivery.
   background = { delivery_worker = 1 },
 }

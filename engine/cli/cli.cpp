@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <filesystem>
 #include <map>
 
 namespace stormdb {
@@ -139,7 +140,23 @@ bool parse_cli(int argc, char **argv, CliArgs &out) {
       std::string first = std::string(f.names).substr(std::string(f.names).rfind(',') + 1);
       if (sub->count(first) > 0) out.layer.settings[f.key] = RawValue{"true", first};
     }
-    parse_extras(sub->remaining(), out.layer);
+    // "--warehouses 4" with no workload argument: CLI11 takes the 4 as the workload, so give it
+    // back to the option when it directly follows an option CLI11 did not know.
+    if (!out.script.empty() && !std::filesystem::exists(out.script)) {
+      std::vector<std::string> extras = sub->remaining();
+      for (int i = 2; i < argc; i++) {
+        std::string prev = argv[i - 1];
+        if (out.script != argv[i] || prev.rfind("--", 0) != 0 || prev.find('=') != std::string::npos) continue;
+        auto it = std::find(extras.begin(), extras.end(), prev);
+        if (it == extras.end() || (it + 1 != extras.end() && (it + 1)->rfind("--", 0) != 0)) continue;
+        extras.insert(it + 1, out.script);
+        out.script.clear();
+        break;
+      }
+      parse_extras(extras, out.layer);
+    } else {
+      parse_extras(sub->remaining(), out.layer);
+    }
   }
   return true;
 }

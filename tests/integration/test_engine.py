@@ -68,6 +68,13 @@ class EngineTest(harness.DatabaseTestCase):
         self.assertLessEqual(per_client[0], 12)   # 200 ms per transaction over 2 s
         self.assertGreater(per_client[1], 10 * per_client[0])
 
+    def test_keying_time_is_slept_before_and_not_measured(self):
+        p, j = self.run_probe("--scenario=keyed", "-c", "2", "-j", "1", "-T", "2s")
+        t = j["transactions"]["insert"]
+        self.assertGreaterEqual(t["count"], 4)
+        self.assertLessEqual(t["count"], 2 * 8 + 2)        # 250 ms of keying before each one
+        self.assertLess(t["latency_ms"]["max"], 200)       # ... and none of it in the latency
+
     def test_warmup_is_excluded(self):
         p, j = self.run_probe("-c", "2", "-j", "2", "-T", "2s", "--warmup", "1s", "-P", "0.5")
         phases = [i["phase"] for i in j["intervals"]]

@@ -192,14 +192,13 @@ local function with_inputs(ctx, name, make, body)
     error(err, 0)
   end
   st.pending[name] = nil
-  -- Keying time (5.2.5.2) and think time (5.2.5.4) of this transaction, outside its measured
-  -- response time. The keying time is slept after the transaction together with the think
-  -- time instead of before it: the terminal's cycle (keying + response + think) is the same.
+  -- Think time (5.2.5.4) after the transaction, outside its measured response time; the keying
+  -- time (5.2.5.2) comes before it, from workload.keying.
   if st.think then
     local mu = const.THINK_MEAN_S[name] * 1000
     local think = -math.log(1 - ctx.rand:random()) * mu   -- r in (0, 1]
     if think > 10 * mu then think = 10 * mu end            -- truncation at 10 x mean (5.2.5.4)
-    ctx:think(const.KEYING_S[name] * 1000 + think)
+    ctx:think(think)
   end
 end
 

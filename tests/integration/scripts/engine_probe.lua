@@ -4,13 +4,17 @@ workload = {
   name = "engine_probe",
   description = "test workload for the engine's outcome accounting",
   options = {
-    scenario = { default = "basic", choices = { "basic", "errors", "retry", "sleep" } },
+    scenario = { default = "basic", choices = { "basic", "errors", "retry", "sleep", "keyed" } },
   },
   mix = function(opt)
     if opt.scenario == "retry" then return { bump = 1 } end
     if opt.scenario == "sleep" then return { slow = 1, fast = 1 } end
     if opt.scenario == "errors" then return { flaky = 1 } end
+    if opt.scenario == "keyed" then return { insert = 1 } end
     return { insert = 3, rollback = 1 }
+  end,
+  keying = function(opt)
+    if opt.scenario == "keyed" then return { insert = 250 } end
   end,
 }
 
