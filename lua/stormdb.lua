@@ -78,7 +78,7 @@ local MAX_PARAMS = 256
 
 local function new_db(conn)
   return setmetatable({ conn = conn, stmts = {}, stmt_list = {}, params = ffi.new("sdb_param[?]", MAX_PARAMS),
-    anchor = {} }, DB)
+    anchor = {}, cell = ffi.new("sdb_cell") }, DB)
 end
 
 local function bind(self, ...)
@@ -106,9 +106,9 @@ local function bind(self, ...)
   return n
 end
 
+-- Suspends the client until its request is done; the engine resumes it with the request's status.
 local function wait(conn)
-  yield()
-  if C.sdb_res_status(conn) < 0 then raise(conn) end
+  if yield() < 0 then raise(conn) end
 end
 
 local function send(self, stmt, ...)
@@ -171,9 +171,12 @@ end
 
 function DB:value(stmt, ...)
   send(self, stmt, ...)
-  local conn = self.conn
-  if C.sdb_res_ntuples(conn) == 0 or C.sdb_res_nfields(conn) == 0 then return nil end
-  return cell(conn, 0, 0)
+  local out = self.cell
+  local k = C.sdb_res_value(self.conn, out)
+  if k == 1 then return out.num end
+  if k == 3 then return fstring(out.str, out.len) end
+  if k == 2 then return out.num ~= 0 end
+  return nil
 end
 
 local function unpack_row(conn, col, nf)
@@ -457,10 +460,8 @@ end
 -- Runs fn(ctx) as one transaction of type id: retries 40001/40P01, classifies failures, records
 -- it. Neither varargs nor a loop on the common path: either would keep LuaJIT from compiling the
 -- client loop around it (NYI VARG, "inner loop in root trace").
-local function run_txn(ctx, id, fn, intended)
+local function run_txn(ctx, id, fn)
   local cl, db = ctx._cl, ctx.db
-  local start = C.sdb_now_us()
-  if intended < 0 then intended = start end
   local tries = 1
   ctx._outcome = COMMITTED
   local ok, err = pcall(fn, ctx)
@@ -470,29 +471,25 @@ local function run_txn(ctx, id, fn, intended)
     ok, err = pcall(fn, ctx)
   end
   if ok then
-    if not db:in_transaction() then
-      C.sdb_record(cl, id, ctx._outcome, intended, start, C.sdb_now_us(), tries - 1, nil)
-      return true
-    end
+    if C.sdb_record(cl, id, ctx._outcome, tries - 1, nil) == 0 then return true end
     rollback_quietly(db)
     C.sdb_script_error(cl, "transaction function returned inside an open transaction block (missing commit?)")
-    C.sdb_record(cl, id, FAILED, intended, start, C.sdb_now_us(), tries - 1, "script")
+    C.sdb_record(cl, id, FAILED, tries - 1, "script")
     return false
   end
   if M.is_error(err) then
     if is_connection_loss(err) then
-      C.sdb_record(cl, id, FAILED, intended, start, C.sdb_now_us(), tries - 1,
-        err.sqlstate ~= "" and err.sqlstate or "08000")
+      C.sdb_record(cl, id, FAILED, tries - 1, err.sqlstate ~= "" and err.sqlstate or "08000")
       reconnect(ctx)
       return false
     end
     rollback_quietly(db)
-    C.sdb_record(cl, id, FAILED, intended, start, C.sdb_now_us(), tries - 1, err.sqlstate)
+    C.sdb_record(cl, id, FAILED, tries - 1, err.sqlstate)
     return false
   end
   C.sdb_script_error(cl, message_of(err))
   rollback_quietly(db)
-  C.sdb_record(cl, id, FAILED, intended, start, C.sdb_now_us(), tries - 1, "script")
+  C.sdb_record(cl, id, FAILED, tries - 1, "script")
   if C.sdb_conn_ok(db.conn) == 0 then reconnect(ctx) end
   return false
 end
@@ -505,7 +502,8 @@ function Ctx:transaction(name, fn, ...)
   end
   local n, args = select("#", ...), { ... }
   local body = n == 0 and fn or function(c) return fn(c, unpack(args, 1, n)) end
-  return run_txn(self, id, body, C.sdb_now_us())
+  C.sdb_txn_start(self._cl, 1)
+  return run_txn(self, id, body)
 end
 
 local function call_hook(name, ctx)
@@ -533,12 +531,12 @@ local function terminal_main(ctx, kind, fn_name)
       elseif idx < 0 then
         break
       else
-        local intended = C.sdb_intended_start(cl)
-        if KEYING[idx + 1] > 0 and intended < 0 then
+        if KEYING[idx + 1] > 0 and C.sdb_scheduled(cl) == 0 then
           ctx:sleep(KEYING[idx + 1])  -- keying time: the terminal's input, before the measured start
           if ctx:stopping() then break end
+          C.sdb_txn_start(cl, 1)
         end
-        run_txn(ctx, idx, MIX[idx + 1], intended)
+        run_txn(ctx, idx, MIX[idx + 1])
         if ctx._think > 0 then
           local ms = ctx._think
           ctx._think = 0

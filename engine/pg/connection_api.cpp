@@ -70,6 +70,20 @@ int32_t sdb_res_length(sdb_conn *c, int32_t row, int32_t col) {
   return PQgetlength(c->result(), row, col);
 }
 
+int32_t sdb_res_value(sdb_conn *c, sdb_cell *out) {
+  PGresult *r = c->result();
+  if (!r || PQntuples(r) == 0 || PQnfields(r) == 0) return out->kind = -1;
+  if (PQgetisnull(r, 0, 0)) return out->kind = 0;
+  int32_t t = sdb_res_ftype(c, 0);
+  if (t == 0) {
+    out->str = PQgetvalue(r, 0, 0);
+    out->len = PQgetlength(r, 0, 0);
+    return out->kind = 3;
+  }
+  out->num = sdb_res_number(c, 0, 0);
+  return out->kind = t;
+}
+
 const char *sdb_err_sqlstate(sdb_conn *c) { return c->err_sqlstate().c_str(); }
 const char *sdb_err_message(sdb_conn *c) { return c->err_message().c_str(); }
 const char *sdb_err_detail(sdb_conn *c) { return c->err_detail().c_str(); }

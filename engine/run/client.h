@@ -30,6 +30,8 @@ struct sdb_client {
   std::vector<int32_t> deck;  // card deck of mix indexes (selection = "deck")
   size_t deck_pos = 0;
   double intended_us = 0;     // intended start of the transaction handed out by sdb_next
+  double start_us = 0;        // its actual start
+  bool scheduled = false;     // open loop: intended_us comes from the arrival schedule
   double next_arrival_us = -1;  // open loop: this client's next scheduled arrival
   uint64_t txns_done = 0;
 

@@ -13,11 +13,17 @@ double sdb_now_us(void) { return now_us(); }
 
 int32_t sdb_next(sdb_client *cl) { return cl->worker->next_txn(cl); }
 
-double sdb_intended_start(sdb_client *cl) { return cl->intended_us; }
+int32_t sdb_scheduled(sdb_client *cl) { return cl->scheduled ? 1 : 0; }
 
-void sdb_record(sdb_client *cl, int32_t txn, int32_t outcome, double intended_us, double start_us,
-                double end_us, int32_t retries, const char *sqlstate) {
-  cl->worker->recorder().record(txn, outcome, intended_us, start_us, end_us, retries, sqlstate);
+void sdb_txn_start(sdb_client *cl, int32_t reset_intended) {
+  cl->start_us = now_us();
+  if (reset_intended || !cl->scheduled) cl->intended_us = cl->start_us;
+}
+
+int32_t sdb_record(sdb_client *cl, int32_t txn, int32_t outcome, int32_t retries, const char *sqlstate) {
+  if (outcome != SDB_FAILED && cl->conn->txn_status() != 0 && cl->conn->txn_status() != 3) return 1;
+  cl->worker->recorder().record(txn, outcome, cl->intended_us, cl->start_us, now_us(), retries, sqlstate);
+  return 0;
 }
 
 void sdb_count(sdb_client *cl, int32_t id, double n) { cl->worker->recorder().count(id, n, now_us()); }

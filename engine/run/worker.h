@@ -78,6 +78,7 @@ class Worker : public ConnHost {
   int at_barrier_ = 0;
   bool barrier_passed_ = false;
   bool stop_seen_ = false;
+  bool polled_busy_ = false;  // busy connections were read once since the last epoll wait
   std::string hook_result_, hook_error_;
   std::set<std::string> reported_errors_;
 

@@ -45,13 +45,17 @@ double sdb_now_us(void);
 /* Index of the next transaction of the mix to run (0-based, order of workload.mix names sorted),
    -1 when the client must stop, -2 when the client must yield first (an arrival timer is armed). */
 int32_t sdb_next(sdb_client *cl);
-/* Intended start (us) of the transaction sdb_next just handed out; -1 in a closed loop, where it is
-   the actual start. */
-double sdb_intended_start(sdb_client *cl);
-/* Outcome of one transaction, recorded under its mix index. Times in us from sdb_now_us. */
+/* 1 when the transaction sdb_next handed out has an intended start of its own (open loop), so
+   nothing (keying time) may be slept before it. */
+int32_t sdb_scheduled(sdb_client *cl);
+/* Marks the actual start of the client's transaction now (sdb_next does it; call it again after
+   a keying time, or for ctx:transaction, which also sets the intended start to now). */
+void sdb_txn_start(sdb_client *cl, int32_t reset_intended);
+/* Outcome of the client's current transaction (from its intended start to now), recorded under
+   mix index txn. A committed or rolled-back outcome is refused (nothing recorded, returns 1) when
+   the connection is still inside a transaction block: the script forgot to commit. Else 0. */
 enum { SDB_COMMITTED = 0, SDB_ROLLED_BACK = 1, SDB_FAILED = 2 };
-void sdb_record(sdb_client *cl, int32_t txn, int32_t outcome, double intended_us, double start_us,
-                double end_us, int32_t retries, const char *sqlstate);
+int32_t sdb_record(sdb_client *cl, int32_t txn, int32_t outcome, int32_t retries, const char *sqlstate);
 /* Adds n to the custom counter `id` (from sdb_counter_id) for the current phase. */
 void sdb_count(sdb_client *cl, int32_t id, double n);
 /* Id of a custom counter by name, created on first use. */
@@ -129,6 +133,11 @@ int32_t sdb_res_isnull(sdb_conn *c, int32_t row, int32_t col);
 double sdb_res_number(sdb_conn *c, int32_t row, int32_t col);
 const char *sdb_res_text(sdb_conn *c, int32_t row, int32_t col);
 int32_t sdb_res_length(sdb_conn *c, int32_t row, int32_t col);
+
+/* The first column of the first row in one call (db:value): kind -1 no row, 0 NULL, 1 number
+   (num), 2 boolean (num 0/1), 3 text (str, len; valid until the next request). */
+typedef struct sdb_cell { double num; const char *str; int32_t len; int32_t kind; } sdb_cell;
+int32_t sdb_res_value(sdb_conn *c, sdb_cell *out);
 
 /* Error of the last failed request or connect. sqlstate is "" when the server sent none
    (lost connection: class "connection_exception" is then implied). */
