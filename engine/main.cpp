@@ -13,6 +13,8 @@ int main(int argc, char **argv) {
     CliArgs args;
     if (!parse_cli(argc, argv, args)) return 0;
     if (args.command == "list") return command_list(args);
+    if (args.command == "compare") return command_compare(args);
+    if (args.command == "report") return command_report(args);
     if (args.command == "server-start" || args.command == "server-stop") return command_server(args);
     return command_workload(args);
   } catch (const UsageError &e) {

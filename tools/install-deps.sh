@@ -4,6 +4,7 @@ set -euo pipefail
 packages=(
   g++ cmake make pkg-config
   libluajit2-5.1-dev libpq-dev libyaml-cpp-dev libfmt-dev doctest-dev libcli11-dev nlohmann-json3-dev
+  libcpp-httplib-dev
   postgresql-15 postgresql-client-15
   python3
 )

@@ -36,6 +36,10 @@ const FlagSpec kValueFlags[] = {
     {"--scale-clients", "scale_clients", "progressive run: one band per client count: 1,2,4 or linear:1:64:8, exponential:1:256, fibonacci:1:89"},
     {"--scale-latency-bound", "scale_latency_bound", "progressive run: report the best band meeting e.g. p95<50ms"},
     {"--cooldown", "cooldown", "progressive run: pause between bands [0]"},
+    {"--csv", "csv", "write the interval time series as CSV to FILE"},
+    {"--html", "html", "write a self-contained HTML report with charts to FILE"},
+    {"--metrics-listen", "metrics_listen", "serve OpenMetrics (Prometheus) at HOST:PORT/metrics during the run"},
+    {"--pg-stats-interval", "pg_stats_interval", "PostgreSQL statistics sampling period [report interval, else 1s]"},
     {"-L,--latency-limit", "latency_limit", "count transactions later than this; under a rate, skip those already this late"},
 };
 
@@ -79,6 +83,7 @@ bool parse_cli(int argc, char **argv, CliArgs &out) {
   app.set_version_flag("--version", std::string("stormdb ") + STORMDB_VERSION);
   app.require_subcommand(1);
   std::map<std::string, std::string> raw;
+  std::vector<std::string> thresholds;
   std::vector<CLI::App *> workload_cmds;
   const std::pair<const char *, const char *> cmds[] = {
       {"run", "run a workload and report throughput and latency"},
@@ -95,8 +100,16 @@ bool parse_cli(int argc, char **argv, CliArgs &out) {
     sub->add_option("--path", out.path, "extra folders to search for workloads (also STORMDB_PATH)");
     for (const auto &f : kValueFlags) sub->add_option(f.names, raw[f.key], f.help);
     for (const auto &f : kBoolFlags) sub->add_flag(f.names, f.help);
+    sub->add_option("--threshold", thresholds, "pass/fail condition checked at the end, e.g. 'p99<20ms', "
+                    "'new_order.p90<5s', 'errors<0.1%' (repeatable; exit 99 when one fails)");
     workload_cmds.push_back(sub);
   }
+  CLI::App *compare = app.add_subcommand("compare", "compare two result JSON files side by side (change in %)");
+  compare->add_option("results", out.files, "baseline.json candidate.json")->required()->expected(2);
+  CLI::App *report = app.add_subcommand("report", "rebuild outputs from a saved result JSON (--html) and check thresholds");
+  report->add_option("result", out.files, "result JSON written by --json")->required()->expected(1);
+  report->add_option("--html", out.html_out, "write the HTML report to FILE");
+  report->add_option("--threshold", out.thresholds, "pass/fail condition, e.g. 'p99<20ms' (repeatable; exit 99 when one fails)");
   CLI::App *server = app.add_subcommand("server", "manage a throwaway PostgreSQL (for tests and experiments)");
   server->require_subcommand(1);
   CLI::App *start = server->add_subcommand("start", "start a throwaway server; prints its conninfo");
@@ -119,6 +132,10 @@ bool parse_cli(int argc, char **argv, CliArgs &out) {
   } catch (const CLI::ParseError &e) {
     throw UsageError(e.what());
   }
+  if (compare->parsed() || report->parsed()) {
+    out.command = compare->parsed() ? "compare" : "report";
+    return true;
+  }
   if (start->parsed()) {
     out.command = "server-start";
     return true;
@@ -139,6 +156,11 @@ bool parse_cli(int argc, char **argv, CliArgs &out) {
     for (const auto &f : kBoolFlags) {
       std::string first = std::string(f.names).substr(std::string(f.names).rfind(',') + 1);
       if (sub->count(first) > 0) out.layer.settings[f.key] = RawValue{"true", first};
+    }
+    if (!thresholds.empty()) {
+      std::string all;
+      for (const auto &t : thresholds) all += (all.empty() ? "" : "\n") + t;
+      out.layer.settings["thresholds"] = RawValue{all, "--threshold"};
     }
     // "--warehouses 4" with no workload argument: CLI11 takes the 4 as the workload, so give it
     // back to the option when it directly follows an option CLI11 did not know.

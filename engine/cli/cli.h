@@ -14,6 +14,9 @@ struct CliArgs {
   std::string server_dir;   // server start/stop
   Layer layer;              // settings and workload options given on the command line
   std::vector<std::string> path;  // --path DIRs (workload search path)
+  std::vector<std::string> files;        // compare A.json B.json, report RUN.json
+  std::string html_out;                  // report --html
+  std::vector<std::string> thresholds;   // report --threshold
 };
 
 // Parses argv. Returns false after printing --help or --version output (exit 0). Throws

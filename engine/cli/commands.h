@@ -9,11 +9,16 @@ namespace stormdb {
 constexpr int kExitFailure = 1;      // the database or the workload failed at run time
 constexpr int kExitUsage = 2;        // bad input: options, YAML, script, unreachable server
 constexpr int kExitCheckFailed = 3;  // a consistency check failed
+constexpr int kExitThresholdFailed = 99;  // a --threshold failed (as k6)
 constexpr int kExitInterrupted = 130;
 
 // run, prepare, cleanup, check. Returns the exit status.
 int command_workload(const CliArgs &args);
 int command_list(const CliArgs &args);
+// compare A.json B.json: per-type throughput and latency side by side with the change in %.
+int command_compare(const CliArgs &args);
+// report RUN.json [--html FILE] [--threshold ...]: outputs rebuilt from a saved run.
+int command_report(const CliArgs &args);
 int command_server(const CliArgs &args);
 // Resolves a workload given by path or by name on the search path; throws UsageError.
 std::string find_script(const CliArgs &args, const std::string &given);

@@ -8,6 +8,7 @@
 
 #include "cli/commands.h"
 #include "report/console.h"
+#include "report/csv_report.h"
 #include "report/json_report.h"
 #include "run/progress.h"
 #include "run/signals.h"
@@ -71,6 +72,13 @@ Session open_session(const CliArgs &args) {
     if (s.cfg.keep_server) s.server->keep();
   }
   p.conninfo = s.cfg.conninfo;
+  if (!s.cfg.metrics_listen.empty()) {
+    try {
+      s.metrics = std::make_unique<MetricsServer>(s.cfg.metrics_listen);
+    } catch (const std::runtime_error &e) {
+      throw UsageError(e.what());
+    }
+  }
   try {
     s.server_info = probe_server(s.cfg.conninfo);
   } catch (const ConnectError &e) {
@@ -152,6 +160,7 @@ RunResult measure(Engine &engine, Session &s, bool progress_lines) {
   r.server_where = s.server ? s.server->dir() : s.cfg.redacted_conninfo();
   r.started_unix = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   r.error = engine.run([&](const IntervalStats &iv) {
+    if (s.metrics) s.metrics->add_interval(iv, engine.txn_names());
     IntervalRow row = interval_row(iv, engine);
     if (progress_lines) print_progress(stdout, row);
     r.intervals.push_back(std::move(row));
@@ -174,9 +183,23 @@ int run_measurement(Engine &engine, Session &s) {
     print_report(stdout, r, s.cfg);
   }
   if (s.cfg.check_after && rc == 0 && !r.interrupted) rc = run_checks(engine, s, r.checks);
-  if (!s.cfg.json_path.empty()) write_json(s.cfg.json_path, r, s.cfg);
+  nlohmann::json j = result_json(r, s.cfg);
+  if (!s.cfg.json_path.empty()) write_json_file(s.cfg.json_path, j);
+  if (!s.cfg.csv_path.empty()) write_csv(s.cfg.csv_path, r);
+  if (report_thresholds(stdout, s.cfg.thresholds, j) && rc == 0) rc = kExitThresholdFailed;
   if (r.interrupted && rc == 0) rc = kExitInterrupted;
   return rc;
+}
+
+bool report_thresholds(std::FILE *out, const std::vector<Threshold> &ts, const nlohmann::json &result) {
+  if (ts.empty()) return false;
+  bool failed = false;
+  std::fprintf(out, "\n");
+  for (const auto &t : evaluate_thresholds(ts, result)) {
+    std::fprintf(out, "threshold %-28s %s (%s)\n", t.threshold.text.c_str(), t.ok ? "passed" : "FAILED", t.detail.c_str());
+    failed = failed || !t.ok;
+  }
+  return failed;
 }
 
 }  // namespace stormdb

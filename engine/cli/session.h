@@ -1,6 +1,7 @@
 // A command's session: the merged config, the described workload, the plan and the server, and
 // the steps commands are made of (hooks, checks, one measured run).
 #pragma once
+#include <cstdio>
 #include <memory>
 #include <string>
 #include <vector>
@@ -9,6 +10,7 @@
 #include "config/config.h"
 #include "pg/ephemeral_server.h"
 #include "pg/preflight.h"
+#include "report/metrics_server.h"
 #include "report/result.h"
 #include "run/engine.h"
 #include "script/workload_info.h"
@@ -21,6 +23,7 @@ struct Session {
   RunPlan plan;
   std::unique_ptr<EphemeralServer> server;
   ServerInfo server_info;
+  std::unique_ptr<MetricsServer> metrics;  // --metrics-listen
 };
 
 // Finds the script, merges the configuration, describes the workload, builds the plan, starts a
@@ -35,6 +38,8 @@ int run_checks(Engine &engine, Session &s, std::vector<CheckLine> &checks);
 RunResult measure(Engine &engine, Session &s, bool progress_lines);
 // A run with its report, optional checks and JSON; returns the exit status.
 int run_measurement(Engine &engine, Session &s);
+// Prints each threshold as passed/FAILED; returns true when one failed.
+bool report_thresholds(std::FILE *out, const std::vector<Threshold> &ts, const nlohmann::json &result);
 // Adds a hint to errors whose cause is a common mistake (e.g. 42P01: prepare not run).
 std::string with_hint(const std::string &error);
 

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "config/scale_spec.h"
+#include "report/thresholds.h"
 #include "util/duration.h"
 
 extern char **environ;
@@ -21,7 +22,8 @@ namespace {
 const std::vector<std::string> kSettingKeys = {
     "clients", "threads", "duration", "transactions", "warmup", "report_interval", "seed",
     "max_tries", "loaders", "json", "url", "keep_server", "prepare", "check", "quiet", "workload",
-    "rate", "rate_per_client", "arrival", "latency_limit", "scale_clients", "scale_latency_bound", "cooldown"};
+    "rate", "rate_per_client", "arrival", "latency_limit", "scale_clients", "scale_latency_bound", "cooldown",
+    "csv", "html", "metrics_listen", "pg_stats_interval", "thresholds"};
 
 size_t edit_distance(const std::string &a, const std::string &b) {
   std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
@@ -278,6 +280,10 @@ Layer load_yaml_layer(const std::string &path) {
       read_map(kv.second, path, layer.options, "options");
     } else if (key == "database") {
       read_map(kv.second, path, layer.database, "database");
+    } else if (key == "thresholds" && kv.second.IsSequence()) {
+      std::string all;
+      for (const auto &item : kv.second) all += (all.empty() ? "" : "\n") + item.as<std::string>();
+      layer.settings[key] = RawValue{all, w};
     } else if (std::find(kSettingKeys.begin(), kSettingKeys.end(), key) != kSettingKeys.end()) {
       if (!kv.second.IsScalar()) throw UsageError(fmt::format("{}: {} must be a single value", w, key));
       layer.settings[key] = RawValue{expand_env(kv.second.as<std::string>(), w), w};
@@ -374,6 +380,35 @@ Config merge_config(const std::string &command, const std::string &script, const
     }
   }
   if (auto v = get("cooldown")) c.cooldown_us = to_duration(*v, "cooldown");
+  if (auto v = get("csv")) c.csv_path = v->value;
+  if (auto v = get("html")) c.html_path = v->value;
+  if (auto v = get("metrics_listen")) {
+    size_t colon = v->value.rfind(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == v->value.size())
+      throw UsageError(fmt::format("{}: metrics_listen must be HOST:PORT, e.g. 127.0.0.1:9187, not '{}'", v->source, v->value));
+    int64_t port = to_int(RawValue{v->value.substr(colon + 1), v->source}, "metrics_listen port", 1);
+    if (port > 65535) throw UsageError(fmt::format("{}: metrics_listen port must be 1..65535, not {}", v->source, port));
+    c.metrics_listen = v->value;
+  }
+  c.pg_stats_interval_s = c.report_interval_s > 0 ? c.report_interval_s : 1;
+  if (auto v = get("pg_stats_interval")) c.pg_stats_interval_s = to_duration(*v, "pg_stats_interval") / 1e6;
+  if (auto v = get("thresholds")) {
+    size_t start = 0;
+    const std::string &all = v->value;
+    while (start <= all.size()) {
+      size_t e = all.find('\n', start);
+      std::string one = all.substr(start, e == std::string::npos ? std::string::npos : e - start);
+      if (!one.empty()) {
+        try {
+          c.thresholds.push_back(parse_threshold(one));
+        } catch (const std::invalid_argument &ex) {
+          throw UsageError(fmt::format("{}: {}", v->source, ex.what()));
+        }
+      }
+      if (e == std::string::npos) break;
+      start = e + 1;
+    }
+  }
   if (auto v = get("url")) c.conninfo = v->value;
   if (c.conninfo.empty() && !m.database.empty()) c.conninfo = conninfo_from_database(m.database);
   c.database_named = !c.conninfo.empty();

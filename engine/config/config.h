@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "config/scale_spec.h"
+#include "report/thresholds.h"
 #include "script/workload_info.h"
 
 namespace stormdb {
@@ -72,6 +73,11 @@ struct Config {
   int64_t cooldown_us = 0;         // pause between bands
   std::vector<PhaseConfig> phases;  // YAML phases:, run in sequence
   std::string json_path;
+  std::string csv_path;          // --csv: interval time series
+  std::string html_path;         // --html: self-contained report page
+  std::string metrics_listen;    // --metrics-listen HOST:PORT: OpenMetrics during the run
+  double pg_stats_interval_s = 1;  // PostgreSQL sampler period (default: the report interval)
+  std::vector<Threshold> thresholds;  // --threshold: checked at the end, exit 99 when one fails
   bool keep_server = false;
   bool prepare_first = false;
   bool check_after = false;

@@ -2,6 +2,7 @@
 // workload's summary hook are built from.
 #pragma once
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -76,6 +77,7 @@ struct RunResult {
   std::vector<IntervalRow> intervals;
   std::vector<SummaryLine> summary;
   std::vector<CheckLine> checks;
+  nlohmann::json postgres;  // sampler output: {version, notes, intervals, window}; null without one
   std::string error;  // fatal error that ended the run early
   bool interrupted = false;
 };

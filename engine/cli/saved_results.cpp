@@ -1,0 +1,91 @@
+// Commands on saved result files: `compare` (two runs side by side) and `report` (outputs and
+// thresholds from a saved run).
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "cli/session.h"
+#include "report/json_report.h"
+
+namespace stormdb {
+namespace {
+
+nlohmann::json load_result(const std::string &path) {
+  std::ifstream f(path);
+  if (!f) throw UsageError(fmt::format("{}: cannot read the file", path));
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(f);
+  } catch (const nlohmann::json::parse_error &e) {
+    throw UsageError(fmt::format("{}: not a JSON file: {}", path, e.what()));
+  }
+  std::string schema = j.value("schema", "");
+  if (schema.rfind("stormdb.result/", 0) != 0)
+    throw UsageError(fmt::format("{}: schema '{}' is not a stormdb run result (stormdb.result/1, written by --json)", path,
+                                 schema));
+  return j;
+}
+
+std::string change(double a, double b) {
+  if (a == 0) return b == 0 ? "0.0%" : "n/a";
+  return fmt::format("{:+.1f}%", 100 * (b - a) / a);
+}
+
+void compare_row(const std::string &name, const nlohmann::json *a, const nlohmann::json *b) {
+  auto num = [](const nlohmann::json *r, const char *k) { return r ? r->value(k, 0.0) : 0.0; };
+  auto lat = [](const nlohmann::json *r, const char *k) {
+    return r && r->contains("latency_ms") ? (*r)["latency_ms"].value(k, 0.0) : 0.0;
+  };
+  std::printf("%s\n", fmt::format("{:<16} {:>12.1f} {:>12.1f} {:>8}", name, num(a, "tps"), num(b, "tps"),
+                                  change(num(a, "tps"), num(b, "tps"))).c_str());
+  for (const char *p : {"p50", "p95", "p99", "max"})
+    std::printf("%s\n", fmt::format("  {:<14} {:>10.3f}ms {:>10.3f}ms {:>8}", p, lat(a, p), lat(b, p),
+                                    change(lat(a, p), lat(b, p))).c_str());
+  std::printf("%s\n", fmt::format("  {:<14} {:>12.0f} {:>12.0f} {:>8}", "failed", num(a, "failed"), num(b, "failed"),
+                                  change(num(a, "failed"), num(b, "failed"))).c_str());
+}
+
+}  // namespace
+
+int command_compare(const CliArgs &args) {
+  nlohmann::json a = load_result(args.files[0]), b = load_result(args.files[1]);
+  std::printf("A: %s (%s, %s clients, %.1f s)\nB: %s (%s, %s clients, %.1f s)\n\n", args.files[0].c_str(),
+              a["workload"].value("name", "?").c_str(), a["config"].value("clients", nlohmann::json(0)).dump().c_str(),
+              a.value("elapsed_s", 0.0), args.files[1].c_str(), b["workload"].value("name", "?").c_str(),
+              b["config"].value("clients", nlohmann::json(0)).dump().c_str(), b.value("elapsed_s", 0.0));
+  std::printf("%s\n", fmt::format("{:<16} {:>12} {:>12} {:>8}", "transaction", "A tps", "B tps", "change").c_str());
+  std::vector<std::string> names;
+  for (const auto *j : {&a, &b})
+    if (j->contains("transactions"))
+      for (auto it = (*j)["transactions"].begin(); it != (*j)["transactions"].end(); ++it)
+        if (std::find(names.begin(), names.end(), it.key()) == names.end()) names.push_back(it.key());
+  auto row = [](const nlohmann::json &j, const std::string &n) -> const nlohmann::json * {
+    return j.contains("transactions") && j["transactions"].contains(n) ? &j["transactions"][n] : nullptr;
+  };
+  for (const auto &n : names) compare_row(n, row(a, n), row(b, n));
+  compare_row("total", &a["total"], &b["total"]);
+  return 0;
+}
+
+int command_report(const CliArgs &args) {
+  nlohmann::json j = load_result(args.files[0]);
+  std::vector<Threshold> ts;
+  for (const auto &t : args.thresholds) {
+    try {
+      ts.push_back(parse_threshold(t));
+    } catch (const std::invalid_argument &e) {
+      throw UsageError(fmt::format("--threshold: {}", e.what()));
+    }
+  }
+  const auto &total = j["total"];
+  std::printf("%s\n", fmt::format("{}: {} transactions in {:.3f} s, {:.1f} tps, p99 {:.3f} ms, {} failed",
+                                  args.files[0], total.value("count", 0), j.value("elapsed_s", 0.0), total.value("tps", 0.0),
+                                  total["latency_ms"].value("p99", 0.0), total.value("failed", 0)).c_str());
+  // HTML_OUTPUT_HOOK
+  return report_thresholds(stdout, ts, j) ? kExitThresholdFailed : 0;
+}
+
+}  // namespace stormdb
