@@ -1,0 +1,270 @@
+-- The db half of the script API: SQL error values, the connection object (queries, prepared
+-- statements, transactions) and COPY writers, over the FFI surface. Loaded by lua/stormdb.lua.
+local ffi = require("ffi")
+local C = ffi.C
+local yield = coroutine.yield
+local select, type, tostring, error = select, type, tostring, error
+local fstring = ffi.string
+
+local M = {}
+
+-- ---- errors -----------------------------------------------------------------------------------
+
+local SQLError = {}
+SQLError.__index = SQLError
+SQLError.__tostring = function(e)
+  local code = e.sqlstate ~= "" and ("SQLSTATE " .. e.sqlstate .. (e.name ~= "" and (" " .. e.name) or ""))
+    or "connection lost"
+  local s = string.format("%s%s (%s)", e.where and (e.where .. ": ") or "", e.message, code)
+  if e.detail ~= "" then s = s .. "\nDETAIL: " .. e.detail end
+  if e.hint ~= "" then s = s .. "\nHINT: " .. e.hint end
+  return s
+end
+
+function M.is_error(v) return getmetatable(v) == SQLError end
+
+-- file:line of the first stack frame outside this prelude: where the script called the db.
+local function script_where()
+  for level = 3, 12 do
+    local info = debug.getinfo(level, "Sl")
+    if not info then break end
+    if info.short_src:sub(1, 8) ~= "stormdb/" and info.what ~= "C" then
+      return info.short_src .. ":" .. (info.currentline or 0)
+    end
+  end
+  return nil
+end
+
+local function raise(conn)
+  local e = setmetatable({
+    sqlstate = fstring(C.sdb_err_sqlstate(conn)),
+    message = fstring(C.sdb_err_message(conn)),
+    detail = fstring(C.sdb_err_detail(conn)),
+    hint = fstring(C.sdb_err_hint(conn)),
+  }, SQLError)
+  e.class = fstring(C.sdb_sqlstate_class(e.sqlstate))
+  e.name = fstring(C.sdb_sqlstate_name(e.sqlstate))
+  e.where = script_where()
+  error(e, 0)
+end
+
+local function is_connection_loss(e)
+  local s = e.sqlstate
+  return s == "" or s:sub(1, 2) == "08" or s == "57P01" or s == "57P02" or s == "57P03"
+end
+
+local function message_of(err)
+  if type(err) == "table" then return tostring(err) end
+  return tostring(err)
+end
+
+-- Error messages already carry file:line; the Lua stack is shown only with STORMDB_DEBUG=1.
+local show_stack = os.getenv("STORMDB_DEBUG") ~= nil
+local function traceback(err)
+  if M.is_error(err) or not show_stack then return tostring(err) end
+  return debug.traceback(tostring(err), 2)
+end
+
+-- ---- db ---------------------------------------------------------------------------------------
+
+local DB = {}
+DB.__index = DB
+local MAX_PARAMS = 256
+
+local function new_db(conn)
+  return setmetatable({ conn = conn, stmts = {}, stmt_list = {}, params = ffi.new("sdb_param[?]", MAX_PARAMS),
+    anchor = {}, cell = ffi.new("sdb_cell") }, DB)
+end
+
+local function bind(self, ...)
+  local n = select("#", ...)
+  if n > MAX_PARAMS then error("too many parameters (" .. n .. ", at most " .. MAX_PARAMS .. ")", 3) end
+  local p = self.params
+  for i = 1, n do
+    local v = select(i, ...)
+    local slot = p[i - 1]
+    local t = type(v)
+    if t == "number" then
+      slot.kind = 1; slot.num = v
+    elseif t == "string" then
+      slot.kind = 2; slot.str = v; slot.len = #v
+    elseif t == "boolean" then
+      slot.kind = 3; slot.num = v and 1 or 0
+    elseif v == nil then
+      slot.kind = 0
+    else
+      local s = tostring(v):gsub("[LU]+$", "")  -- int64 cdata prints as 123LL
+      self.anchor[i] = s
+      slot.kind = 2; slot.str = s; slot.len = #s
+    end
+  end
+  return n
+end
+
+-- Suspends the client until its request is done; the engine resumes it with the request's status.
+local function wait(conn)
+  if yield() < 0 then raise(conn) end
+end
+
+local function send(self, stmt, ...)
+  local conn = self.conn
+  local n = bind(self, ...)
+  local idx = self.stmts[stmt]
+  local rc
+  if idx then
+    rc = C.sdb_send_prepared(conn, idx, n, self.params)
+  elseif n == 0 then
+    rc = C.sdb_send_query(conn, stmt)
+  else
+    rc = C.sdb_send_params(conn, stmt, n, self.params)
+  end
+  if rc < 0 then raise(conn) end
+  wait(conn)
+end
+
+local function cell(conn, r, col)
+  if C.sdb_res_isnull(conn, r, col) ~= 0 then return nil end
+  local ft = C.sdb_res_ftype(conn, col)
+  if ft == 1 then return C.sdb_res_number(conn, r, col) end
+  if ft == 2 then return C.sdb_res_number(conn, r, col) ~= 0 end
+  return fstring(C.sdb_res_text(conn, r, col), C.sdb_res_length(conn, r, col))
+end
+
+local function named_row(conn, r, nf, names)
+  local row = {}
+  for col = 0, nf - 1 do row[names[col + 1]] = cell(conn, r, col) end
+  return row
+end
+
+local function column_names(conn, nf)
+  local names = {}
+  for col = 0, nf - 1 do names[col + 1] = fstring(C.sdb_res_fname(conn, col)) end
+  return names
+end
+
+function DB:exec(stmt, ...)
+  send(self, stmt, ...)
+  return C.sdb_res_affected(self.conn)
+end
+
+function DB:query(stmt, ...)
+  send(self, stmt, ...)
+  local conn = self.conn
+  local nt, nf = C.sdb_res_ntuples(conn), C.sdb_res_nfields(conn)
+  local names, rows = column_names(conn, nf), {}
+  for r = 0, nt - 1 do rows[r + 1] = named_row(conn, r, nf, names) end
+  return rows
+end
+
+function DB:row(stmt, ...)
+  send(self, stmt, ...)
+  local conn = self.conn
+  if C.sdb_res_ntuples(conn) == 0 then return nil end
+  local nf = C.sdb_res_nfields(conn)
+  return named_row(conn, 0, nf, column_names(conn, nf))
+end
+
+function DB:value(stmt, ...)
+  send(self, stmt, ...)
+  local out = self.cell
+  local k = C.sdb_res_value(self.conn, out)
+  if k == 1 then return out.num end
+  if k == 3 then return fstring(out.str, out.len) end
+  if k == 2 then return out.num ~= 0 end
+  return nil
+end
+
+local function unpack_row(conn, col, nf)
+  if col >= nf then return end
+  return cell(conn, 0, col), unpack_row(conn, col + 1, nf)
+end
+
+function DB:values(stmt, ...)
+  send(self, stmt, ...)
+  local conn = self.conn
+  if C.sdb_res_ntuples(conn) == 0 then return nil end
+  return unpack_row(conn, 0, C.sdb_res_nfields(conn))
+end
+
+local function prepare_on_server(self, name, sql)
+  local idx = C.sdb_send_prepare(self.conn, name, sql)
+  if idx < 0 then raise(self.conn) end
+  wait(self.conn)
+  return idx
+end
+
+function DB:prepare(name, sql)
+  if type(name) ~= "string" or type(sql) ~= "string" then error("db:prepare(name, sql) takes two strings", 2) end
+  local idx = prepare_on_server(self, name, sql)
+  if not self.stmts[name] then self.stmt_list[#self.stmt_list + 1] = { name, sql } end
+  self.stmts[name] = idx
+end
+
+function DB:begin(mode) return self:exec(mode and ("BEGIN " .. mode) or "BEGIN") end
+function DB:commit() return self:exec("COMMIT") end
+function DB:rollback() return self:exec("ROLLBACK") end
+function DB:in_transaction()
+  local s = C.sdb_txn_status(self.conn)
+  return s == 1 or s == 2
+end
+
+function DB:connect()
+  local conn = self.conn
+  if C.sdb_connect(conn) < 0 then raise(conn) end
+  yield()
+  if C.sdb_conn_ok(conn) == 0 then raise(conn) end
+  for _, s in ipairs(self.stmt_list) do self.stmts[s[1]] = prepare_on_server(self, s[1], s[2]) end
+end
+
+function DB:disconnect() C.sdb_disconnect(self.conn) end
+
+local Copy = {}
+Copy.__index = Copy
+
+function DB:copy(target)
+  local conn = self.conn
+  if C.sdb_send_query(conn, "COPY " .. target .. " FROM STDIN") < 0 then raise(conn) end
+  wait(conn)
+  if C.sdb_res_status(conn) ~= 2 then error("COPY " .. target .. " did not start a COPY FROM STDIN", 2) end
+  return setmetatable({ conn = conn, rows = 0 }, Copy)
+end
+
+function Copy:row(...)
+  local conn = self.conn
+  for i = 1, select("#", ...) do
+    local v = select(i, ...)
+    local t = type(v)
+    if t == "number" then
+      C.sdb_copy_num(conn, v)
+    elseif t == "string" then
+      C.sdb_copy_str(conn, v, #v)
+    elseif v == nil then
+      C.sdb_copy_null(conn)
+    elseif t == "boolean" then
+      C.sdb_copy_str(conn, v and "t" or "f", 1)
+    else
+      local s = tostring(v)
+      C.sdb_copy_str(conn, s, #s)
+    end
+  end
+  local r = C.sdb_copy_end_row(conn)
+  if r == 1 then
+    wait(conn)
+  elseif r < 0 then
+    raise(conn)
+  end
+  self.rows = self.rows + 1
+end
+
+function Copy:finish()
+  local conn = self.conn
+  if C.sdb_copy_finish(conn) < 0 then raise(conn) end
+  wait(conn)
+  return C.sdb_res_affected(conn)
+end
+
+M.new_db = new_db
+M.is_connection_loss = is_connection_loss
+M.message_of = message_of
+M.traceback = traceback
+return M
