@@ -7,6 +7,7 @@ packages=(
   libcpp-httplib-dev
   postgresql-15 postgresql-client-15
   python3
+  chromium  # headless, for the HTML report test
 )
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
