@@ -39,6 +39,7 @@ const FlagSpec kValueFlags[] = {
     {"--csv", "csv", "write the interval time series as CSV to FILE"},
     {"--html", "html", "write a self-contained HTML report with charts to FILE"},
     {"--metrics-listen", "metrics_listen", "serve OpenMetrics (Prometheus) at HOST:PORT/metrics during the run"},
+    {"--pg-stats", "pg_stats", "sample PostgreSQL statistics during the run: true or false [true]"},
     {"--pg-stats-interval", "pg_stats_interval", "PostgreSQL statistics sampling period [report interval, else 1s]"},
     {"-L,--latency-limit", "latency_limit", "count transactions later than this; under a rate, skip those already this late"},
 };

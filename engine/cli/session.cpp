@@ -8,6 +8,7 @@
 
 #include "cli/commands.h"
 #include "report/console.h"
+#include "monitor/pg_sampler.h"
 #include "report/csv_report.h"
 #include "report/json_report.h"
 #include "run/progress.h"
@@ -150,6 +151,26 @@ int run_checks(Engine &engine, Session &s, std::vector<CheckLine> &checks) {
   return 0;
 }
 
+namespace {
+// The sampler's records with times relative to the start barrier (t_s, as run intervals) and the
+// phase they fall in, plus the window over the measured time.
+nlohmann::json postgres_json(const PgSampler &sampler, Engine &engine, double elapsed_s) {
+  nlohmann::json pg;
+  pg["server_version_num"] = sampler.server_version();
+  pg["notes"] = sampler.notes();
+  nlohmann::json intervals = sampler.intervals();
+  for (auto &rec : intervals) {
+    double t = rec.value("t_us", 0.0);
+    rec["t_s"] = (t - engine.t0()) / 1e6;
+    rec["phase"] = t <= engine.t0() ? "setup" : (t <= engine.measure_start() ? "warmup" : "measure");
+  }
+  pg["intervals"] = intervals;
+  double from = engine.measure_start();
+  pg["window"] = sampler.window(from, from + elapsed_s * 1e6);
+  return pg;
+}
+}  // namespace
+
 RunResult measure(Engine &engine, Session &s, bool progress_lines) {
   RunResult r;
   r.workload = s.info.name;
@@ -159,8 +180,17 @@ RunResult measure(Engine &engine, Session &s, bool progress_lines) {
   r.throwaway = s.server != nullptr;
   r.server_where = s.server ? s.server->dir() : s.cfg.redacted_conninfo();
   r.started_unix = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  std::unique_ptr<PgSampler> sampler;
+  if (s.cfg.pg_stats) {
+    sampler = std::make_unique<PgSampler>(PgSamplerOptions{engine.plan().conninfo, s.cfg.pg_stats_interval_s, 10});
+    sampler->set_clock(now_us);
+    sampler->start();  // on failure it only notes why; the run goes on without PostgreSQL statistics
+  }
   r.error = engine.run([&](const IntervalStats &iv) {
-    if (s.metrics) s.metrics->add_interval(iv, engine.txn_names());
+    if (s.metrics) {
+      s.metrics->add_interval(iv, engine.txn_names());
+      if (sampler) s.metrics->set_postgres(sampler->window(iv.start_us, iv.end_us));
+    }
     IntervalRow row = interval_row(iv, engine);
     if (progress_lines) print_progress(stdout, row);
     r.intervals.push_back(std::move(row));
@@ -168,6 +198,10 @@ RunResult measure(Engine &engine, Session &s, bool progress_lines) {
   r.interrupted = signals::count() > 0;
   if (!r.error.empty()) r.error = with_hint(r.error);
   fill_totals(r, engine);
+  if (sampler) {
+    sampler->stop();
+    r.postgres = postgres_json(*sampler, engine, r.elapsed_s);
+  }
   r.summary = run_summary_hook(engine.plan(), r);
   return r;
 }

@@ -23,7 +23,7 @@ const std::vector<std::string> kSettingKeys = {
     "clients", "threads", "duration", "transactions", "warmup", "report_interval", "seed",
     "max_tries", "loaders", "json", "url", "keep_server", "prepare", "check", "quiet", "workload",
     "rate", "rate_per_client", "arrival", "latency_limit", "scale_clients", "scale_latency_bound", "cooldown",
-    "csv", "html", "metrics_listen", "pg_stats_interval", "thresholds"};
+    "csv", "html", "metrics_listen", "pg_stats", "pg_stats_interval", "thresholds"};
 
 size_t edit_distance(const std::string &a, const std::string &b) {
   std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
@@ -391,6 +391,7 @@ Config merge_config(const std::string &command, const std::string &script, const
     c.metrics_listen = v->value;
   }
   c.pg_stats_interval_s = c.report_interval_s > 0 ? c.report_interval_s : 1;
+  if (auto v = get("pg_stats")) c.pg_stats = to_bool(*v, "pg_stats");
   if (auto v = get("pg_stats_interval")) c.pg_stats_interval_s = to_duration(*v, "pg_stats_interval") / 1e6;
   if (auto v = get("thresholds")) {
     size_t start = 0;

@@ -76,6 +76,7 @@ struct Config {
   std::string csv_path;          // --csv: interval time series
   std::string html_path;         // --html: self-contained report page
   std::string metrics_listen;    // --metrics-listen HOST:PORT: OpenMetrics during the run
+  bool pg_stats = true;           // sample pg_stat_* views during runs
   double pg_stats_interval_s = 1;  // PostgreSQL sampler period (default: the report interval)
   std::vector<Threshold> thresholds;  // --threshold: checked at the end, exit 99 when one fails
   bool keep_server = false;

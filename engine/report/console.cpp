@@ -16,6 +16,52 @@ std::string type_line(const TxnRow &t) {
 }
 }  // namespace
 
+namespace {
+double num(const nlohmann::json &j, const char *section, const char *key) {
+  if (!j.contains(section) || !j[section].is_object() || !j[section].contains(key) || !j[section][key].is_number())
+    return -1;
+  return j[section][key].get<double>();
+}
+
+// The PostgreSQL section: what the server saw over the measured time.
+void print_postgres(std::FILE *out, const nlohmann::json &pg) {
+  if (!pg.is_object()) return;
+  const nlohmann::json &w = pg.contains("window") ? pg["window"] : nlohmann::json::object();
+  line(out, "");
+  line(out, "PostgreSQL (measured time):");
+  auto item = [&](const char *label, const char *section, const char *key, const char *fmt_spec) {
+    double v = num(w, section, key);
+    if (v >= 0) line(out, fmt::format("  {:<26} {}", label, fmt::format(fmt::runtime(fmt_spec), v)));
+  };
+  item("commits", "database", "xact_commit", "{:.0f}");
+  item("rollbacks", "database", "xact_rollback", "{:.0f}");
+  item("buffer hit ratio", "database", "hit_ratio", "{:.4f}");
+  item("blocks read", "database", "blks_read", "{:.0f}");
+  item("tuples inserted", "database", "tup_inserted", "{:.0f}");
+  item("tuples updated", "database", "tup_updated", "{:.0f}");
+  item("tuples deleted", "database", "tup_deleted", "{:.0f}");
+  item("temp files", "database", "temp_files", "{:.0f}");
+  item("temp bytes", "database", "temp_bytes", "{:.0f}");
+  item("deadlocks", "database", "deadlocks", "{:.0f}");
+  item("WAL bytes", "wal", "wal_bytes", "{:.0f}");
+  item("WAL full-page images", "wal", "wal_fpi", "{:.0f}");
+  item("checkpoints", "checkpointer", "checkpoints", "{:.0f}");
+  item("dead tuples (end)", "tables", "n_dead_tup", "{:.0f}");
+  item("autovacuum runs", "tables", "autovacuum_count", "{:.0f}");
+  if (w.contains("statements") && w["statements"].contains("top")) {
+    line(out, "  top statements by total execution time:");
+    for (const auto &st : w["statements"]["top"]) {
+      std::string q = st.value("query", "");
+      if (q.size() > 70) q = q.substr(0, 67) + "...";
+      line(out, fmt::format("    {:>10.1f} ms {:>9.0f} calls  {}", st.value("total_exec_time_ms", 0.0),
+                            st.value("calls", 0.0), q));
+    }
+  }
+  if (pg.contains("notes"))
+    for (const auto &n : pg["notes"]) line(out, "  note: " + n.get<std::string>());
+}
+}  // namespace
+
 void print_progress(std::FILE *out, const IntervalRow &row) {
   const TxnRow &t = row.total;
   std::string s = fmt::format("{}: {:.1f} s, {:.1f} tps, lat p50 {:.3f} ms p95 {:.3f} ms p99 {:.3f} ms, {} failed, {} retried",
@@ -90,6 +136,7 @@ void print_report(std::FILE *out, const RunResult &r, const Config &cfg) {
       line(out, fmt::format("{:<24} {:>10} {:>9.3f} {:>9.3f} {:>9.3f} {:>9.3f} {:>10.3f}", t.name, t.count, t.mean_ms,
                             t.p50_ms, t.p95_ms, t.p99_ms, t.max_ms));
   }
+  print_postgres(out, r.postgres);
   if (!r.summary.empty()) {
     line(out, "");
     for (const auto &s : r.summary) {

@@ -106,6 +106,7 @@ json result_json(const RunResult &r, const Config &cfg) {
   json checks = json::array();
   for (const auto &c : r.checks) checks.push_back({{"name", c.name}, {"ok", c.ok}, {"detail", c.detail}});
   j["checks"] = checks;
+  if (!r.postgres.is_null()) j["postgres"] = r.postgres;
   if (!r.error.empty()) j["error"] = r.error;
   j["interrupted"] = r.interrupted;
   return j;
