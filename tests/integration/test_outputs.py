@@ -38,6 +38,33 @@ class OutputsTest(harness.DatabaseTestCase):
         per_type = sum(int(r["count"]) for r in rows if r["type"] == "point_select" and r["phase"] == "measure")
         self.assertEqual(per_type, j["transactions"]["point_select"]["count"])
 
+    def test_postgres_statistics_follow_the_run(self):
+        tpcb = harness.workload("tpcb_like.lua")
+        self.stormdb("prepare", tpcb, "-q")
+        p = self.stormdb("run", tpcb, "-c", "2", "-j", "2", "-T", "3s", "-P", "1", "-q",
+                         "--json", self.tmp + ".json", "--csv", self.tmp + ".csv")
+        with open(self.tmp + ".json") as f:
+            j = json.load(f)
+        pg = j["postgres"]
+        w = pg["window"]
+        committed = j["transactions"]["tpcb_like"]["committed"]
+        # every committed transaction is a commit the server counted (plus the sampler's own polls)
+        self.assertGreaterEqual(w["database"]["xact_commit"], committed)
+        self.assertLessEqual(w["database"]["xact_commit"], committed + 20)
+        self.assertGreaterEqual(w["database"]["hit_ratio"], 0)
+        self.assertLessEqual(w["database"]["hit_ratio"], 1)
+        self.assertGreater(w["wal"]["wal_bytes"], 0)
+        self.assertEqual(w["database"]["tup_inserted"], committed)  # one history row per transaction
+        self.assertTrue(any("pg_stat_statements" in n for n in pg["notes"]))
+        self.assertGreaterEqual(len([i for i in pg["intervals"] if i["phase"] == "measure"]), 2)
+        self.assertIn("PostgreSQL (measured time):", p.stdout)
+        with open(self.tmp + ".csv") as f:
+            totals = [r for r in csv.DictReader(f) if r["type"] == "total"]
+        self.assertTrue(any(r["pg_wal_bytes"] not in ("", "0") for r in totals))
+        for r in totals:
+            if r["pg_hit_ratio"]:
+                self.assertTrue(0 <= float(r["pg_hit_ratio"]) <= 1)
+
     def test_metrics_endpoint_answers_and_counters_rise(self):
         port = 19000 + os.getpid() % 1000
         proc = subprocess.Popen([harness.STORMDB, "run", POINT, "--rows", "20000", "--url", self.url, "-c", "2", "-j", "2",
