@@ -133,11 +133,22 @@ end
 
 -- ---- transactions -----------------------------------------------------------------------------
 
+local function call_hook(name, ctx)
+  local f = rawget(_G, name)
+  if type(f) ~= "function" then return true end
+  local ok, err = xpcall(f, traceback, ctx)
+  return ok, err
+end
+
 local function reconnect(ctx)
   local delay = 100
   C.sdb_note_reconnect(ctx._cl)
   while not ctx:stopping() do
-    if pcall(ctx.db.connect, ctx.db) then return true end
+    if pcall(ctx.db.connect, ctx.db) then
+      local ok, err = call_hook("on_connect", ctx)
+      if ok then return true end
+      C.sdb_script_error(ctx._cl, "on_connect: " .. tostring(err))
+    end
     ctx:sleep(delay)
     delay = math.min(delay * 2, 5000)
   end
@@ -210,12 +221,6 @@ function Ctx:transaction(name, fn, ...)
   return run_txn(self, id, body)
 end
 
-local function call_hook(name, ctx)
-  local f = rawget(_G, name)
-  if type(f) ~= "function" then return true end
-  local ok, err = xpcall(f, traceback, ctx)
-  return ok, err
-end
 
 local function terminal_main(ctx, kind, fn_name)
   local ok, err = call_hook("client_init", ctx)
@@ -273,6 +278,8 @@ function M._client_main(kind, clp, id, fn_name, args)
   local ok, err = pcall(ctx.db.connect, ctx.db)
   if not ok then return "could not connect: " .. message_of(err) end
   if kind == "terminal" then C.sdb_connected(cl, C.sdb_now_us() - t) end
+  ok, err = call_hook("on_connect", ctx)
+  if not ok then return "on_connect failed: " .. err end
   if kind == "terminal" or kind == "background" then return terminal_main(ctx, kind, fn_name) end
   if kind == "hook" then
     local f = rawget(_G, fn_name)
@@ -317,6 +324,15 @@ end
 
 function M.now() return C.sdb_now_us() end
 
+-- The options, or before they are resolved (the engine describes the script first to learn them)
+-- the declared defaults, for the parts of `workload` that are functions of the options.
+local function resolved_options(w)
+  if next(cfg.opt) ~= nil then return cfg.opt end
+  local opt = {}
+  for name, o in pairs(w.options or {}) do opt[name] = type(o) == "table" and o.default or o end
+  return opt
+end
+
 -- Normalised description of the loaded workload for the engine (names sorted, mix resolved
 -- against the options when it is a function). Raises an error naming what is malformed.
 function M._describe(script)
@@ -324,7 +340,9 @@ function M._describe(script)
   if w ~= nil and type(w) ~= "table" then error(script .. ": 'workload' must be a table", 0) end
   w = w or {}
   local selection = w.selection
-  if type(selection) == "function" then selection = selection(cfg.opt) end
+  if type(selection) == "function" then
+    selection = selection(resolved_options(w))
+  end
   local d = { name = w.name or script:match("([^/]+)%.lua$") or script, description = w.description or "",
     selection = selection or "random", options = {}, mix = {}, background = {}, hooks = {} }
   if d.selection ~= "random" and d.selection ~= "deck" then
@@ -341,7 +359,7 @@ function M._describe(script)
   end
   table.sort(d.options, function(a, b) return a.name < b.name end)
   local mix = w.mix
-  if type(mix) == "function" then mix = mix(cfg.opt) end
+  if type(mix) == "function" then mix = mix(resolved_options(w)) end
   if mix == nil then
     if type(rawget(_G, "event")) ~= "function" then
       error(script .. ": define workload.mix = { name = weight, ... } or a global function event(ctx)", 0)

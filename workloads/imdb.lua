@@ -21,7 +21,7 @@ workload = {
   description = "IMDB-like movies, cast, comments and views: searches, joins, window functions, recursive CTE, writes",
   options = {
     mode = { default = "mixed", choices = { "read", "write", "mixed" },
-             help = "read: 15 read queries; write: 7 write transactions; mixed: 70% reads, 30% writes" },
+             help = "read: 16 read queries; write: 7 write transactions; mixed: 70% reads, 30% writes" },
     movies = { default = 10000, help = "scale at prepare: movies (plus movies/2 actors, ~3.5 cast rows, 3 comments, " ..
                                        "2 views, 2 vote snapshots per movie); runs use what the meta table records" },
     skew = { default = 0.8, help = "Zipf exponent of movie/actor popularity in data and run (0 = uniform)" },

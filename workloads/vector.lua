@@ -219,6 +219,10 @@ end
 
 local R = {}   -- what the run needs, read from the meta table (same for every client of a Lua state)
 
+function on_connect(ctx)
+  if R.search_setting then ctx.db:exec(R.search_setting) end
+end
+
 function client_init(ctx)
   local db, opt = ctx.db, ctx.opt
   local schema = check_options(opt)
@@ -233,13 +237,15 @@ function client_init(ctx)
   R.rows, R.dims, R.clusters = meta.rows, meta.dims, meta.clusters
   R.build_ms, R.index_bytes = meta.build_ms, meta.index_bytes
   R.k, R.batch, R.spread = opt.k, opt.batch_size, opt.spread
-  -- Search parameters are session settings, so every plan of this connection sees them.
+  -- Search parameters are session settings, so every plan of this connection sees them; on_connect
+  -- sets them again after a reconnect.
   if opt.index == "ivfflat" then
     local probes = opt.probes > 0 and opt.probes or math.max(1, math.floor(math.sqrt(lists_for(opt, R.rows))))
-    db:exec("SET ivfflat.probes = " .. probes)
+    R.search_setting = "SET ivfflat.probes = " .. probes
   elseif opt.index == "hnsw" then
-    db:exec("SET hnsw.ef_search = " .. opt.ef_search)
+    R.search_setting = "SET hnsw.ef_search = " .. opt.ef_search
   end
+  on_connect(ctx)
   local op = METRICS[opt.metric].op
   -- k is part of the text (not a parameter) so the planner knows the LIMIT when it picks the index.
   db:prepare("knn", Q(schema, string.format("SELECT id FROM @items ORDER BY embedding %s $1::vector LIMIT %d", op, R.k)))
@@ -274,12 +280,15 @@ function knn_search(ctx)
 end
 
 -- The same query through the index and as an exact scan; hits = how many true neighbours the
--- index returned. Latency covers both statements, so it is reported apart from knn_search.
+-- index returned. Latency covers both statements, so it is reported apart from knn_search, and
+-- the exact scan alone is observed as the timing "exact_scan" (what recall checks cost).
 function recall_check(ctx)
   local q = query_vector(ctx)
   local db = ctx.db
   local approx = db:query("knn", q)
+  local t0 = stormdb.now()
   local exact = db:query("knn_exact", q)
+  ctx:observe("exact_scan", (stormdb.now() - t0) / 1000)
   local found = {}
   for _, r in ipairs(approx) do found[r.id] = true end
   local hits = 0

@@ -190,24 +190,28 @@ SectionQuery activity_query() {
                  "WHERE NOT granted AND pid <> pg_backend_pid()) l LEFT JOIN "
                  "(SELECT coalesce(state, 'unknown') AS state, wait_event_type, count(*) AS n "
                  "FROM pg_stat_activity WHERE datname = current_database() "
-                 "AND pid <> pg_backend_pid() AND backend_type = 'client backend' "
+                 // Sessions of other roles show NULL backend_type and state without
+                 // pg_read_all_stats: counted, as state "unknown".
+                 "AND pid <> pg_backend_pid() "
+                 "AND (backend_type = 'client backend' OR backend_type IS NULL) "
                  "GROUP BY 1, 2) s ON true"),
           parse_activity};
 }
 
 SectionQuery tables_query() {
-  return {"tables", "pg_stat_user_tables",
-          tagged("coalesce(sum(n_live_tup), 0) AS n_live_tup, coalesce(sum(n_dead_tup), 0) AS n_dead_tup, "
-                 "coalesce(sum(seq_scan), 0) AS seq_scan, coalesce(sum(idx_scan), 0) AS idx_scan, "
-                 "coalesce(sum(n_tup_upd), 0) AS n_tup_upd, coalesce(sum(n_tup_hot_upd), 0) AS n_tup_hot_upd, "
-                 "coalesce(sum(vacuum_count), 0) AS vacuum_count, "
-                 "coalesce(sum(autovacuum_count), 0) AS autovacuum_count, "
-                 "coalesce(sum(analyze_count), 0) AS analyze_count, "
-                 "coalesce(sum(autoanalyze_count), 0) AS autoanalyze_count, "
-                 // Per-table resets move the database's stats_reset, so it marks resets here too.
-                 "(SELECT stats_reset FROM pg_stat_database WHERE datname = current_database()) "
-                 "AS stats_reset FROM pg_stat_user_tables"),
-          parse_tables};
+  return {
+      "tables", "pg_stat_user_tables",
+      tagged("coalesce(sum(n_live_tup), 0) AS n_live_tup, coalesce(sum(n_dead_tup), 0) AS n_dead_tup, "
+             "coalesce(sum(seq_scan), 0) AS seq_scan, coalesce(sum(idx_scan), 0) AS idx_scan, "
+             "coalesce(sum(n_tup_upd), 0) AS n_tup_upd, coalesce(sum(n_tup_hot_upd), 0) AS n_tup_hot_upd, "
+             "coalesce(sum(vacuum_count), 0) AS vacuum_count, "
+             "coalesce(sum(autovacuum_count), 0) AS autovacuum_count, "
+             "coalesce(sum(analyze_count), 0) AS analyze_count, "
+             "coalesce(sum(autoanalyze_count), 0) AS autoanalyze_count, "
+             // Per-table resets move the database's stats_reset, so it marks resets here too.
+             "(SELECT stats_reset FROM pg_stat_database WHERE datname = current_database()) "
+             "AS stats_reset FROM pg_stat_user_tables"),
+      parse_tables};
 }
 
 SectionQuery replication_query() {
@@ -238,8 +242,8 @@ std::vector<SectionQuery> section_queries(int v, std::vector<std::string>* notes
   if (v >= 140000)
     q.push_back(wal_query(v));
   else if (notes)
-    notes->push_back(fmt::format("wal is not sampled: pg_stat_wal needs PostgreSQL 14 or later (server is {})",
-                                 version_text(v)));
+    notes->push_back(fmt::format(
+        "wal is not sampled: pg_stat_wal needs PostgreSQL 14 or later (server is {})", version_text(v)));
   if (v >= 160000)
     q.push_back(io_query(v));
   else if (notes)
@@ -289,7 +293,7 @@ std::optional<std::string> statements_note(const StatementsProbe& p) {
         "add pg_stat_statements to shared_preload_libraries (restart), then CREATE EXTENSION "
         "pg_stat_statements in database \"{}\" to see top statements",
         p.database);
-  std::string preload_hint = !p.preload   ? " (it must also be in shared_preload_libraries)"
+  std::string preload_hint = !p.preload  ? " (it must also be in shared_preload_libraries)"
                              : preloaded ? ""
                                          : " and add it to shared_preload_libraries (server restart)";
   return fmt::format(
@@ -300,10 +304,10 @@ std::optional<std::string> statements_note(const StatementsProbe& p) {
 
 std::string statements_sql(int v, const std::optional<std::string>& extversion, const std::string& schema) {
   bool exec_time = extversion ? ext_version(*extversion) >= std::pair{1, 8} : v >= 130000;
-  return tagged(fmt::format(
-      "queryid, sum(calls) AS calls, sum({}) AS total_ms, sum(rows) AS rows "
-      "FROM {}.pg_stat_statements(false) WHERE {} AND queryid IS NOT NULL GROUP BY queryid",
-      exec_time ? "total_exec_time" : "total_time", schema, db_filter()));
+  return tagged(
+      fmt::format("queryid, sum(calls) AS calls, sum({}) AS total_ms, sum(rows) AS rows "
+                  "FROM {}.pg_stat_statements(false) WHERE {} AND queryid IS NOT NULL GROUP BY queryid",
+                  exec_time ? "total_exec_time" : "total_time", schema, db_filter()));
 }
 
 StatementSnapshot parse_statements(const Rows& r, double t_us) {
@@ -343,11 +347,13 @@ std::string failure_note(const SectionQuery& q, std::string_view sqlstate, std::
         "restart the server to see top statements",
         msg);
   if (sqlstate == "42501")
-    return fmt::format("{} is not sampled: permission denied on {} ({}); GRANT pg_monitor TO {} to see it",
-                       q.section, q.source, msg, user);
+    return fmt::format("{} is not sampled: {} ({}); GRANT pg_monitor TO {} to see it", q.section, msg,
+                       q.source, user);
   if (sqlstate == "42P01" || sqlstate == "42883" || sqlstate == "42703")
-    return fmt::format("{} is not sampled: {} is not available on this server ({})", q.section, q.source, msg);
-  return fmt::format("{} is not sampled: reading {} failed: {} [SQLSTATE {}]", q.section, q.source, msg, sqlstate);
+    return fmt::format("{} is not sampled: {} is not available on this server ({})", q.section, q.source,
+                       msg);
+  return fmt::format("{} is not sampled: reading {} failed: {} [SQLSTATE {}]", q.section, q.source, msg,
+                     sqlstate);
 }
 
 }  // namespace stormdb::pgmon

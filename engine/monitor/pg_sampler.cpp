@@ -1,6 +1,7 @@
 // A PostgreSQL statistics sampler: its own thread and blocking connection poll pg_stat_* views and give deltas per interval and over a measured window.
 #include "monitor/pg_sampler.h"
 
+#include <fmt/format.h>
 #include <libpq-fe.h>
 
 #include <chrono>
@@ -10,8 +11,6 @@
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
-
-#include <fmt/format.h>
 
 #include "monitor/pg_delta.h"
 #include "monitor/pg_queries.h"
@@ -30,8 +29,16 @@ constexpr size_t kMaxStatementRows = 2'000'000;
 // A sampler query that hangs (e.g. behind a lock on a catalog) must not hang stop().
 constexpr const char* kStatementTimeout = "SET /*stormdb-sampler*/ statement_timeout = 5000";
 
-std::string trimmed(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+// libpq messages end in a newline and may span lines ("...failed: ...\n\tIs the server
+// running..."): notes are one line each.
+std::string trimmed(const std::string& in) {
+  std::string s;
+  for (char c : in) {
+    bool space = c == '\n' || c == '\t' || c == ' ';
+    if (space && (s.empty() || s.back() == ' ')) continue;
+    s += space ? ' ' : c;
+  }
+  if (!s.empty() && s.back() == ' ') s.pop_back();
   return s;
 }
 
@@ -76,7 +83,9 @@ Batch run_batch(PGconn* conn, const std::vector<std::string>& sqls) {
       b.failed = static_cast<int>(b.results.size());
       const char* ss = PQresultErrorField(r, PG_DIAG_SQLSTATE);
       b.sqlstate = ss ? ss : "";
-      b.message = trimmed(PQresultErrorMessage(r));
+      // The primary message alone: notes read "permission denied for view x", not "ERROR:  ...".
+      const char* m = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+      b.message = trimmed(m ? m : PQresultErrorMessage(r));
     }
     PQclear(r);
   }
@@ -114,7 +123,7 @@ struct PgSampler::Impl {
   // Poll state: used by the sampler thread, or by the owner once the thread is joined.
   std::vector<SectionQuery> queries;
   std::optional<SectionQuery> statements;
-  std::string statements_schema;   // quoted identifier
+  std::string statements_schema;      // quoted identifier
   std::unordered_set<int64_t> asked;  // queryids whose text was looked up
 
   // Shared with readers, under mu.
@@ -170,9 +179,10 @@ void PgSampler::Impl::setup() {
     version = v;
   }
   if (v < 120000)
-    note(fmt::format("server {} is older than PostgreSQL 12, the oldest the sampler knows; "
-                     "sections it cannot read are left out",
-                     version_text(v)));
+    note(
+        fmt::format("server {} is older than PostgreSQL 12, the oldest the sampler knows; "
+                    "sections it cannot read are left out",
+                    version_text(v)));
   std::vector<std::string> missing;
   queries = section_queries(v, &missing);
   for (const auto& m : missing) note(m);
@@ -227,9 +237,10 @@ void PgSampler::Impl::poll() {
       return;
     }
     if (transient(b)) {
-      note("transient:" + b.sqlstate, fmt::format("a pg_stat poll failed and was skipped ({}); its interval is "
-                                                  "merged into the next one",
-                                                  b.message));
+      note("transient:" + b.sqlstate,
+           fmt::format("a pg_stat poll failed and was skipped ({}); its interval is "
+                       "merged into the next one",
+                       b.message));
       return;
     }
     size_t i = static_cast<size_t>(b.failed);
@@ -367,8 +378,8 @@ json PgSampler::window(double from_us, double to_us) const {
     times.clear();
     for (const auto& st : s.stmt_samples) times.push_back(st.t_us);
     auto [sa, sb] = window_bounds(times, from_us, to_us);
-    rec["statements"] = top_statements(s.stmt_samples[sa], s.stmt_samples[sb], s.texts, s.own_ids,
-                                       s.opts.top_statements);
+    rec["statements"] =
+        top_statements(s.stmt_samples[sa], s.stmt_samples[sb], s.texts, s.own_ids, s.opts.top_statements);
   }
   return rec;
 }

@@ -3,17 +3,16 @@
 
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace stormdb {
 
 struct PgSamplerOptions {
-  std::string conninfo;    // libpq conninfo/URI; empty: the PG* environment
-  double interval_s = 1;   // poll period in seconds (<= 0 means 1)
-  int top_statements = 10; // pg_stat_statements top-N by delta of total_exec_time
+  std::string conninfo;     // libpq conninfo/URI; empty: the PG* environment
+  double interval_s = 1;    // poll period in seconds (<= 0 means 1)
+  int top_statements = 10;  // pg_stat_statements top-N by delta of total_exec_time
 };
 
 /// Polls the server's statistics views every interval_s on a thread of its own, over one blocking

@@ -9,7 +9,7 @@ SCRIPT = harness.workload("imdb.lua")
 OPTS = [f"--movies={MOVIES}", "--seed=11"]
 RUN = ["-c", "4", "-j", "2", "-T", "3s"]
 READS = {"movie_by_imdb_id", "movie_with_cast", "search_title", "movie_comments", "top_rated", "by_country_year",
-         "search_genre", "actor_filmography", "search_overview", "country_ranking", "genre_window", "actor_career",
+         "search_genre", "search_director", "actor_filmography", "search_overview", "country_ranking", "genre_window", "actor_career",
          "trending_now", "year_trend", "engagement_analysis"}
 WRITES = {"log_view", "add_comment", "rate_movie", "edit_comment", "add_cast", "add_movie", "add_actor"}
 MODES = {"read": READS, "write": WRITES, "mixed": READS | WRITES}
@@ -18,8 +18,8 @@ INDEXES = {
     "movies": {"movies_pkey", "movies_imdb_id", "movies_title", "movies_rating", "movies_country_year",
                "movies_json", "movies_overview_fts"},
     "comments": {"comments_pkey", "comments_movie"},
-    "view_logs": {"view_logs_pkey", "view_logs_movie", "view_logs_watched_at"},
-    "actors": {"actors_pkey", "actors_name", "actors_imdb_name_id"},
+    "view_logs": {"view_logs_pkey", "view_logs_movie"},
+    "actors": {"actors_pkey", "actors_imdb_name_id"},
     "movie_cast": {"movie_cast_pkey", "movie_cast_movie_actor", "movie_cast_actor"},
     "vote_history": {"vote_history_pkey", "vote_history_movie"},
 }

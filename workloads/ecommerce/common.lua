@@ -21,6 +21,7 @@ end
 
 -- "@orders" -> "<schema>.orders". Statements are schema-qualified rather than relying on a
 -- search_path, which a client reconnected by the engine would lose; @> and <@ are untouched.
+-- A literal such as 'a@example.com' in statement text would be expanded too: pass it as a parameter.
 function M.q(schema, sql)
   return (sql:gsub("@(%a)", schema .. ".%1"))
 end

@@ -87,6 +87,12 @@ function M.popular(rand, n, skew)
   return scatter(rand, rank(rand, n, skew), n)
 end
 
+-- Casting is less concentrated than audiences: with the movies' exponent the top actor of 100,000
+-- movies would appear in ~8,000 films; half of it gives a few hundred, like a prolific star.
+function M.actor_skew(skew)
+  return skew / 2
+end
+
 -- A year between 1920 and 2024, recent years more frequent (exponential from 2024 downwards).
 function M.year(rand)
   return 2024 - rand:exponential(0, 104, 4.0)

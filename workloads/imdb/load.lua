@@ -68,7 +68,7 @@ function M.part(ctx, part, parts, schema, n_movies, n_actors, skew, now, catalog
       function(copy, m)
         local seen, n = {}, 0
         for b = 1, rand:uniform(2, 5) do
-          local a = gen.popular(rand, n_actors, skew)
+          local a = gen.popular(rand, n_actors, gen.actor_skew(skew))
           if not seen[a] then
             seen[a] = true
             n = n + 1
@@ -92,20 +92,22 @@ function M.part(ctx, part, parts, schema, n_movies, n_actors, skew, now, catalog
       end
       return M.VOTES_PER_MOVIE
     end)
+  -- Comments span five years and views 90 days, in id order (as a sequence would number them),
+  -- so "the latest N" is a range of ids.
   local c_first, c_last = slice(part, parts, s.comments)
   copy_range(ctx, Q("@comments (comment_id, movie_id, user_id, rating, comment, created_at, updated_at)"),
     c_first, c_last, function(copy, c)
-      local ago = rand:uniform(0, 5 * 365 * DAY)
+      local ago = math.floor((s.comments - c) * 5 * 365 * DAY / s.comments) + rand:uniform(0, 3600)
       local edited = rand:uniform(1, 10) == 1 and gen.ts(now, rand:uniform(0, ago)) or nil
       copy:row(c, gen.popular(rand, n_movies, skew), rand:uniform(1, users), rand:uniform(1, 10),
                gen.comment_text(rand), gen.ts(now, ago), edited)
     end)
-  -- Views cover the last 90 days, so trending_now's "last N hours" windows hold a steady share.
   local v_first, v_last = slice(part, parts, s.views)
   copy_range(ctx, Q("@view_logs (view_id, movie_id, user_id, watched_at, seconds_watched, json_payload)"),
     v_first, v_last, function(copy, v)
       copy:row(v, gen.popular(rand, n_movies, skew), rand:uniform(1, users),
-               gen.ts(now, rand:uniform(0, 90 * DAY)), rand:uniform(60, 10800), gen.view_payload(rand))
+               gen.ts(now, math.floor((s.views - v) * 90 * DAY / s.views) + rand:uniform(0, 600)),
+               rand:uniform(60, 10800), gen.view_payload(rand))
     end)
 end
 

@@ -96,15 +96,16 @@ CREATE TABLE @title_prefixes (prefix text PRIMARY KEY)
 ]]
 
 -- Index jobs, one ctx:parallel part each: grouped per table so a part never waits on another's lock.
--- Each index exists for a query in queries.lua (named after the index).
+-- Every secondary index serves the operations named beside it (queries.lua) or a foreign key.
 M.INDEX_JOBS = {
   { -- movies: every search path of the read mix
     "ALTER TABLE @movies ADD PRIMARY KEY (movie_id)",
     "CREATE UNIQUE INDEX movies_imdb_id ON @movies (imdb_id)",                   -- movie_by_imdb_id, TSV cast mapping
     "CREATE INDEX movies_title ON @movies (title text_pattern_ops)",            -- search_title: LIKE 'prefix%' in any collation
-    "CREATE INDEX movies_rating ON @movies (imdb_rating)",                      -- top_rated
-    "CREATE INDEX movies_country_year ON @movies (country, year, imdb_rating)", -- by_country_year, country_ranking, year_trend
-    "CREATE INDEX movies_json ON @movies USING gin (json_column jsonb_path_ops)", -- search_genre, genre_window (@>)
+    "CREATE INDEX movies_rating ON @movies (imdb_rating, (upvotes - downvotes) DESC)", -- top_rated
+    -- by_country_year, engagement_analysis (best first), country_ranking, year_trend, genre_window
+    "CREATE INDEX movies_country_year ON @movies (country, year, imdb_rating DESC NULLS LAST)",
+    "CREATE INDEX movies_json ON @movies USING gin (json_column jsonb_path_ops)", -- search_genre/_director, genre_window (@>)
     "CREATE INDEX movies_overview_fts ON @movies USING gin (to_tsvector('english', overview))", -- search_overview
     "ANALYZE @movies",
   },
@@ -116,12 +117,10 @@ M.INDEX_JOBS = {
   {
     "ALTER TABLE @view_logs ADD PRIMARY KEY (view_id)",
     "CREATE INDEX view_logs_movie ON @view_logs (movie_id, watched_at)",        -- engagement_analysis, FK
-    "CREATE INDEX view_logs_watched_at ON @view_logs (watched_at)",             -- trending_now
     "ANALYZE @view_logs",
   },
   {
     "ALTER TABLE @actors ADD PRIMARY KEY (actor_id)",
-    "CREATE INDEX actors_name ON @actors (name text_pattern_ops)",
     "CREATE UNIQUE INDEX actors_imdb_name_id ON @actors (imdb_name_id)",
     "ALTER TABLE @movie_cast ADD PRIMARY KEY (cast_id)",
     -- (movie_id, actor_id) unique: add_cast relies on it for ON CONFLICT DO NOTHING; it also
@@ -129,7 +128,7 @@ M.INDEX_JOBS = {
     "ALTER TABLE @movie_cast ADD CONSTRAINT movie_cast_movie_actor UNIQUE (movie_id, actor_id)",
     "CREATE INDEX movie_cast_actor ON @movie_cast (actor_id)",                  -- actor_filmography, actor_career, FK
     "ALTER TABLE @vote_history ADD PRIMARY KEY (vote_id)",
-    "CREATE INDEX vote_history_movie ON @vote_history (movie_id, stored_at)",
+    "CREATE INDEX vote_history_movie ON @vote_history (movie_id, stored_at)",   -- FK
     "ANALYZE @actors", "ANALYZE @movie_cast", "ANALYZE @vote_history",
   },
 }
