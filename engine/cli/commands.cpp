@@ -10,6 +10,7 @@
 #include <fstream>
 #include <memory>
 
+#include "cli/packs.h"
 #include "cli/phases.h"
 #include "cli/progressive.h"
 #include "cli/session.h"
@@ -21,23 +22,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::vector<std::string> search_dirs(const CliArgs &args) {
-  std::vector<std::string> dirs = args.path;
-  if (const char *p = std::getenv("STORMDB_PATH")) {
-    std::string s = p;
-    size_t start = 0;
-    while (start <= s.size()) {
-      size_t e = s.find(':', start);
-      std::string d = s.substr(start, e == std::string::npos ? std::string::npos : e - start);
-      if (!d.empty()) dirs.push_back(d);
-      if (e == std::string::npos) break;
-      start = e + 1;
-    }
-  }
-  dirs.push_back("workloads");
-  dirs.push_back(std::string(STORMDB_SOURCE_DIR) + "/workloads");
-  return dirs;
-}
+std::vector<std::string> search_dirs(const CliArgs &args) { return workload_search_dirs(args.path); }
 
 std::vector<std::string> workload_names(const std::vector<std::string> &dirs) {
   std::vector<std::string> names;
@@ -115,19 +100,24 @@ int command_list(const CliArgs &args) {
     return 0;
   }
   for (const auto &d : search_dirs(args)) {
-    std::error_code ec;
-    std::vector<fs::path> files;
-    for (const auto &e : fs::directory_iterator(d, ec))
-      if (e.path().extension() == ".lua") files.push_back(e.path());
-    if (files.empty()) continue;
-    std::sort(files.begin(), files.end());
-    std::printf("%s:\n", d.c_str());
-    for (const auto &f : files) {
+    if (!fs::is_directory(d)) continue;
+    Pack pack = load_pack(d);
+    auto names = pack_workloads(pack);
+    if (names.empty()) continue;
+    std::printf("%s\n", fmt::format("pack {}{} ({}){}", pack.name, pack.version.empty() ? "" : " " + pack.version, pack.dir,
+                                    pack.description.empty() ? "" : ": " + pack.description).c_str());
+    if (!pack.min_stormdb.empty() && !version_at_least(STORMDB_VERSION, pack.min_stormdb))
+      std::printf("  (needs stormdb %s or later; this is %s)\n", pack.min_stormdb.c_str(), STORMDB_VERSION);
+    for (const auto &n : names) {
+      std::string path = (fs::path(d) / (n + ".lua")).string();
       try {
-        WorkloadInfo w = describe_workload(f.string());
-        std::printf("  %-20s %s\n", f.stem().c_str(), w.description.c_str());
+        WorkloadInfo w = describe_workload(path);
+        std::vector<std::string> opts;
+        for (const auto &o : w.options) opts.push_back("--" + o.name + "=" + o.default_value);
+        std::printf("  %-18s %s\n", n.c_str(), w.description.c_str());
+        if (!opts.empty()) std::printf("  %-18s %s\n", "", fmt::format("{}", fmt::join(opts, " ")).c_str());
       } catch (const std::exception &e) {
-        std::printf("  %-20s (cannot load: %s)\n", f.stem().c_str(), e.what());
+        std::printf("  %-18s (cannot load: %s)\n", n.c_str(), e.what());
       }
     }
   }

@@ -8,6 +8,7 @@
 
 #include "cli/commands.h"
 #include "report/console.h"
+#include "cli/packs.h"
 #include "monitor/pg_sampler.h"
 #include "report/csv_report.h"
 #include "report/json_report.h"
@@ -18,6 +19,26 @@
 
 namespace stormdb {
 
+
+namespace {
+// A workload from a pack: the pack's minimum stormdb version and the server extensions it needs.
+void check_pack_requirements(const Session &s, const CliArgs &args) {
+  std::string pack, min_version;
+  auto ext = required_extensions(s.plan.script_path, workload_search_dirs(args.path), &pack, &min_version);
+  if (!min_version.empty() && !version_at_least(STORMDB_VERSION, min_version))
+    throw UsageError(fmt::format("pack {} needs stormdb {} or later; this is {}", pack, min_version, STORMDB_VERSION));
+  std::vector<std::string> missing;
+  try {
+    missing = missing_extensions(s.cfg.conninfo, ext);
+  } catch (const ConnectError &) {
+    return;  // probe_server reports an unreachable server with a better message
+  }
+  if (!missing.empty())
+    throw UsageError(fmt::format("workload {} (pack {}) needs the PostgreSQL extension(s) {}, which the server does not "
+                                 "have: install them on the server (see the pack's documentation)",
+                                 s.info.name, pack, fmt::join(missing, ", ")));
+}
+}  // namespace
 
 Session open_session(const CliArgs &args) {
   Session s;
@@ -87,6 +108,7 @@ Session open_session(const CliArgs &args) {
                                  s.cfg.conninfo.empty() ? "libpq defaults from PG* variables" : s.cfg.redacted_conninfo(),
                                  e.what()));
   }
+  check_pack_requirements(s, args);
   return s;
 }
 

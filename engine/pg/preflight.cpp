@@ -21,4 +21,24 @@ ServerInfo probe_server(const std::string &conninfo) {
   return info;
 }
 
+std::vector<std::string> missing_extensions(const std::string &conninfo, const std::vector<std::string> &names) {
+  std::vector<std::string> missing;
+  if (names.empty()) return missing;
+  PGconn *c = PQconnectdb(conninfo.c_str());
+  if (PQstatus(c) != CONNECTION_OK) {
+    std::string m = PQerrorMessage(c);
+    PQfinish(c);
+    throw ConnectError(m);
+  }
+  for (const auto &n : names) {
+    const char *params[] = {n.c_str()};
+    PGresult *r = PQexecParams(c, "SELECT 1 FROM pg_available_extensions WHERE name = $1", 1, nullptr, params, nullptr,
+                               nullptr, 0);
+    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 0) missing.push_back(n);
+    PQclear(r);
+  }
+  PQfinish(c);
+  return missing;
+}
+
 }  // namespace stormdb

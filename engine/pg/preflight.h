@@ -3,6 +3,7 @@
 #pragma once
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace stormdb {
 
@@ -18,5 +19,7 @@ struct ConnectError : std::runtime_error {
 // Connects once (libpq conventions: conninfo or URI, PG* variables, .pgpass) and reads the
 // server version. Throws ConnectError with libpq's message.
 ServerInfo probe_server(const std::string &conninfo);
+// The names among `names` that pg_available_extensions does not list. Throws ConnectError.
+std::vector<std::string> missing_extensions(const std::string &conninfo, const std::vector<std::string> &names);
 
 }  // namespace stormdb
