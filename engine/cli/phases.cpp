@@ -55,13 +55,13 @@ int run_phases(Session &s) {
     j["phase"] = ph.name;
     phases.push_back(j);
   }
-  if (!s.cfg.json_path.empty()) {
+  if (!s.cfg.json_path.empty() || !s.cfg.html_path.empty()) {
     nlohmann::json j;
     j["schema"] = "stormdb.phases/1";
     j["stormdb_version"] = STORMDB_VERSION;
     j["workload"] = {{"name", s.info.name}, {"script", s.plan.script_path}};
     j["phases"] = phases;
-    write_json_file(s.cfg.json_path, j);
+    write_outputs(j, s.cfg.json_path, s.cfg.html_path);
   }
   if (signals::count() > 0) return kExitInterrupted;
   return rc;

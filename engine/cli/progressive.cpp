@@ -65,7 +65,7 @@ void write_progressive_json(const Session &s, const std::vector<Band> &bands, co
   j["best_band"] = best >= 0 ? json(bands[best].clients) : json(nullptr);
   if (s.cfg.scale_bound.set())
     j["latency_bound"] = {{"stat", s.cfg.scale_bound.stat}, {"limit_ms", s.cfg.scale_bound.limit_ms}};
-  write_json_file(s.cfg.json_path, j);
+  write_outputs(j, s.cfg.json_path, s.cfg.html_path);
 }
 
 }  // namespace
@@ -134,7 +134,7 @@ int run_progressive(Session &s) {
   } else if (s.cfg.scale_bound.set()) {
     std::printf("no band met %s<%.3f ms\n", s.cfg.scale_bound.stat.c_str(), s.cfg.scale_bound.limit_ms);
   }
-  if (!s.cfg.json_path.empty()) write_progressive_json(s, bands, fit, best);
+  if (!s.cfg.json_path.empty() || !s.cfg.html_path.empty()) write_progressive_json(s, bands, fit, best);
   if (signals::count() > 0) return kExitInterrupted;
   for (const auto &b : bands)
     if (!b.result.error.empty()) return kExitFailure;

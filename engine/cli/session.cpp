@@ -240,7 +240,7 @@ int run_measurement(Engine &engine, Session &s) {
   }
   if (s.cfg.check_after && rc == 0 && !r.interrupted) rc = run_checks(engine, s, r.checks);
   nlohmann::json j = result_json(r, s.cfg);
-  if (!s.cfg.json_path.empty()) write_json_file(s.cfg.json_path, j);
+  write_outputs(j, s.cfg.json_path, s.cfg.html_path);
   if (!s.cfg.csv_path.empty()) write_csv(s.cfg.csv_path, r);
   if (report_thresholds(stdout, s.cfg.thresholds, j) && rc == 0) rc = kExitThresholdFailed;
   if (r.interrupted && rc == 0) rc = kExitInterrupted;

@@ -558,7 +558,9 @@ std::string pg_window_tables(const json &window) {
   if (!window.is_object() || window.empty()) return "";
   std::string o = "<h3>Over the measured time</h3>\n<div class=\"grid2\">";
   for (const auto &[section, v] : window.items()) {
-    if (!v.is_object()) continue;
+    // Statements get a table of their own; activity gauges are as of the window's end, after the
+    // clients have gone, and the wait-event chart already shows them over time.
+    if (!v.is_object() || section == "statements" || section == "activity") continue;
     std::vector<std::pair<std::string, const json *>> rows;
     std::function<void(const std::string &, const json &)> flatten = [&](const std::string &prefix, const json &j) {
       for (const auto &[k, x] : j.items()) {
@@ -570,7 +572,14 @@ std::string pg_window_tables(const json &window) {
     flatten("", v);
     if (rows.empty()) continue;
     o += "<div><h4>" + escape(section) + "</h4><table><tbody>\n";
+    // Per-backend-type I/O or per-table sections can run to hundreds of counters: the first 30
+    // keep the page scannable and the JSON has the rest.
+    size_t shown = 0;
     for (const auto &[k, x] : rows) {
+      if (++shown > 30) {
+        o += fmt::format("<tr><td colspan=\"2\" class=\"muted\">… {} more in the JSON</td></tr>\n", rows.size() - 30);
+        break;
+      }
       std::string val = !x->is_number()          ? fmt_scalar(*x)
                         : k.ends_with("bytes")   ? fmt_bytes(x->get<double>()) + " (" + fmt_count(x->get<double>()) + ")"
                         : k.ends_with("ratio")   ? format_number(x->get<double>(), 4)
@@ -585,6 +594,26 @@ std::string pg_window_tables(const json &window) {
 // Server charts are secondary to the benchmark's own: shorter, so the section stays scannable.
 constexpr int kPgChartHeight = 250;
 
+// pg_stat_statements' top statements over the measured time, by total execution time.
+std::string statements_table(const json &st) {
+  const json &top = array_at(st, "top");
+  if (top.empty()) return "";
+  std::string o = fmt::format("<h3>Top statements</h3>\n<p class=\"muted\">pg_stat_statements over the measured time: {} calls, "
+                              "{} ms of execution in all.</p>\n<div class=\"scroll\"><table id=\"statements-table\"><thead><tr>"
+                              "<th>query</th><th class=\"num\">calls</th><th class=\"num\">total ms</th>"
+                              "<th class=\"num\">mean ms</th><th class=\"num\">rows</th></tr></thead><tbody>\n",
+                              fmt_count(num(st, "calls")), format_number(num(st, "total_exec_time_ms"), 1));
+  for (const auto &q : top) {
+    std::string text = str(q, "query");
+    if (text.empty()) text = "queryid " + str(q, "queryid");
+    if (text.size() > 300) text = text.substr(0, 300) + "…";
+    o += "<tr><td><code>" + escape(text) + "</code></td>" + td_num(fmt_count(num(q, "calls"))) +
+         td_num(format_number(num(q, "total_exec_time_ms"), 1)) + td_num(fmt_ms(num(q, "mean_exec_time_ms"))) +
+         td_num(fmt_count(num(q, "rows"))) + "</tr>\n";
+  }
+  return o + "</tbody></table></div>\n";
+}
+
 std::string postgres_section(const json &r, const RunSeries &rs, const std::string &sfx) {
   const json &pg = at(r, "postgres");
   std::string o = "<section class=\"postgres\">\n<h2>PostgreSQL</h2>\n";
@@ -594,19 +623,34 @@ std::string postgres_section(const json &r, const RunSeries &rs, const std::stri
                            "out.</p>\n</section>\n",
                            sfx);
   }
-  if (!str(pg, "version").empty()) o += "<p class=\"muted\">server " + escape(str(pg, "version")) + "</p>\n";
+  if (!str(pg, "version").empty()) {
+    o += "<p class=\"muted\">server " + escape(str(pg, "version")) + "</p>\n";
+  } else if (double v = num(pg, "server_version_num"); v >= 100000) {  // PQserverVersion: 150004 is 15.4
+    int n = static_cast<int>(v);
+    o += fmt::format("<p class=\"muted\">sampled from PostgreSQL {}.{}</p>\n", n / 10000, n % 10000);
+  }
   const json &notes = array_at(pg, "notes");
   if (!notes.empty()) {
     o += "<ul class=\"notes\">";
     for (const auto &n : notes) o += "<li>" + escape(str(n)) + "</li>";
     o += "</ul>\n";
   }
-  const json &recs = array_at(pg, "intervals");
+  // Records from before the start barrier (connecting, "setup") fall left of the time axis. The
+  // sampler's final snapshot, taken when the run stops, closes a sliver of an interval whose rates
+  // are noise and whose sessions have gone: records much shorter than the rest are left out too.
+  std::vector<json> recs;
   std::vector<double> ts, spans;
-  for (size_t i = 0; i < recs.size(); i++) {
-    double t = num(recs[i], "t_s"), span = num(recs[i], "span_s");
-    if (!std::isfinite(span)) span = i > 0 && std::isfinite(ts.back()) ? t - ts.back() : kNaN;
-    ts.push_back(t), spans.push_back(span);
+  std::vector<double> all_spans;
+  for (const auto &rec : array_at(pg, "intervals"))
+    if (num(rec, "span_s") > 0) all_spans.push_back(num(rec, "span_s"));
+  std::sort(all_spans.begin(), all_spans.end());
+  double median = all_spans.empty() ? kNaN : all_spans[all_spans.size() / 2];
+  for (const auto &rec : array_at(pg, "intervals")) {
+    double t = num(rec, "t_s"), span = num(rec, "span_s");
+    if (!std::isfinite(t) || t <= 0 || str(rec, "phase") == "setup") continue;
+    if (all_spans.size() > 2 && span < median / 4) continue;
+    if (!std::isfinite(span)) span = !ts.empty() ? t - ts.back() : kNaN;
+    recs.push_back(rec), ts.push_back(t), spans.push_back(span);
   }
   RunSeries prs = rs;
   for (double t : ts)
@@ -733,14 +777,17 @@ std::string postgres_section(const json &r, const RunSeries &rs, const std::stri
         auto it = known.find(name);
         if (it != known.end()) color = it->second;
         else color = svg::palette(next++ + 5);
-        svg::Series s = svg::make_series(name, color, svg::Kind::Area);
+        // pg_stat_activity has no wait event while a backend runs: "none" is time on CPU (or in
+        // an uninstrumented wait), which a reader would otherwise take for idle.
+        svg::Series s = svg::make_series(name == "none" ? "none (running)" : name, color, svg::Kind::Area);
         for (size_t i = 0; i < recs.size(); i++) {
           double v = num(at(at(at(recs[i], "activity"), "by_wait_event_type"), name.c_str()));
           s.points.push_back({ts[i], std::isfinite(v) ? v : 0});
         }
         c.series.push_back(std::move(s));
       }
-      c.caption_html = "sessions of the benchmark database by wait event type (pg_stat_activity samples), stacked.";
+      c.caption_html = "sessions of the benchmark database by wait event type, sampled from pg_stat_activity and "
+                       "stacked; idle sessions wait on Client.";
       draw(c);
     } else {
       missing += "<li>wait events</li>";
@@ -750,6 +797,7 @@ std::string postgres_section(const json &r, const RunSeries &rs, const std::stri
   else if (!missing.empty()) o += "<p class=\"note\">Not in the sampler's output, so not charted:</p><ul>" + missing + "</ul>\n";
   o += charts;
   o += pg_window_tables(at(pg, "window"));
+  o += statements_table(at(at(pg, "window"), "statements"));
   return o + "</section>\n";
 }
 
@@ -852,14 +900,15 @@ std::string run_body(const json &r, const std::string &sfx, bool standalone) {
   o += "</section>\n";
 
   o += "<section class=\"charts\">\n<h2>Throughput and latency</h2>\n";
+  std::string distribution = chart_distribution(r, rs, sfx);
   if (rs.intervals.empty()) {
-    o += "<p class=\"note\">No interval series in this result (run with <code>-P N</code> to record one every N seconds), "
-         "so only the latency distribution is charted.</p>\n";
+    o += "<p class=\"note\">No interval series in this result: nothing to chart over time.</p>\n";
   } else {
     o += chart_throughput(rs, sfx);
     o += chart_latency(rs, sfx);
   }
-  o += chart_distribution(r, rs, sfx);
+  if (distribution.empty()) o += "<p class=\"note\">No latency histogram in this result: no distribution to chart.</p>\n";
+  o += distribution;
   if (!rs.intervals.empty()) o += chart_errors(rs, sfx);
   o += "</section>\n";
 
@@ -956,14 +1005,16 @@ std::string render_progressive(const json &r) {
       curve.points.push_back({n, x});
       ymax = std::max(ymax, x);
     }
-    ideal.points = {{1, lambda}, {xr, lambda * xr}};
+    // Linear scaling runs off the chart quickly: stop it at the top of the data instead of letting
+    // it stretch the axis and flatten the curve that matters.
+    double n_end = lambda > 0 ? std::min(xr, ymax * 1.05 / lambda) : xr;
+    ideal.points = {{1, lambda}, {std::max(1.0, n_end), lambda * std::max(1.0, n_end)}};
     c.series.push_back(std::move(ideal));
     c.series.push_back(std::move(curve));
     if (std::isfinite(peak) && peak <= xr) c.markers.push_back({peak, fmt::format("N* = {}", format_number(peak, 1))});
   }
   c.x.min = 0;
   c.x.max = xr;
-  c.y.max = ymax > 0 ? ymax * 1.1 : kNaN;  // the linear-scaling line is clipped, not allowed to flatten the data
   c.series.push_back(std::move(measured));
   if (!best_pt.points.empty()) c.series.push_back(std::move(best_pt));
   c.caption_html = "measured throughput of each band and the Universal Scalability Law fitted to it; λ is one "

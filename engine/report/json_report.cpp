@@ -2,6 +2,8 @@
 // interval series and the configuration with secrets redacted.
 #include "report/json_report.h"
 
+#include "report/html_report.h"
+
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -117,6 +119,14 @@ void write_json_file(const std::string &path, const nlohmann::json &j) {
   if (!f) throw std::runtime_error("cannot write " + path);
   f << j.dump(2) << "\n";
   if (!f) throw std::runtime_error("cannot write " + path);
+}
+
+void write_outputs(const nlohmann::json &j, const std::string &json_path, const std::string &html_path) {
+  if (!json_path.empty()) write_json_file(json_path, j);
+  if (html_path.empty()) return;
+  std::ofstream f(html_path);
+  f << render_html_report(j);
+  if (!f) throw std::runtime_error("cannot write " + html_path);
 }
 
 void write_json(const std::string &path, const RunResult &r, const Config &cfg) {

@@ -70,6 +70,8 @@ Scale make_scale(const Axis &a, const std::vector<double> &values, double p0, do
     if (!std::isfinite(dmin)) dmin = 1, dmax = 10;
     double lo = std::isnan(a.min) ? dmin / 1.15 : a.min;
     double hi = std::isnan(a.max) ? dmax * 1.15 : a.max;
+    if (!(lo > 0) || !std::isfinite(lo)) lo = 1e-300;
+    if (!std::isfinite(hi) || !(hi > lo)) hi = std::max(lo * 10, 1e-299);
     if (hi / lo < 4) {  // a narrow range: widen around its middle so the axis gets a few ticks
       double mid = std::sqrt(hi * lo);
       if (std::isnan(a.min)) lo = mid / 2;
@@ -84,7 +86,7 @@ Scale make_scale(const Axis &a, const std::vector<double> &values, double p0, do
     double span = std::log10(hi / lo);
     std::vector<double> mults = span <= 1.3 ? std::vector<double>{1, 2, 3, 5} : span <= 3.5 ? std::vector<double>{1, 2, 5}
                                                                                             : std::vector<double>{1};
-    int every = span > 8 ? 2 : 1;
+    int every = std::max(1, static_cast<int>(std::ceil(span / 8)));  // at most ~8 decades labelled
     for (int attempt = 0; attempt < 2; attempt++) {
       s.ticks.clear();
       for (int e = static_cast<int>(std::floor(std::log10(lo))); e <= static_cast<int>(std::ceil(std::log10(hi))); e++) {
@@ -118,7 +120,11 @@ Scale make_scale(const Axis &a, const std::vector<double> &values, double p0, do
       if (t.value >= s.lo - 1e-9 && t.value <= s.hi + 1e-9) s.ticks.push_back(t);
     return s;
   }
-  for (double k = std::ceil(s.lo / step - 1e-9); k * step <= s.hi + step * 1e-9; k++) {
+  if (!std::isfinite(s.lo) || !std::isfinite(s.hi)) s.lo = dmin, s.hi = dmax;  // near DBL_MAX: no rounding out
+  if (!std::isfinite(s.hi - s.lo) || !(s.hi > s.lo)) s.lo = 0, s.hi = 1;
+  // At most ~50 ticks whatever the input: a corrupt bound must not turn into an endless loop.
+  int guard = 0;
+  for (double k = std::ceil(s.lo / step - 1e-9); k * step <= s.hi + step * 1e-9 && guard < 50; k++, guard++) {
     double v = std::fabs(k) < 1e-9 ? 0 : k * step;
     s.ticks.push_back({v, linear_label(v, step, std::max(std::fabs(s.lo), std::fabs(s.hi)))});
   }
@@ -256,7 +262,7 @@ std::string render_figure(const Chart &c) {
   Scale sy = make_scale(c.y, ys, bottom, top);
   double y_base = sy.log ? bottom : sy.map(std::clamp(0.0, sy.lo, sy.hi));
 
-  std::string clip = c.id + "-clip";
+  std::string clip = "clip-" + c.id;  // not "chart-…-clip": [id^=chart-x] must find the figure only
   std::string o;
   o += fmt::format("<figure class=\"chart\" id=\"{}\">\n<figcaption><strong>{}</strong>{}{}</figcaption>\n", escape(c.id),
                    escape(c.title), c.caption_html.empty() ? "" : " — ", c.caption_html);
@@ -264,20 +270,22 @@ std::string render_figure(const Chart &c) {
                    px(W), px(H), escape(c.title));
   o += fmt::format("<defs><clipPath id=\"{}\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/></clipPath></defs>\n",
                    escape(clip), px(left), px(top - 1), px(W - right - left), px(plot_h + 2));
-  o += fmt::format("<rect class=\"plot\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>\n", px(left), px(top),
+  o += fmt::format("<rect class=\"plot\" fill=\"#fff\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>\n", px(left), px(top),
                    px(W - right - left), px(plot_h));
 
   for (const auto &sh : c.shades) {
     double a = sx.map(std::clamp(sh.x0, sx.lo, sx.hi)), b = sx.map(std::clamp(sh.x1, sx.lo, sx.hi));
     if (b - a < 0.5) continue;
-    o += fmt::format("<rect class=\"shade\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"><title>{}</title></rect>\n", px(a),
+    o += fmt::format("<rect class=\"shade\" fill=\"#8c959f\" fill-opacity=\"0.14\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"><title>{}</title></rect>\n", px(a),
                      px(top), px(b - a), px(plot_h), escape(sh.label));
     o += fmt::format("<text class=\"shade-label\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", px((a + b) / 2),
                      px(top + 14), escape(sh.label));
   }
 
   // Grid and tick labels.
-  o += "<g class=\"grid\">";
+  // Presentation attributes as well as the page's CSS classes, so a chart copied out of the page
+  // on its own still draws (an unstyled rect is black, an unstyled line invisible).
+  o += "<g class=\"grid\" stroke=\"#e6eaef\">";
   for (const auto &t : sy.ticks)
     o += fmt::format("<line x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\"/>", px(left), px(W - right), px(sy.map(t.value)),
                      px(sy.map(t.value)));
@@ -285,8 +293,9 @@ std::string render_figure(const Chart &c) {
     o += fmt::format("<line x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\"/>", px(sx.map(t.value)), px(sx.map(t.value)), px(top),
                      px(bottom));
   o += "</g>\n<g class=\"axis\">";
-  o += fmt::format("<line x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\"/>", px(left), px(W - right), px(bottom), px(bottom));
-  o += fmt::format("<line x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\"/>", px(left), px(left), px(top), px(bottom));
+  o += fmt::format("<line stroke=\"#8c959f\" x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\"/>", px(left), px(W - right), px(bottom),
+                   px(bottom));
+  o += fmt::format("<line stroke=\"#8c959f\" x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\"/>", px(left), px(left), px(top), px(bottom));
   for (const auto &t : sy.ticks)
     o += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\" dominant-baseline=\"middle\">{}</text>", px(left - 6),
                      px(sy.map(t.value)), escape(t.label));
@@ -384,7 +393,7 @@ std::string render_figure(const Chart &c) {
   for (const auto &m : c.markers) {
     if (!sx.valid(m.x) || m.x < sx.lo || m.x > sx.hi) continue;
     double X = sx.map(m.x);
-    o += fmt::format("<g class=\"marker\"><line x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\"/><text x=\"{}\" y=\"{}\"{}>{}</text></g>\n",
+    o += fmt::format("<g class=\"marker\"><line stroke=\"#6e7781\" stroke-dasharray=\"4 3\" x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\"/><text x=\"{}\" y=\"{}\"{}>{}</text></g>\n",
                      px(X), px(X), px(top), px(bottom), px(X + (X > W - 200 ? -4 : 4)), px(top + 14),
                      X > W - 200 ? " text-anchor=\"end\"" : "", escape(m.label));
   }
@@ -395,7 +404,7 @@ std::string render_figure(const Chart &c) {
       double x = item_pos[i].first, y = 12 + item_pos[i].second * kLegendRow;
       const Series *s = items[i].series;
       if (!s) {
-        o += fmt::format("<rect class=\"shade\" x=\"{}\" y=\"{}\" width=\"22\" height=\"12\"/>", px(x), px(y - 6));
+        o += fmt::format("<rect class=\"shade\" fill=\"#8c959f\" fill-opacity=\"0.14\" x=\"{}\" y=\"{}\" width=\"22\" height=\"12\"/>", px(x), px(y - 6));
       } else if (s->kind == Kind::Line) {
         o += fmt::format("<line x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\" stroke=\"{}\" stroke-width=\"{}\"{}/>", px(x),
                          px(x + 22), px(y), px(y), s->color, px(std::max(s->width, 2.0)),
@@ -421,7 +430,7 @@ std::string render_figure(const Chart &c) {
     std::sort(ux.begin(), ux.end());
     ux.erase(std::unique(ux.begin(), ux.end(), [](double a, double b) { return std::fabs(a - b) < 1e-9; }), ux.end());
     if (!ux.empty() && ux.size() <= 2000) {
-      o += "<g class=\"hover\">";
+      o += "<g class=\"hover\" fill=\"#000\" fill-opacity=\"0\">";
       for (size_t i = 0; i < ux.size(); i++) {
         double X = sx.map(ux[i]);
         double a = i > 0 ? (sx.map(ux[i - 1]) + X) / 2 : std::max(left, X - (ux.size() > 1 ? (sx.map(ux[1]) - X) / 2 : 10));
