@@ -65,6 +65,29 @@ function Ctx:set_mix(weights)
   for i, n in ipairs(cfg.mix_names) do C.sdb_set_weight(self._cl, i - 1, weights[n] or 0) end
 end
 
+-- Rows first..last of 1..total that part (1-based) of parts loads: contiguous, balanced slices;
+-- empty (first > last) when there are more parts than rows.
+function M.slice(part, parts, total)
+  return math.floor((part - 1) * total / parts) + 1, math.floor(part * total / parts)
+end
+
+-- One COPY into target for i = first..last: fn(copy, i) writes row i (or several rows, returning
+-- how many; nil means 1). Load progress is reported every 5000 rows or so.
+function Ctx:copy_range(target, first, last, fn)
+  if first > last then return end
+  local copy = self.db:copy(target)
+  local pending = 0
+  for i = first, last do
+    pending = pending + (fn(copy, i) or 1)
+    if pending >= 5000 then
+      self:progress(pending)
+      pending = 0
+    end
+  end
+  copy:finish()
+  self:progress(pending)
+end
+
 function Ctx:progress(rows, total) C.sdb_progress(self._cl, rows or 0, total or 0) end
 function Ctx:stopping() return C.sdb_stopping(self._cl) ~= 0 end
 function Ctx:log(fmt, ...)

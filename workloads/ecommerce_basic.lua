@@ -199,21 +199,7 @@ function ecommerce_basic_index_part(ctx, part, parts, schema)
   for _, sql in ipairs(INDEX_JOBS[part]) do ctx.db:exec(common.q(schema, sql)) end
 end
 
-local function slice(part, parts, total)
-  return math.floor((part - 1) * total / parts) + 1, math.floor(part * total / parts)
-end
-
-local function copy_range(ctx, target, first, last, fn)
-  if first > last then return end
-  local copy = ctx.db:copy(target)
-  local pending = 0
-  for i = first, last do
-    pending = pending + (fn(copy, i) or 1)
-    if pending >= 5000 then ctx:progress(pending); pending = 0 end
-  end
-  copy:finish()
-  ctx:progress(pending)
-end
+local slice = stormdb.slice
 
 -- 1-5 distinct popular products, 1-3 units each: { {product, qty, price, line total}, ... }, subtotal.
 local function order_lines(rand, products, skew)
@@ -240,21 +226,21 @@ function ecommerce_basic_load_part(ctx, part, parts, schema, scale, skew, now)
   local function age(id, n, span) return math.floor((n - id) * span / n) + rand:uniform(0, 600) end
   local Q = function(x) return common.q(schema, x) end
   local first, last = slice(part, parts, s.users)
-  copy_range(ctx, Q("@users (user_id, email, username, first_name, last_name, country, city, created_at)"), first, last,
+  ctx:copy_range(Q("@users (user_id, email, username, first_name, last_name, country, city, created_at)"), first, last,
     function(copy, u)
       copy:row(u, common.email(u), "user" .. u, common.FIRST[rand:uniform(1, #common.FIRST)],
                common.LAST[rand:uniform(1, #common.LAST)], common.COUNTRIES[rand:uniform(1, #common.COUNTRIES)],
                common.CITIES[rand:uniform(1, #common.CITIES)], common.ts(now, rand:uniform(30 * DAY, 3 * 365 * DAY)))
     end)
   first, last = slice(part, parts, s.products)
-  copy_range(ctx, Q("@products (product_id, sku, name, description, category, brand, price, is_active, created_at)"),
+  ctx:copy_range(Q("@products (product_id, sku, name, description, category, brand, price, is_active, created_at)"),
     first, last, function(copy, p)
       local category = common.category_of(rand, p)
       copy:row(p, common.sku(p), common.product_name(rand, p), common.search_phrase(rand) .. " for " .. category:lower(),
                category, common.brand_of(rand, p), common.price_of(rand, p), rand:uniform(1, 100) <= 97,
                common.ts(now, rand:uniform(30 * DAY, 3 * 365 * DAY)))
     end)
-  copy_range(ctx, Q("@inventory (product_id, quantity, reorder_level, updated_at)"), first, last, function(copy, p)
+  ctx:copy_range(Q("@inventory (product_id, quantity, reorder_level, updated_at)"), first, last, function(copy, p)
     copy:row(p, rand:uniform(50, 1000), rand:uniform(10, 50), common.ts(now, rand:uniform(0, 30 * DAY)))
   end)
 
@@ -281,14 +267,14 @@ function ecommerce_basic_load_part(ctx, part, parts, schema, scale, skew, now)
   end
 
   first, last = slice(part, parts, s.reviews)
-  copy_range(ctx, Q("@reviews (review_id, product_id, user_id, rating, title, content, created_at)"), first, last,
+  ctx:copy_range(Q("@reviews (review_id, product_id, user_id, rating, title, content, created_at)"), first, last,
     function(copy, r)
       local text = common.review_text(rand)
       copy:row(r, common.popular(rand, s.products, skew), rand:uniform(1, s.users), common.rating(rand),
                text:match("^%S+ %S+ %S+") or text, text, common.ts(now, age(r, s.reviews, 2 * 365 * DAY)))
     end)
   first, last = slice(part, parts, s.sessions)
-  copy_range(ctx, Q("@user_sessions (session_id, session_token, user_id, device_type, browser, ip_address, started_at, " ..
+  ctx:copy_range(Q("@user_sessions (session_id, session_token, user_id, device_type, browser, ip_address, started_at, " ..
                     "ended_at, page_views)"), first, last, function(copy, id)
     local ago = age(id, s.sessions, 90 * DAY) + 3600
     copy:row(id, string.format("sess-%012x", id), rand:uniform(1, s.users), common.DEVICES[rand:uniform(1, #common.DEVICES)],
@@ -296,7 +282,7 @@ function ecommerce_basic_load_part(ctx, part, parts, schema, scale, skew, now)
              common.ts(now, ago - rand:uniform(30, 3600)), rand:uniform(1, 40))
   end)
   first, last = slice(part, parts, EVENTS_PER_USER * scale)
-  copy_range(ctx, Q("@product_analytics (event_id, product_id, user_id, session_id, event_type, search_query, created_at)"),
+  ctx:copy_range(Q("@product_analytics (event_id, product_id, user_id, session_id, event_type, search_query, created_at)"),
     first, last, function(copy, id)
       local kind = common.event_type(rand)
       copy:row(id, common.popular(rand, s.products, skew), rand:uniform(1, 5) > 1 and rand:uniform(1, s.users) or nil,

@@ -50,7 +50,8 @@ Threshold parse_threshold(const std::string &text) {
 std::vector<ThresholdResult> evaluate_thresholds(const std::vector<Threshold> &ts, const nlohmann::json &result) {
   std::vector<ThresholdResult> out;
   for (const auto &t : ts) {
-    ThresholdResult r{t};
+    ThresholdResult r;
+    r.threshold = t;
     const nlohmann::json *row = nullptr;
     if (t.type.empty()) {
       if (result.contains("total")) row = &result["total"];

@@ -44,7 +44,7 @@ EventLoop::~EventLoop() {
 void EventLoop::watch(sdb_conn *c, int fd, bool write) {
   if (fd < 0) return;
   epoll_event ev{};
-  ev.events = EPOLLIN | (write ? EPOLLOUT : 0);
+  ev.events = static_cast<uint32_t>(EPOLLIN) | (write ? static_cast<uint32_t>(EPOLLOUT) : 0u);
   ev.data.u64 = reinterpret_cast<uint64_t>(c);
   if (epoll_ctl(ep_, EPOLL_CTL_MOD, fd, &ev) < 0 && errno == ENOENT) epoll_ctl(ep_, EPOLL_CTL_ADD, fd, &ev);
 }

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <sstream>
 #include <stdexcept>
 
 #include "run/engine.h"
@@ -28,19 +29,16 @@ int load_embedded(lua_State *L) {
 
 std::string search_path(const std::string &script) {
   namespace fs = std::filesystem;
-  std::string dir = fs::path(script).parent_path().string();
-  if (dir.empty()) dir = ".";
-  std::string path = dir + "/?.lua;" + dir + "/?/init.lua;";
+  fs::path parent = fs::path(script).parent_path();
+  std::string dir = parent.empty() ? std::string(".") : parent.string();
+  std::string path;
+  auto add = [&path](const std::string &d) { path.append(d).append("/?.lua;").append(d).append("/?/init.lua;"); };
+  add(dir);
   if (const char *extra = std::getenv("STORMDB_PATH")) {
-    std::string rest = extra;
-    size_t start = 0;
-    while (start <= rest.size()) {
-      size_t end = rest.find(':', start);
-      std::string d = rest.substr(start, end == std::string::npos ? std::string::npos : end - start);
-      if (!d.empty()) path += d + "/?.lua;" + d + "/?/init.lua;";
-      if (end == std::string::npos) break;
-      start = end + 1;
-    }
+    std::stringstream ss(extra);
+    std::string d;
+    while (std::getline(ss, d, ':'))
+      if (!d.empty()) add(d);
   }
   return path;
 }

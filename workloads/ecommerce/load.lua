@@ -23,22 +23,7 @@ function M.age(id, n, span, rand)
   return math.floor((n - id) * span / n) + rand:uniform(0, 600)
 end
 
-local function slice(part, parts, total)
-  return math.floor((part - 1) * total / parts) + 1, math.floor(part * total / parts)
-end
-
--- COPY of rows first..last, fn(copy, i) writing row i and returning how many rows it wrote (nil = 1).
-local function copy_range(ctx, target, first, last, fn)
-  if first > last then return end
-  local copy = ctx.db:copy(target)
-  local pending = 0
-  for i = first, last do
-    pending = pending + (fn(copy, i) or 1)
-    if pending >= 5000 then ctx:progress(pending); pending = 0 end
-  end
-  copy:finish()
-  ctx:progress(pending)
-end
+local slice = stormdb.slice
 
 -- COPY of buffered rows (arrays of ncols column values; nil = NULL, hence the explicit count).
 local function copy_rows(ctx, target, ncols, rows)
@@ -95,7 +80,7 @@ function M.part(ctx, part, parts, schema, scale, skew, now, vector_dims)
   local s = common.sizes(scale)
 
   local first, last = slice(part, parts, s.users)
-  copy_range(ctx, Q("@users (user_id, email, username, first_name, last_name, birth_date, country, city, " ..
+  ctx:copy_range(Q("@users (user_id, email, username, first_name, last_name, birth_date, country, city, " ..
                     "preferences, created_at, last_login_at)"), first, last, function(copy, u)
     local prefs = string.format('{"newsletter":%s,"categories":["%s","%s"]}', rand:uniform(0, 1) == 1 and "true" or "false",
                                 common.CATEGORIES[rand:uniform(1, #common.CATEGORIES)],
@@ -108,7 +93,7 @@ function M.part(ctx, part, parts, schema, scale, skew, now, vector_dims)
   end)
 
   first, last = slice(part, parts, s.vendors)
-  copy_range(ctx, Q("@vendors (vendor_id, name, contact_email, country, rating, lead_time_days, created_at)"),
+  ctx:copy_range(Q("@vendors (vendor_id, name, contact_email, country, rating, lead_time_days, created_at)"),
     first, last, function(copy, v)
       copy:row(v, common.BRANDS[rand:uniform(1, #common.BRANDS)] .. " Supply " .. v, "orders@vendor" .. v .. ".example.com",
                common.COUNTRIES[rand:uniform(1, #common.COUNTRIES)], rand:uniform(250, 500) / 100, rand:uniform(2, 21),
@@ -116,7 +101,7 @@ function M.part(ctx, part, parts, schema, scale, skew, now, vector_dims)
     end)
 
   first, last = slice(part, parts, s.products)
-  copy_range(ctx, Q("@products (product_id, sku, name, description, category, subcategory, brand, price, cost, " ..
+  ctx:copy_range(Q("@products (product_id, sku, name, description, category, subcategory, brand, price, cost, " ..
                     "margin_percent, dimensions, tags, attributes, view_count, vendor_id, is_active, created_at)"),
     first, last, function(copy, p)
       local price, cost = common.price_of(rand, p), common.cost_of(rand, p)
@@ -133,7 +118,7 @@ function M.part(ctx, part, parts, schema, scale, skew, now, vector_dims)
                rand:exponential(0, 100000, 6), common.vendor_of(p, s.vendors), rand:uniform(1, 100) <= 97,
                common.ts(now, rand:uniform(30 * DAY, 3 * 365 * DAY)))
     end)
-  copy_range(ctx, Q("@inventory (product_id, quantity_available, reorder_level, max_stock_level, supplier_id, " ..
+  ctx:copy_range(Q("@inventory (product_id, quantity_available, reorder_level, max_stock_level, supplier_id, " ..
                     "unit_cost, auto_reorder, last_restocked_at)"), first, last, function(copy, p)
     copy:row(p, rand:uniform(20, 500), rand:uniform(10, 50), rand:uniform(300, 1000), common.vendor_of(p, s.vendors),
              common.cost_of(rand, p), rand:uniform(1, 10) <= 9, common.ts(now, rand:uniform(0, 60 * DAY)))
@@ -172,7 +157,7 @@ function M.part(ctx, part, parts, schema, scale, skew, now, vector_dims)
 
   first, last = slice(part, parts, s.reviews)
   local vec_col = vector_dims and ", content_vector" or ""
-  copy_range(ctx, Q("@reviews (review_id, product_id, user_id, rating, title, content, verified_purchase, " ..
+  ctx:copy_range(Q("@reviews (review_id, product_id, user_id, rating, title, content, verified_purchase, " ..
                     "helpful_votes, created_at" .. vec_col .. ")"), first, last, function(copy, r)
     local pid = common.popular(rand, s.products, skew)
     local text = common.review_text(rand)
@@ -188,7 +173,7 @@ function M.part(ctx, part, parts, schema, scale, skew, now, vector_dims)
   end)
 
   first, last = slice(part, parts, s.sessions)
-  copy_range(ctx, Q("@user_sessions (session_id, session_token, user_id, device_type, browser, os, ip_address, " ..
+  ctx:copy_range(Q("@user_sessions (session_id, session_token, user_id, device_type, browser, os, ip_address, " ..
                     "started_at, ended_at, page_views)"), first, last, function(copy, id)
     local ago = M.age(id, s.sessions, 90 * DAY, rand) + 3600
     copy:row(id, string.format("sess-%012x", id), rand:uniform(1, s.users), common.DEVICES[rand:uniform(1, #common.DEVICES)],
@@ -196,7 +181,7 @@ function M.part(ctx, part, parts, schema, scale, skew, now, vector_dims)
              common.ts(now, ago), common.ts(now, ago - rand:uniform(30, 3600)), rand:uniform(1, 40))
   end)
   -- Analytics events, as many as sessions (the original's 3 per scale unit).
-  copy_range(ctx, Q("@product_analytics (event_id, product_id, user_id, session_id, event_type, search_query, created_at)"),
+  ctx:copy_range(Q("@product_analytics (event_id, product_id, user_id, session_id, event_type, search_query, created_at)"),
     first, last, function(copy, id)
       local kind = common.event_type(rand)
       copy:row(id, common.popular(rand, s.products, skew), rand:uniform(1, 5) > 1 and rand:uniform(1, s.users) or nil,

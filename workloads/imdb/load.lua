@@ -25,24 +25,7 @@ function M.total_rows(movies, with_catalogue)
   return activity + movies + s.actors + math.floor(movies * 3.5)
 end
 
--- [first, last] of 1..total for this part; empty (first > last) when there are more parts than rows.
-local function slice(part, parts, total)
-  return math.floor((part - 1) * total / parts) + 1, math.floor(part * total / parts)
-end
-
--- Runs fn(copy, i) for i in [first, last] inside one COPY; fn returns how many rows it wrote
--- (nil = 1). Progress is reported every 5000 rows or so.
-local function copy_range(ctx, target, first, last, fn)
-  if first > last then return end
-  local copy = ctx.db:copy(target)
-  local pending = 0
-  for i = first, last do
-    pending = pending + (fn(copy, i) or 1)
-    if pending >= 5000 then ctx:progress(pending); pending = 0 end
-  end
-  copy:finish()
-  ctx:progress(pending)
-end
+local slice = stormdb.slice
 
 -- One loader part. catalogue=false (TSV import) generates only the activity tables for the
 -- movies and actors already imported: n_movies and n_actors are then the imported counts.
@@ -54,7 +37,7 @@ function M.part(ctx, part, parts, schema, n_movies, n_actors, skew, now, catalog
   local m_first, m_last = slice(part, parts, n_movies)
 
   if catalogue then
-    copy_range(ctx, Q("@movies (movie_id, imdb_id, title, year, country, imdb_rating, overview, json_column, upvotes, downvotes)"),
+    ctx:copy_range(Q("@movies (movie_id, imdb_id, title, year, country, imdb_rating, overview, json_column, upvotes, downvotes)"),
       m_first, m_last, function(copy, m)
         local ci = gen.country_index(rand)
         local votes = rand:exponential(0, 200000, 8)
@@ -64,7 +47,7 @@ function M.part(ctx, part, parts, schema, n_movies, n_actors, skew, now, catalog
                  gen.overview(rand), gen.movie_json(rand, ci), up, votes - up)
       end)
     -- Cast: popular actors appear in many films; the (movie, actor) pairs must be unique.
-    copy_range(ctx, Q("@movie_cast (movie_id, actor_id, character_name, billing)"), m_first, m_last,
+    ctx:copy_range(Q("@movie_cast (movie_id, actor_id, character_name, billing)"), m_first, m_last,
       function(copy, m)
         local seen, n = {}, 0
         for b = 1, rand:uniform(2, 5) do
@@ -78,14 +61,14 @@ function M.part(ctx, part, parts, schema, n_movies, n_actors, skew, now, catalog
         return n
       end)
     local a_first, a_last = slice(part, parts, n_actors)
-    copy_range(ctx, Q("@actors (actor_id, imdb_name_id, name, birth_year)"), a_first, a_last,
+    ctx:copy_range(Q("@actors (actor_id, imdb_name_id, name, birth_year)"), a_first, a_last,
       function(copy, a)
         copy:row(a, string.format("nm%07d", a), gen.person_name(rand), rand:uniform(1900, 2010))
       end)
   end
 
   -- Vote snapshots: the counter history of every movie (two points in the last year).
-  copy_range(ctx, Q("@vote_history (movie_id, upvotes, downvotes, stored_at)"), m_first, m_last,
+  ctx:copy_range(Q("@vote_history (movie_id, upvotes, downvotes, stored_at)"), m_first, m_last,
     function(copy, m)
       for _ = 1, M.VOTES_PER_MOVIE do
         copy:row(m, rand:uniform(0, 5000), rand:uniform(0, 1000), gen.ts(now, rand:uniform(0, 365 * DAY)))
@@ -95,7 +78,7 @@ function M.part(ctx, part, parts, schema, n_movies, n_actors, skew, now, catalog
   -- Comments span five years and views 90 days, in id order (as a sequence would number them),
   -- so "the latest N" is a range of ids.
   local c_first, c_last = slice(part, parts, s.comments)
-  copy_range(ctx, Q("@comments (comment_id, movie_id, user_id, rating, comment, created_at, updated_at)"),
+  ctx:copy_range(Q("@comments (comment_id, movie_id, user_id, rating, comment, created_at, updated_at)"),
     c_first, c_last, function(copy, c)
       local ago = math.floor((s.comments - c) * 5 * 365 * DAY / s.comments) + rand:uniform(0, 3600)
       local edited = rand:uniform(1, 10) == 1 and gen.ts(now, rand:uniform(0, ago)) or nil
@@ -103,7 +86,7 @@ function M.part(ctx, part, parts, schema, n_movies, n_actors, skew, now, catalog
                gen.comment_text(rand), gen.ts(now, ago), edited)
     end)
   local v_first, v_last = slice(part, parts, s.views)
-  copy_range(ctx, Q("@view_logs (view_id, movie_id, user_id, watched_at, seconds_watched, json_payload)"),
+  ctx:copy_range(Q("@view_logs (view_id, movie_id, user_id, watched_at, seconds_watched, json_payload)"),
     v_first, v_last, function(copy, v)
       copy:row(v, gen.popular(rand, n_movies, skew), rand:uniform(1, users),
                gen.ts(now, math.floor((s.views - v) * 90 * DAY / s.views) + rand:uniform(0, 600)),
