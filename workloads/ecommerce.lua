@@ -130,28 +130,9 @@ function client_init(ctx)
 end
 
 -- Every operation is a global function named as in the mix, followed by the optional pause.
-for name, fn in pairs(ops.TXN) do
-  _G[name] = function(ctx)
-    fn(ctx)
-    if think_ms > 0 then ctx:think(ctx.rand:uniform(0, think_ms)) end
-  end
-end
+common.register(ops.TXN, function() return think_ms end)
 
--- Business figures beside the engine's latency table.
+-- Business figures beside the engine's latency table (analytics count as reads).
 function summary(r)
-  local out = {}
-  local orders = r.types.create_order
-  if orders and orders.count > 0 then
-    out[#out + 1] = { name = "orders placed", value = orders.committed / r.elapsed_s, unit = "/s" }
-    out[#out + 1] = { name = "orders rejected (out of stock)", value = 100 * orders.rolled_back / orders.count,
-                      unit = "%", note = "rolled back by design" }
-  end
-  local reads, writes = 0, 0
-  for name, t in pairs(r.types) do
-    if ops.WEIGHTS.write[name] then writes = writes + t.tps
-    elseif ops.WEIGHTS.read[name] or ops.WEIGHTS.analytics[name] then reads = reads + t.tps end
-  end
-  out[#out + 1] = { name = "read transactions", value = reads, unit = "tps" }
-  out[#out + 1] = { name = "write transactions", value = writes, unit = "tps" }
-  return out
+  return common.summary(r, function(name) return ops.WEIGHTS.write[name] ~= nil end)
 end

@@ -548,26 +548,8 @@ function T.log_product_view(ctx)
               r:uniform(1, 2) == 1 and r:uniform(1, K.sessions) or nil)
 end
 
-for name, fn in pairs(T) do
-  _G[name] = function(ctx)
-    fn(ctx)
-    if think_ms > 0 then ctx:think(ctx.rand:uniform(0, think_ms)) end
-  end
-end
+common.register(T, function() return think_ms end)
 
 function summary(r)
-  local out = {}
-  local orders = r.types.create_order
-  if orders and orders.count > 0 then
-    out[#out + 1] = { name = "orders placed", value = orders.committed / r.elapsed_s, unit = "/s" }
-    out[#out + 1] = { name = "orders rejected (out of stock)", value = 100 * orders.rolled_back / orders.count,
-                      unit = "%", note = "rolled back by design" }
-  end
-  local reads, writes = 0, 0
-  for name, t in pairs(r.types) do
-    if WEIGHTS.write[name] then writes = writes + t.tps else reads = reads + t.tps end
-  end
-  out[#out + 1] = { name = "read transactions", value = reads, unit = "tps" }
-  out[#out + 1] = { name = "write transactions", value = writes, unit = "tps" }
-  return out
+  return common.summary(r, function(name) return WEIGHTS.write[name] ~= nil end)
 end

@@ -206,4 +206,37 @@ end
 -- The original's pauses after each operation, per mode, in ms (with --think).
 M.THINK_MS = { oltp = 9, analytics = 499, read = 49, write = 49, mixed = 49 }
 
+-- ---- run ---------------------------------------------------------------------------------------
+
+-- Defines each operation of txns as the global transaction function the mix names, followed by the
+-- optional --think pause (think_ms() is read per call: it is set in client_init).
+function M.register(txns, think_ms)
+  for name, fn in pairs(txns) do
+    _G[name] = function(ctx)
+      fn(ctx)
+      local ms = think_ms()
+      if ms > 0 then ctx:think(ctx.rand:uniform(0, ms)) end
+    end
+  end
+end
+
+-- Business figures beside the engine's latency table: orders placed and rejected, and read vs
+-- write throughput (a type is a write when is_write(name)).
+function M.summary(r, is_write)
+  local out = {}
+  local orders = r.types.create_order
+  if orders and orders.count > 0 then
+    out[#out + 1] = { name = "orders placed", value = orders.committed / r.elapsed_s, unit = "/s" }
+    out[#out + 1] = { name = "orders rejected (out of stock)", value = 100 * orders.rolled_back / orders.count,
+                      unit = "%", note = "rolled back by design" }
+  end
+  local reads, writes = 0, 0
+  for name, t in pairs(r.types) do
+    if is_write(name) then writes = writes + t.tps else reads = reads + t.tps end
+  end
+  out[#out + 1] = { name = "read transactions", value = reads, unit = "tps" }
+  out[#out + 1] = { name = "write transactions", value = writes, unit = "tps" }
+  return out
+end
+
 return M
