@@ -7,6 +7,11 @@
 #include "script/stormdb_ffi.h"
 
 namespace stormdb {
+namespace {
+// Boundaries are sums of doubles: one within this many µs of a phase end or of the stop time is
+// that end, so rounding never opens an empty sliver of an interval.
+constexpr double kSlack = 1.0;
+}  // namespace
 
 void Recorder::start(double t0, double warmup_us, double interval_us, bool open_loop, double latency_limit_us) {
   open_loop_ = open_loop;
@@ -15,6 +20,7 @@ void Recorder::start(double t0, double warmup_us, double interval_us, bool open_
   closed_ = false;
   draining_ = false;
   interval_ = interval_us > 0 ? interval_us : 1e6;
+  t0_ = t0;
   warm_end_ = t0 + warmup_us;
   cur_ = std::make_unique<IntervalStats>();
   cur_->phase = warmup_us > 0 ? Phase::kWarmup : Phase::kMeasure;
@@ -26,7 +32,7 @@ void Recorder::start(double t0, double warmup_us, double interval_us, bool open_
 void Recorder::open_next(Phase phase, int index) {
   auto next = std::make_unique<IntervalStats>();
   double start = std::min(cur_end_, stop_at_);
-  if (phase == Phase::kWarmup && start >= warm_end_) {
+  if (phase == Phase::kWarmup && start >= warm_end_ - kSlack) {
     next->phase = Phase::kMeasure;
     next->index = 0;
     start = warm_end_;
@@ -35,8 +41,10 @@ void Recorder::open_next(Phase phase, int index) {
     next->index = index + 1;
   }
   next->start_us = start;
-  cur_end_ = start + interval_;
-  if (next->phase == Phase::kWarmup) cur_end_ = std::min(cur_end_, warm_end_);
+  // From the phase's start, not the previous end, so that rounding does not accumulate.
+  double phase_start = next->phase == Phase::kWarmup ? t0_ : warm_end_;
+  cur_end_ = phase_start + (next->index + 1) * interval_;
+  if (next->phase == Phase::kWarmup && cur_end_ > warm_end_ - kSlack) cur_end_ = warm_end_;
   cur_ = std::move(next);
 }
 
@@ -59,7 +67,7 @@ double Recorder::advance(double now_us, double stop_at_us) {
   while (!closed_ && !draining_) {
     double end = std::min(cur_end_, stop_at_);
     if (now_us < end) return end;
-    if (end >= stop_at_) {
+    if (end >= stop_at_ - kSlack) {
       // The stop time is reached: the current interval stays open for the transactions still in
       // flight, so that what is reported is exactly what the server committed.
       draining_ = true;

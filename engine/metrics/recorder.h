@@ -52,6 +52,7 @@ class Recorder {
   bool closed_ = false;
   bool draining_ = false;  // past the stop time, waiting for the transactions in flight
   double drain_end_ = 0;
+  double t0_ = 0;
   double warm_end_ = 0;
   bool open_loop_ = false;
   double latency_limit_ = 0;
