@@ -48,9 +48,10 @@ class OutputsTest(harness.DatabaseTestCase):
         pg = j["postgres"]
         w = pg["window"]
         committed = j["transactions"]["tpcb_like"]["committed"]
-        # every committed transaction is a commit the server counted (plus the sampler's own polls)
+        # every committed transaction is a commit the server counted, plus a few of the sampler's
+        # polls and the clients' statement preparations (5 each, each its own implicit transaction)
         self.assertGreaterEqual(w["database"]["xact_commit"], committed)
-        self.assertLessEqual(w["database"]["xact_commit"], committed + 20)
+        self.assertLessEqual(w["database"]["xact_commit"], committed + 40)
         self.assertGreaterEqual(w["database"]["hit_ratio"], 0)
         self.assertLessEqual(w["database"]["hit_ratio"], 1)
         self.assertGreater(w["wal"]["wal_bytes"], 0)
