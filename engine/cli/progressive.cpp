@@ -22,13 +22,13 @@ struct Band {
 };
 
 double stat_of(const TxnRow &t, const std::string &stat) {
-  if (stat == "mean") return t.mean_ms;
-  if (stat == "p50") return t.p50_ms;
-  if (stat == "p90") return t.p90_ms;
-  if (stat == "p95") return t.p95_ms;
-  if (stat == "p99") return t.p99_ms;
-  if (stat == "p99.9") return t.p999_ms;
-  return t.max_ms;
+  if (stat == "mean") return t.latency.mean;
+  if (stat == "p50") return t.latency.p50;
+  if (stat == "p90") return t.latency.p90;
+  if (stat == "p95") return t.latency.p95;
+  if (stat == "p99") return t.latency.p99;
+  if (stat == "p99.9") return t.latency.p999;
+  return t.latency.max;
 }
 
 void sleep_interruptible(int64_t us) {
@@ -82,7 +82,7 @@ int run_progressive(Session &s) {
     Band b{counts[i], measure(engine, s, false)};
     const TxnRow &t = b.result.total;
     std::printf("%s\n", fmt::format("band {}/{}: {} clients: {:.1f} tps, p50 {:.3f} ms, p95 {:.3f} ms, p99 {:.3f} ms, "
-                                    "{} failed", i + 1, counts.size(), counts[i], t.tps, t.p50_ms, t.p95_ms, t.p99_ms, t.failed)
+                                    "{} failed", i + 1, counts.size(), counts[i], t.tps, t.latency.p50, t.latency.p95, t.latency.p99, t.failed)
                             .c_str());
     std::fflush(stdout);
     bool failed = !b.result.error.empty();
@@ -107,8 +107,8 @@ int run_progressive(Session &s) {
                                     "p99 ms", "failed", "USL tps").c_str());
   for (const auto &b : bands) {
     const TxnRow &t = b.result.total;
-    std::printf("%s\n", fmt::format("{:>8} {:>12.1f} {:>10.3f} {:>10.3f} {:>10.3f} {:>8} {:>12}", b.clients, t.tps, t.p50_ms,
-                                    t.p95_ms, t.p99_ms, t.failed,
+    std::printf("%s\n", fmt::format("{:>8} {:>12.1f} {:>10.3f} {:>10.3f} {:>10.3f} {:>8} {:>12}", b.clients, t.tps, t.latency.p50,
+                                    t.latency.p95, t.latency.p99, t.failed,
                                     fit.ok ? fmt::format("{:.1f}", usl_throughput(fit, b.clients)) : "-")
                             .c_str());
   }

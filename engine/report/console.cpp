@@ -12,7 +12,7 @@ void line(std::FILE *out, const std::string &s) { std::fprintf(out, "%s\n", s.c_
 
 std::string type_line(const TxnRow &t) {
   return fmt::format("{:<16} {:>10} {:>11.1f} {:>9.3f} {:>9.3f} {:>9.3f} {:>9.3f} {:>9.3f} {:>10.3f} {:>8} {:>8}", t.name,
-                     t.count, t.tps, t.p50_ms, t.p90_ms, t.p95_ms, t.p99_ms, t.p999_ms, t.max_ms, t.failed, t.retried);
+                     t.count, t.tps, t.latency.p50, t.latency.p90, t.latency.p95, t.latency.p99, t.latency.p999, t.latency.max, t.failed, t.retried);
 }
 }  // namespace
 
@@ -65,9 +65,9 @@ void print_postgres(std::FILE *out, const nlohmann::json &pg) {
 void print_progress(std::FILE *out, const IntervalRow &row) {
   const TxnRow &t = row.total;
   std::string s = fmt::format("{}: {:.1f} s, {:.1f} tps, lat p50 {:.3f} ms p95 {:.3f} ms p99 {:.3f} ms, {} failed, {} retried",
-                              row.phase == "warmup" ? "warmup" : "progress", row.t_s, t.tps, t.p50_ms, t.p95_ms,
-                              t.p99_ms, t.failed, t.retried);
-  if (t.has_service) s += fmt::format(", service p99 {:.3f} ms, lag {:.3f} ms", t.svc_p99_ms, t.lag_mean_ms);
+                              row.phase == "warmup" ? "warmup" : "progress", row.t_s, t.tps, t.latency.p50, t.latency.p95,
+                              t.latency.p99, t.failed, t.retried);
+  if (t.has_service) s += fmt::format(", service p99 {:.3f} ms, lag {:.3f} ms", t.service.p99, t.lag_mean_ms);
   if (t.skipped) s += fmt::format(", {} skipped", t.skipped);
   if (t.late) s += fmt::format(", {} late", t.late);
   if (row.reconnects) s += fmt::format(", {} reconnects", row.reconnects);
@@ -99,7 +99,7 @@ void print_report(std::FILE *out, const RunResult &r, const Config &cfg) {
     line(out, "service time (from the actual start; latency above is from the intended start):");
     auto svc = [&](const TxnRow &x) {
       line(out, fmt::format("{:<16} {:>10} {:>11} {:>9.3f} {:>9.3f} {:>9.3f} {:>9.3f} {:>9.3f} {:>10.3f}", x.name, "", "",
-                            x.svc_p50_ms, x.svc_p90_ms, x.svc_p95_ms, x.svc_p99_ms, x.svc_p999_ms, x.svc_max_ms));
+                            x.service.p50, x.service.p90, x.service.p95, x.service.p99, x.service.p999, x.service.max));
     };
     for (const auto &x : r.types) svc(x);
     if (r.types.size() > 1) svc(r.total);
@@ -133,8 +133,8 @@ void print_report(std::FILE *out, const RunResult &r, const Config &cfg) {
     line(out, fmt::format("{:<24} {:>10} {:>9} {:>9} {:>9} {:>9} {:>10}", "timing (ctx:observe)", "count", "mean ms", "p50 ms",
                           "p95 ms", "p99 ms", "max ms"));
     for (const auto &t : r.timings)
-      line(out, fmt::format("{:<24} {:>10} {:>9.3f} {:>9.3f} {:>9.3f} {:>9.3f} {:>10.3f}", t.name, t.count, t.mean_ms,
-                            t.p50_ms, t.p95_ms, t.p99_ms, t.max_ms));
+      line(out, fmt::format("{:<24} {:>10} {:>9.3f} {:>9.3f} {:>9.3f} {:>9.3f} {:>10.3f}", t.name, t.count, t.latency.mean,
+                            t.latency.p50, t.latency.p95, t.latency.p99, t.latency.max));
   }
   print_postgres(out, r.postgres);
   if (!r.summary.empty()) {

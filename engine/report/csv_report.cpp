@@ -57,8 +57,8 @@ std::string pg_columns(const RunResult &r, const IntervalRow &row) {
 std::string row_line(const IntervalRow &iv, const TxnRow &t) {
   return fmt::format("{},{:.3f},{:.3f},{},{},{},{},{},{},{},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{},{},{}",
                      iv.phase, iv.t_s, iv.span_s, csv_field(t.name), t.count, t.committed, t.rolled_back, t.failed,
-                     t.retried, t.retries, t.tps, t.mean_ms, t.p50_ms, t.p90_ms, t.p95_ms, t.p99_ms, t.p999_ms, t.max_ms,
-                     t.svc_p99_ms, t.lag_mean_ms, t.skipped, t.late, iv.reconnects);
+                     t.retried, t.retries, t.tps, t.latency.mean, t.latency.p50, t.latency.p90, t.latency.p95, t.latency.p99, t.latency.p999, t.latency.max,
+                     t.service.p99, t.lag_mean_ms, t.skipped, t.late, iv.reconnects);
 }
 
 }  // namespace

@@ -20,12 +20,12 @@ json row_json(const TxnRow &t) {
               {"retries", t.retries},
               {"tps", t.tps},
               {"latency_ms",
-               {{"mean", t.mean_ms}, {"stddev", t.stddev_ms}, {"min", t.min_ms}, {"p50", t.p50_ms}, {"p90", t.p90_ms},
-                {"p95", t.p95_ms}, {"p99", t.p99_ms}, {"p99.9", t.p999_ms}, {"max", t.max_ms}}},
+               {{"mean", t.latency.mean}, {"stddev", t.latency.stddev}, {"min", t.latency.min}, {"p50", t.latency.p50}, {"p90", t.latency.p90},
+                {"p95", t.latency.p95}, {"p99", t.latency.p99}, {"p99.9", t.latency.p999}, {"max", t.latency.max}}},
               {"schedule_lag_ms", {{"mean", t.lag_mean_ms}, {"max", t.lag_max_ms}}},
               {"service_ms",
-               {{"mean", t.svc_mean_ms}, {"p50", t.svc_p50_ms}, {"p90", t.svc_p90_ms}, {"p95", t.svc_p95_ms},
-                {"p99", t.svc_p99_ms}, {"p99.9", t.svc_p999_ms}, {"max", t.svc_max_ms}}},
+               {{"mean", t.service.mean}, {"p50", t.service.p50}, {"p90", t.service.p90}, {"p95", t.service.p95},
+                {"p99", t.service.p99}, {"p99.9", t.service.p999}, {"max", t.service.max}}},
               {"skipped", t.skipped},
               {"late", t.late},
               {"failures", t.failures}};
@@ -84,8 +84,8 @@ json result_json(const RunResult &r, const Config &cfg) {
   json timings = json::object();
   for (const auto &t : r.timings)
     timings[t.name] = {{"count", t.count},
-                       {"ms", {{"mean", t.mean_ms}, {"p50", t.p50_ms}, {"p90", t.p90_ms}, {"p95", t.p95_ms},
-                               {"p99", t.p99_ms}, {"max", t.max_ms}}},
+                       {"ms", {{"mean", t.latency.mean}, {"p50", t.latency.p50}, {"p90", t.latency.p90}, {"p95", t.latency.p95},
+                               {"p99", t.latency.p99}, {"max", t.latency.max}}},
                        {"histogram", histogram_json(t.histogram)}};
   j["timings"] = timings;
   j["reconnects"] = r.reconnects;

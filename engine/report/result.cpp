@@ -3,6 +3,21 @@
 
 namespace stormdb {
 
+LatencyMs latency_ms(const Histogram &h) {
+  LatencyMs l;
+  if (h.count() == 0) return l;
+  l.mean = h.mean() / 1e3;
+  l.stddev = h.stddev() / 1e3;
+  l.min = h.min() / 1e3;
+  l.p50 = h.percentile(50) / 1e3;
+  l.p90 = h.percentile(90) / 1e3;
+  l.p95 = h.percentile(95) / 1e3;
+  l.p99 = h.percentile(99) / 1e3;
+  l.p999 = h.percentile(99.9) / 1e3;
+  l.max = h.max() / 1e3;
+  return l;
+}
+
 TxnRow summarize(const std::string &name, const TxnStats &s, double elapsed_s) {
   TxnRow r;
   r.name = name;
@@ -13,18 +28,7 @@ TxnRow summarize(const std::string &name, const TxnStats &s, double elapsed_s) {
   r.retries = s.retries;
   r.count = s.completed();
   r.tps = elapsed_s > 0 ? r.count / elapsed_s : 0;
-  const Histogram &h = s.latency;
-  if (h.count() > 0) {
-    r.mean_ms = h.mean() / 1e3;
-    r.stddev_ms = h.stddev() / 1e3;
-    r.min_ms = h.min() / 1e3;
-    r.p50_ms = h.percentile(50) / 1e3;
-    r.p90_ms = h.percentile(90) / 1e3;
-    r.p95_ms = h.percentile(95) / 1e3;
-    r.p99_ms = h.percentile(99) / 1e3;
-    r.p999_ms = h.percentile(99.9) / 1e3;
-    r.max_ms = h.max() / 1e3;
-  }
+  r.latency = latency_ms(s.latency);
   if (s.lag_count > 0) {
     r.lag_mean_ms = s.lag_sum_us / s.lag_count / 1e3;
     r.lag_max_ms = s.lag_max_us / 1e3;
@@ -32,15 +36,8 @@ TxnRow summarize(const std::string &name, const TxnStats &s, double elapsed_s) {
   r.skipped = s.skipped;
   r.late = s.late;
   if (s.service && s.service->count() > 0) {
-    const Histogram &v = *s.service;
     r.has_service = true;
-    r.svc_mean_ms = v.mean() / 1e3;
-    r.svc_p50_ms = v.percentile(50) / 1e3;
-    r.svc_p90_ms = v.percentile(90) / 1e3;
-    r.svc_p95_ms = v.percentile(95) / 1e3;
-    r.svc_p99_ms = v.percentile(99) / 1e3;
-    r.svc_p999_ms = v.percentile(99.9) / 1e3;
-    r.svc_max_ms = v.max() / 1e3;
+    r.service = latency_ms(*s.service);
   }
   r.failures = s.failures;
   return r;
@@ -80,14 +77,8 @@ void fill_totals(RunResult &r, Engine &engine) {
     TimingRow row;
     row.name = tnames[i];
     if (i < t.timings.size() && t.timings[i]) row.histogram.merge(*t.timings[i]);
-    const Histogram &h = row.histogram;
-    row.count = h.count();
-    row.mean_ms = h.mean() / 1e3;
-    row.p50_ms = h.percentile(50) / 1e3;
-    row.p90_ms = h.percentile(90) / 1e3;
-    row.p95_ms = h.percentile(95) / 1e3;
-    row.p99_ms = h.percentile(99) / 1e3;
-    row.max_ms = h.max() / 1e3;
+    row.count = row.histogram.count();
+    row.latency = latency_ms(row.histogram);
     r.timings.push_back(std::move(row));
   }
   r.reconnects = t.reconnects;

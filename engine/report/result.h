@@ -11,19 +11,23 @@
 
 namespace stormdb {
 
+// Percentiles of a latency histogram, in ms (all 0 when it is empty).
+struct LatencyMs {
+  double mean = 0, stddev = 0, min = 0, p50 = 0, p90 = 0, p95 = 0, p99 = 0, p999 = 0, max = 0;
+};
+LatencyMs latency_ms(const Histogram &h);
+
 // Headline numbers of one transaction type (or the total) over some span.
 struct TxnRow {
   std::string name;
   uint64_t count = 0;  // completed: committed + rolled back by design
   uint64_t committed = 0, rolled_back = 0, failed = 0, retried = 0, retries = 0;
   double tps = 0;
-  double mean_ms = 0, stddev_ms = 0, p50_ms = 0, p90_ms = 0, p95_ms = 0, p99_ms = 0, p999_ms = 0, max_ms = 0,
-         min_ms = 0;
+  LatencyMs latency;  // from the intended start
   double lag_mean_ms = 0, lag_max_ms = 0;
   uint64_t skipped = 0, late = 0;
   bool has_service = false;  // open loop: service time (from the actual start) below
-  double svc_mean_ms = 0, svc_p50_ms = 0, svc_p90_ms = 0, svc_p95_ms = 0, svc_p99_ms = 0, svc_p999_ms = 0,
-         svc_max_ms = 0;
+  LatencyMs service;
   std::map<std::string, uint64_t> failures;
 };
 
@@ -33,7 +37,7 @@ TxnRow summarize(const std::string &name, const TxnStats &s, double elapsed_s);
 struct TimingRow {
   std::string name;
   uint64_t count = 0;
-  double mean_ms = 0, p50_ms = 0, p90_ms = 0, p95_ms = 0, p99_ms = 0, max_ms = 0;
+  LatencyMs latency;
   Histogram histogram;
 };
 

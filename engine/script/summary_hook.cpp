@@ -21,12 +21,12 @@ void push_row(lua_State *L, const TxnRow &t) {
   set_num(L, "failed", static_cast<double>(t.failed));
   set_num(L, "retries", static_cast<double>(t.retries));
   set_num(L, "tps", t.tps);
-  set_num(L, "mean_ms", t.mean_ms);
-  set_num(L, "p50_ms", t.p50_ms);
-  set_num(L, "p90_ms", t.p90_ms);
-  set_num(L, "p95_ms", t.p95_ms);
-  set_num(L, "p99_ms", t.p99_ms);
-  set_num(L, "max_ms", t.max_ms);
+  set_num(L, "mean_ms", t.latency.mean);
+  set_num(L, "p50_ms", t.latency.p50);
+  set_num(L, "p90_ms", t.latency.p90);
+  set_num(L, "p95_ms", t.latency.p95);
+  set_num(L, "p99_ms", t.latency.p99);
+  set_num(L, "max_ms", t.latency.max);
 }
 
 std::string str_field(lua_State *L, const char *k) {
@@ -71,11 +71,11 @@ std::vector<SummaryLine> run_summary_hook(const RunPlan &plan, const RunResult &
   for (const auto &t : r.timings) {
     lua_newtable(L);
     set_num(L, "count", static_cast<double>(t.count));
-    set_num(L, "mean_ms", t.mean_ms);
-    set_num(L, "p50_ms", t.p50_ms);
-    set_num(L, "p95_ms", t.p95_ms);
-    set_num(L, "p99_ms", t.p99_ms);
-    set_num(L, "max_ms", t.max_ms);
+    set_num(L, "mean_ms", t.latency.mean);
+    set_num(L, "p50_ms", t.latency.p50);
+    set_num(L, "p95_ms", t.latency.p95);
+    set_num(L, "p99_ms", t.latency.p99);
+    set_num(L, "max_ms", t.latency.max);
     lua_setfield(L, -2, t.name.c_str());
   }
   lua_setfield(L, -2, "timings");
