@@ -38,21 +38,21 @@ def run_stormdb(args, timeout=300, env=None, check_rc=None):
     return p
 
 
-class DatabaseTestCase(unittest.TestCase):
-    """A test case with a fresh database on the shared throwaway server: self.url, self.sql()."""
+class Database:
+    """A database of its own on the shared throwaway server: .url, .sql(), .stormdb()."""
 
-    def setUp(self):
+    def __init__(self, prefix="t_"):
         self.base = server_conninfo()
-        self.dbname = "t_" + uuid.uuid4().hex[:12]
-        self.sql("CREATE DATABASE " + self.dbname, dbname="postgres")
-        self.url = f"{self.base} dbname={self.dbname}"
+        self.name = prefix + uuid.uuid4().hex[:12]
+        self.sql("CREATE DATABASE " + self.name, dbname="postgres")
+        self.url = f"{self.base} dbname={self.name}"
 
-    def tearDown(self):
-        self.sql(f"DROP DATABASE IF EXISTS {self.dbname} WITH (FORCE)", dbname="postgres")
+    def drop(self):
+        self.sql(f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)", dbname="postgres")
 
     def sql(self, query, dbname=None):
         """Runs one query with psql; returns a list of rows, each a list of strings."""
-        conninfo = f"{self.base} dbname={dbname or self.dbname}"
+        conninfo = f"{self.base} dbname={dbname or self.name}"
         p = subprocess.run(["psql", "-X", "-A", "-t", "-F", "\t", "-v", "ON_ERROR_STOP=1", "-d", conninfo, "-c", query],
                            capture_output=True, text=True, timeout=300)
         if p.returncode != 0:
@@ -64,17 +64,40 @@ class DatabaseTestCase(unittest.TestCase):
         return rows[0][0] if rows else None
 
     def stormdb(self, *args, check_rc=0, timeout=300, env=None):
-        """Runs stormdb against this test's database (adds --url)."""
+        """Runs stormdb against this database (adds --url)."""
         return run_stormdb(list(args) + ["--url", self.url], timeout=timeout, env=env, check_rc=check_rc)
 
     def stormdb_json(self, *args, check_rc=0, timeout=300):
         """Runs stormdb with --json into a temp file and returns (process, parsed json)."""
-        path = f"/tmp/stormdb-test-{self.dbname}.json"
+        path = f"/tmp/stormdb-test-{self.name}-{uuid.uuid4().hex[:6]}.json"
         p = self.stormdb(*args, "--json", path, check_rc=check_rc, timeout=timeout)
         with open(path) as f:
             data = json.load(f)
         os.unlink(path)
         return p, data
+
+
+class DatabaseTestCase(unittest.TestCase):
+    """A test case with a fresh database on the shared throwaway server: self.url, self.sql()."""
+
+    def setUp(self):
+        self.db = Database()
+        self.dbname, self.url = self.db.name, self.db.url
+
+    def tearDown(self):
+        self.db.drop()
+
+    def sql(self, query, dbname=None):
+        return self.db.sql(query, dbname)
+
+    def scalar(self, query):
+        return self.db.scalar(query)
+
+    def stormdb(self, *args, check_rc=0, timeout=300, env=None):
+        return self.db.stormdb(*args, check_rc=check_rc, timeout=timeout, env=env)
+
+    def stormdb_json(self, *args, check_rc=0, timeout=300):
+        return self.db.stormdb_json(*args, check_rc=check_rc, timeout=timeout)
 
 
 def main():

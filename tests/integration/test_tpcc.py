@@ -5,11 +5,7 @@ the 5.5.1.5 input-variability figures of that run, that remote lines/payments re
 other warehouse, and that Order-Status reads the customer's last order (--verify). Short extra
 runs cover --deferred-delivery, --isolation=serializable and --think; the last test runs cleanup.
 A second database loaded with another --loaders count proves the data depends only on --seed."""
-import json
-import os
-import subprocess
 import unittest
-import uuid
 
 import harness
 
@@ -50,43 +46,14 @@ POPULATION = {
 }
 
 
-class Db:
-    """A database of its own on the shared throwaway server."""
+class Db(harness.Database):
+    """The shared TPC-C database of this file."""
 
     def __init__(self):
-        self.base = harness.server_conninfo()
-        self.name = "tpcc_" + uuid.uuid4().hex[:10]
-        self.sql("CREATE DATABASE " + self.name, dbname="postgres")
-        self.url = f"{self.base} dbname={self.name}"
-
-    def drop(self):
-        self.sql(f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)", dbname="postgres")
-
-    def sql(self, query, dbname=None):
-        conninfo = f"{self.base} dbname={dbname or self.name}"
-        p = subprocess.run(["psql", "-X", "-A", "-t", "-F", "\t", "-v", "ON_ERROR_STOP=1", "-d", conninfo, "-c", query],
-                           capture_output=True, text=True, timeout=300)
-        if p.returncode != 0:
-            raise AssertionError(f"psql failed: {query}\n{p.stderr}")
-        return [line.split("\t") for line in p.stdout.splitlines() if line != ""]
-
-    def scalar(self, query):
-        rows = self.sql(query)
-        return rows[0][0] if rows else None
+        super().__init__(prefix="tpcc_")
 
     def num(self, query):
         return float(self.scalar(query))
-
-    def stormdb(self, *args, check_rc=0, timeout=300):
-        return harness.run_stormdb(list(args) + ["--url", self.url], timeout=timeout, check_rc=check_rc)
-
-    def stormdb_json(self, *args, check_rc=0, timeout=300):
-        path = f"/tmp/stormdb-test-{self.name}-{uuid.uuid4().hex[:6]}.json"
-        p = self.stormdb(*args, "--json", path, check_rc=check_rc, timeout=timeout)
-        with open(path) as f:
-            data = json.load(f)
-        os.unlink(path)
-        return p, data
 
 
 def summary_line(data, name):
