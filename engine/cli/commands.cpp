@@ -126,12 +126,12 @@ int command_list(const CliArgs &args) {
 
 int command_server(const CliArgs &args) {
   if (args.command == "server-stop") {
-    EphemeralServer::attach(args.server_dir)->stop();
-    std::fprintf(stderr, "stormdb: stopped and removed %s\n", args.server_dir.c_str());
+    std::fprintf(stderr, "stormdb: %s\n", EphemeralServer::remove(args.server_dir).c_str());
     return 0;
   }
   EphemeralServerOptions o;
   o.quiet = true;
+  o.interrupted = [] { return signals::count() > 0; };
   auto server = EphemeralServer::start(o);
   server->keep();
   std::printf("%s\n", server->conninfo().c_str());

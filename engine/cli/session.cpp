@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "cli/capacity.h"
 #include "cli/commands.h"
 #include "report/console.h"
 #include "cli/packs.h"
@@ -83,9 +84,13 @@ Session open_session(const CliArgs &args) {
   p.background = s.info.background;
   p.options_lua = s.cfg.options_lua(s.info);
 
+  ConnectionNeed need = connections_needed(s.cfg, s.info, !s.cfg.database_named);
+  check_fd_limit(need, s.cfg.threads);
   if (!s.cfg.database_named) {
     EphemeralServerOptions o;
     o.quiet = true;
+    o.interrupted = [] { return signals::count() > 0; };
+    o.settings.push_back(fmt::format("max_connections={}", throwaway_max_connections(need)));
     s.server = EphemeralServer::start(o);
     s.cfg.conninfo = s.server->conninfo();
     std::fprintf(stderr, "stormdb: no database named (--url, PG* variables, database: in YAML); started a throwaway "
@@ -108,6 +113,7 @@ Session open_session(const CliArgs &args) {
                                  s.cfg.conninfo.empty() ? "libpq defaults from PG* variables" : s.cfg.redacted_conninfo(),
                                  e.what()));
   }
+  check_server_slots(s.cfg.conninfo, need);
   check_pack_requirements(s, args);
   return s;
 }

@@ -13,6 +13,7 @@
 #include "config/scale_spec.h"
 #include "report/thresholds.h"
 #include "util/duration.h"
+#include "util/secrets.h"
 
 extern char **environ;
 
@@ -316,8 +317,38 @@ Layer env_layer() {
   return layer;
 }
 
+std::vector<std::string> env_warnings() {
+  // Read by stormdb outside the settings, or by its test harness and tools.
+  static const std::vector<std::string> kOther = {"path", "pg_bindir", "debug", "bin", "source_dir",
+                                                  "skip_server_tests"};
+  std::vector<std::string> known = kSettingKeys;
+  known.insert(known.end(), kOther.begin(), kOther.end());
+  std::vector<std::string> out;
+  for (char **e = environ; *e; e++) {
+    std::string kv = *e;
+    if (kv.rfind("STORMDB_", 0) != 0) continue;
+    std::string name = kv.substr(0, kv.find('='));
+    std::string lower = name.substr(8);
+    std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
+    if (lower.rfind("opt_", 0) == 0 || lower.rfind("test_", 0) == 0) continue;  // options are checked by merge
+    if (std::find(known.begin(), known.end(), lower) != known.end()) continue;
+    std::string near = closest(lower, known);
+    std::transform(near.begin(), near.end(), near.begin(), ::toupper);
+    out.push_back(fmt::format("environment variable {} is not a stormdb setting and is ignored{}", name,
+                              near.empty() ? " (see docs/config.md for the STORMDB_* names)"
+                                           : fmt::format(" (did you mean STORMDB_{}?)", near)));
+  }
+  return out;
+}
+
 Config merge_config(const std::string &command, const std::string &script, const WorkloadInfo &w,
                     const std::vector<Layer> &layers) {
+  for (const auto &l : layers) {
+    if (auto it = l.settings.find("url"); it != l.settings.end()) remember_conninfo_secrets(it->second.value);
+    for (const auto &[k, v] : l.database)
+      if (k.find("pass") != std::string::npos) remember_secret(v.value);
+  }
+  if (const char *pw = std::getenv("PGPASSWORD")) remember_secret(pw);
   Layer m;
   for (const auto &l : layers) {
     if (!l.phases.empty()) m.phases = l.phases;
@@ -341,7 +372,14 @@ Config merge_config(const std::string &command, const std::string &script, const
   if (auto v = get("clients")) c.clients = static_cast<int>(to_int(*v, "clients", 1));
   if (c.threads > c.clients) c.threads = c.clients;  // as pgbench: no idle threads
   if (auto v = get("transactions")) c.transactions = static_cast<uint64_t>(to_int(*v, "transactions", 0));
-  if (auto v = get("duration")) c.duration_us = to_duration(*v, "duration");
+  if (auto v = get("duration")) {
+    c.duration_us = to_duration(*v, "duration");
+    // 0 would otherwise fall back to the 10 s default below, silently.
+    if (c.duration_us == 0 && c.transactions == 0)
+      throw UsageError(fmt::format("{}: duration must be above 0; for a run bounded only by a transaction count, "
+                                   "give -t N (with -T 0 or no -T)",
+                                   v->source));
+  }
   if (c.duration_us == 0 && c.transactions == 0) c.duration_us = 10'000'000;  // 10 s, like sysbench
   if (auto v = get("warmup")) c.warmup_us = to_duration(*v, "warmup");
   if (auto v = get("report_interval")) c.report_interval_s = to_duration(*v, "report_interval") / 1e6;

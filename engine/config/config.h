@@ -97,7 +97,12 @@ struct Config {
 Layer load_yaml_layer(const std::string &path);
 // Reads STORMDB_* environment variables (STORMDB_CLIENTS, STORMDB_OPT_ROWS, ...).
 Layer env_layer();
-// Merges layers (later wins) over the workload's defaults and validates everything.
+// One warning per STORMDB_* environment variable that is neither a setting, nor STORMDB_OPT_*, nor
+// one stormdb or its tests read otherwise (STORMDB_PATH, STORMDB_PG_BINDIR, STORMDB_DEBUG,
+// STORMDB_BIN, STORMDB_TEST_*, ...), naming the closest valid name when there is one.
+std::vector<std::string> env_warnings();
+// Merges layers (later wins) over the workload's defaults and validates everything. Passwords in
+// url and database: are remembered (util/secrets.h) before anything can echo them.
 Config merge_config(const std::string &command, const std::string &script, const WorkloadInfo &w,
                     const std::vector<Layer> &layers);
 

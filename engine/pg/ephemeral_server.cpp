@@ -1,6 +1,8 @@
 // Starts, re-attaches to and tears down a throwaway PostgreSQL cluster using initdb/pg_ctl via fork/exec.
 #include "pg/ephemeral_server.h"
 
+#include "pg/server_cleanup.h"
+
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
@@ -210,13 +212,17 @@ struct Child {
   gid_t gid = 0;
 };
 
+int exit_code(int status) {
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+
 int wait_for(pid_t pid) {
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0) {
     if (errno != EINTR) return -1;
   }
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+  return exit_code(status);
 }
 
 // fork + execve with an explicit argv (never a shell). Everything the child touches is prepared
@@ -296,23 +302,6 @@ std::string parse_version(const std::string& out) {
   return v;
 }
 
-pid_t read_postmaster_pid(const std::string& data_dir) {
-  std::ifstream in(data_dir + "/postmaster.pid");
-  long pid = 0;
-  if (!(in >> pid) || pid <= 0) return 0;
-  return static_cast<pid_t>(pid);
-}
-
-// A stale postmaster.pid may name a recycled pid; only a process whose cwd is our data dir
-// (the postmaster chdirs there) is ours to kill.
-bool is_our_postmaster(pid_t pid, const std::string& data_dir) {
-  std::error_code ec;
-  fs::path cwd = fs::read_symlink(fmt::format("/proc/{}/cwd", pid), ec);
-  if (ec) return false;
-  fs::path data = fs::canonical(data_dir, ec);
-  return !ec && cwd == data;
-}
-
 }  // namespace
 
 std::unique_ptr<EphemeralServer> EphemeralServer::start(const EphemeralServerOptions& opts) {
@@ -347,6 +336,9 @@ std::unique_ptr<EphemeralServer> EphemeralServer::start(const EphemeralServerOpt
   srv->setup_log_path_ = srv->dir_ + "/setup.log";
   srv->conninfo_ = fmt::format("host={} port={} user=postgres dbname=postgres", srv->dir_, srv->port_);
 
+  srv->interrupted_ = opts.interrupted;
+  srv->guardian_.start(srv->dir_);
+
   try {
     if (srv->drop_privileges_ && ::chown(srv->dir_.c_str(), srv->run_uid_, srv->run_gid_) != 0)
       throw std::runtime_error(fmt::format("could not chown {} to user {}: {}", srv->dir_, srv->run_user_,
@@ -356,23 +348,29 @@ std::unique_ptr<EphemeralServer> EphemeralServer::start(const EphemeralServerOpt
           "user {} (which the server runs as, since PostgreSQL refuses root) cannot reach {}; use a "
           "parent directory every component of which is world-searchable, such as /tmp",
           srv->run_user_, fs::path(srv->dir_).parent_path().string()));
+    srv->check_interrupted();
     srv->init_cluster(opts);
     srv->write_metadata();
+    srv->check_interrupted();
     srv->launch();
+    srv->version_ = parse_version(capture_output(Child{{srv->bindir_ + "/postgres", "--version"}, srv->dir_, -1,
+                                                       srv->drop_privileges_, srv->run_uid_, srv->run_gid_}));
+    srv->startup_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    srv->write_metadata();  // again, now with the version and startup time
+    srv->check_interrupted();
   } catch (const std::exception& e) {
-    std::string msg = e.what();
+    bool interrupted = srv->interrupted_ && srv->interrupted_();
+    std::string msg = interrupted ? "interrupted while starting the throwaway server" : e.what();
     try {
       srv->stop();
+      if (interrupted) msg += fmt::format("; stopped it and removed {}", srv->dir_);
     } catch (const std::exception& cleanup) {
       msg += fmt::format("\n(cleaning up also failed: {}; remove {} by hand)", cleanup.what(), srv->dir_);
     }
     srv->keep_ = true;  // the destructor must not retry and report twice
+    if (interrupted) throw ServerStartInterrupted(msg);
     throw std::runtime_error(msg);
   }
-  srv->version_ = parse_version(capture_output(Child{{srv->bindir_ + "/postgres", "--version"}, srv->dir_,
-                                                     -1, srv->drop_privileges_, srv->run_uid_, srv->run_gid_}));
-  srv->startup_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-  srv->write_metadata();  // again, now with the version and startup time
   if (!opts.quiet)
     std::cerr << fmt::format("stormdb: started PostgreSQL {} in {} ({:.0f} ms)\n", srv->version_, srv->dir_,
                              srv->startup_ms_);
@@ -383,7 +381,8 @@ void EphemeralServer::init_cluster(const EphemeralServerOptions& opts) {
   // --no-sync only skips initdb's final fsync of the fresh cluster: a crash during setup just
   // means starting over. The running server keeps its default durability.
   int rc = run_tool({bindir_ + "/initdb", "-D", data_dir_, "-A", "trust", "-U", "postgres", "-E", "UTF8",
-                     "--locale=C", "--no-sync"});
+                     "--locale=C", "--no-sync"},
+                    true);
   if (rc != 0) throw std::runtime_error(failure(fmt::format("initdb failed (exit code {})", rc)));
 
   // Settings go into postgresql.conf (later lines win) rather than a pg_ctl -o string, which
@@ -467,6 +466,34 @@ std::unique_ptr<EphemeralServer> EphemeralServer::attach(const std::string& dir)
   return srv;
 }
 
+std::string EphemeralServer::remove(const std::string& dir) {
+  // attach() names what is wrong with a directory that is not ours; nothing is touched then.
+  if (!looks_like_server_dir(dir)) {
+    attach(dir)->stop();
+    return fmt::format("stopped the server and removed {}", dir);
+  }
+  pid_t pid = read_postmaster_pid(dir + "/data");
+  bool running = pid > 0 && is_our_postmaster(pid, dir + "/data");
+  std::unique_ptr<EphemeralServer> srv;
+  try {
+    srv = attach(dir);
+  } catch (const std::exception&) {
+    // The start was cut short before the metadata was written: no pg_ctl to ask, so stop the
+    // processes found working in the directory.
+  }
+  int killed = 0;
+  if (srv) {
+    srv->stop();
+  } else {
+    killed = kill_server_processes(dir);
+    force_remove_server_dir(dir);
+  }
+  if (srv && running) return fmt::format("stopped the server and removed {}", dir);
+  if (killed > 0)
+    return fmt::format("stopped {} leftover server process(es) of an interrupted start and removed {}", killed, dir);
+  return fmt::format("no server was running in {} (left by an interrupted start or a crash); removed it", dir);
+}
+
 EphemeralServer::~EphemeralServer() {
   if (keep_ || stopped_) return;
   try {
@@ -478,13 +505,17 @@ EphemeralServer::~EphemeralServer() {
   }
 }
 
-void EphemeralServer::keep() { keep_ = true; }
+void EphemeralServer::keep() {
+  keep_ = true;
+  guardian_.disarm();
+}
 
 void EphemeralServer::stop() {
   if (stopped_) return;
-  std::error_code ec;
-  if (fs::exists(data_dir_ + "/postmaster.pid", ec)) {
-    pid_t postmaster = read_postmaster_pid(data_dir_);
+  // A stale postmaster.pid (a crash, an interrupted start) may name a recycled pid that pg_ctl
+  // would signal: only a live postmaster of this directory goes through pg_ctl.
+  pid_t postmaster = read_postmaster_pid(data_dir_);
+  if (postmaster > 0 && is_our_postmaster(postmaster, data_dir_)) {
     std::string pg_ctl = bindir_ + "/pg_ctl";
     // Fast shutdown ends sessions cleanly; immediate and SIGKILL only matter if that hangs, and
     // leaving a server running with its directory deleted would be worse than either.
@@ -506,13 +537,13 @@ void EphemeralServer::stop() {
     for (int i = 0; i < 100 && postmaster > 0 && is_our_postmaster(postmaster, data_dir_); ++i)
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  fs::remove_all(dir_, ec);
-  if (ec)
-    throw std::runtime_error(fmt::format("could not remove {}: {}; remove it by hand", dir_, ec.message()));
+  // An interrupted initdb leaves its postgres children; a failed stop, a postmaster.
+  force_remove_server_dir(dir_);
   stopped_ = true;
+  guardian_.disarm();
 }
 
-int EphemeralServer::run_tool(const std::vector<std::string>& argv) const {
+int EphemeralServer::run_tool(const std::vector<std::string>& argv, bool kill_on_interrupt) const {
   int fd = ::open(setup_log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (fd >= 0) {
     std::string header = "$";
@@ -524,7 +555,29 @@ int EphemeralServer::run_tool(const std::vector<std::string>& argv) const {
   int saved = errno;
   if (fd >= 0) ::close(fd);
   if (pid < 0) throw std::runtime_error(fmt::format("fork failed: {}", std::strerror(saved)));
-  return wait_for(pid);
+  return wait_tool(pid, kill_on_interrupt);
+}
+
+int EphemeralServer::wait_tool(pid_t pid, bool kill_on_interrupt) const {
+  if (!kill_on_interrupt || !interrupted_) return wait_for(pid);
+  for (;;) {
+    int status = 0;
+    pid_t r = ::waitpid(pid, &status, WNOHANG);
+    if (r == pid) return exit_code(status);
+    if (r < 0 && errno != EINTR) return -1;
+    if (interrupted_()) {
+      // The tool leads its own process group (spawn calls setsid), which holds the postgres
+      // processes initdb runs; force_remove_server_dir later waits for them to be gone.
+      ::kill(-pid, SIGKILL);
+      ::kill(pid, SIGKILL);
+      return wait_for(pid);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+void EphemeralServer::check_interrupted() const {
+  if (interrupted_ && interrupted_()) throw ServerStartInterrupted("interrupted while starting the throwaway server");
 }
 
 std::string EphemeralServer::failure(const std::string& what) const {

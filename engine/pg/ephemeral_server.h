@@ -1,9 +1,13 @@
 // A throwaway PostgreSQL cluster started from the installed server binaries, for runs that name no database and for tests.
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "pg/server_cleanup.h"
 
 namespace stormdb {
 
@@ -18,6 +22,15 @@ struct EphemeralServerOptions {
   std::vector<std::string> settings;
   // Suppress the one-line "started ..." notice on stderr.
   bool quiet = false;
+  // Polled while the server is set up (e.g. "a Ctrl-C arrived"). When it returns true, start()
+  // kills initdb at once (or lets pg_ctl start finish, so the postmaster is known), stops what it
+  // started, removes the directory and throws ServerStartInterrupted.
+  std::function<bool()> interrupted;
+};
+
+// start() was interrupted (EphemeralServerOptions::interrupted); nothing was left behind.
+struct ServerStartInterrupted : std::runtime_error {
+  using std::runtime_error::runtime_error;
 };
 
 class EphemeralServer {
@@ -25,13 +38,21 @@ class EphemeralServer {
   /// Creates a temp directory, runs initdb and starts the server (unix socket only). When running
   /// as root, initdb and the server run as the `postgres` user (else `nobody`), since PostgreSQL
   /// refuses to run as root. Throws std::runtime_error saying what went wrong and what to do,
-  /// with the tail of the setup/server log; nothing is left behind on failure.
+  /// with the tail of the setup/server log; nothing is left behind on failure. From the moment
+  /// the directory exists, a guardian process (ServerGuardian) removes it and stops the server if
+  /// this process exits without stop() or keep(), e.g. on a third Ctrl-C or SIGKILL.
   static std::unique_ptr<EphemeralServer> start(const EphemeralServerOptions& opts);
 
   /// Re-attaches to a server directory made by start() and left running via keep(), e.g. for
   /// `stormdb server stop DIR`. Throws std::runtime_error if DIR is not such a directory. The
   /// returned object stops the server at destruction unless keep() is called, like one from start().
   static std::unique_ptr<EphemeralServer> attach(const std::string& dir);
+
+  /// `stormdb server stop DIR`: stops the server of DIR and removes DIR, also when a start was cut
+  /// short (no metadata, no running postmaster, a stale postmaster.pid). Returns a one-line
+  /// description of what was found. Throws std::runtime_error when DIR is not a stormdb server
+  /// directory (it then touches nothing) or cannot be cleaned up.
+  static std::string remove(const std::string& dir);
 
   /// Stops the server and removes its directory unless keep() was called; never throws (a failure
   /// is reported on stderr).
@@ -40,7 +61,8 @@ class EphemeralServer {
   EphemeralServer(const EphemeralServer&) = delete;
   EphemeralServer& operator=(const EphemeralServer&) = delete;
 
-  /// Leaves the server running (and its directory in place) when this object is destroyed.
+  /// Leaves the server running (and its directory in place) when this object is destroyed, and
+  /// disarms the guardian.
   void keep();
 
   /// Stops the server (pg_ctl stop -m fast, escalating to immediate and then SIGKILL if needed)
@@ -66,7 +88,10 @@ class EphemeralServer {
   void launch();
   void write_metadata() const;
   // Runs a server binary as the server user, output appended to setup.log; returns the exit code.
-  int run_tool(const std::vector<std::string>& argv) const;
+  // kill_on_interrupt: when interrupted_ says so, kill the tool and its process group at once.
+  int run_tool(const std::vector<std::string>& argv, bool kill_on_interrupt = false) const;
+  int wait_tool(pid_t pid, bool kill_on_interrupt) const;
+  void check_interrupted() const;
   std::string failure(const std::string& what) const;
 
   std::string dir_;
@@ -85,6 +110,8 @@ class EphemeralServer {
   unsigned run_gid_ = 0;
   bool keep_ = false;
   bool stopped_ = false;
+  std::function<bool()> interrupted_;
+  ServerGuardian guardian_;
 };
 
 }  // namespace stormdb

@@ -3,9 +3,11 @@
 
 #include <libpq-fe.h>
 
-namespace stormdb {
+#include <cstdlib>
 
-ServerInfo probe_server(const std::string &conninfo) {
+namespace stormdb {
+namespace {
+PGconn *connect_or_throw(const std::string &conninfo) {
   PGconn *c = PQconnectdb(conninfo.c_str());
   if (PQstatus(c) != CONNECTION_OK) {
     std::string m = PQerrorMessage(c);
@@ -13,6 +15,12 @@ ServerInfo probe_server(const std::string &conninfo) {
     while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
     throw ConnectError(m);
   }
+  return c;
+}
+}  // namespace
+
+ServerInfo probe_server(const std::string &conninfo) {
+  PGconn *c = connect_or_throw(conninfo);
   ServerInfo info;
   const char *v = PQparameterStatus(c, "server_version");
   info.version = v ? v : "";
@@ -21,15 +29,32 @@ ServerInfo probe_server(const std::string &conninfo) {
   return info;
 }
 
+ConnectionSlots connection_slots(const std::string &conninfo) {
+  PGconn *c = connect_or_throw(conninfo);
+  // current_setting(name, true) is NULL where reserved_connections does not exist (before 16).
+  PGresult *r = PQexec(c,
+                       "SELECT current_setting('max_connections')::int,"
+                       " current_setting('superuser_reserved_connections')::int"
+                       " + coalesce(current_setting('reserved_connections', true)::int, 0),"
+                       " (SELECT count(*) - 1 FROM pg_stat_activity WHERE backend_type = 'client backend')::int");
+  bool ok = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
+  std::string error = ok ? "" : PQresultErrorMessage(r);
+  ConnectionSlots slots;
+  if (ok) {
+    slots.max_connections = std::atoi(PQgetvalue(r, 0, 0));
+    slots.reserved = std::atoi(PQgetvalue(r, 0, 1));
+    slots.in_use = std::atoi(PQgetvalue(r, 0, 2));
+  }
+  PQclear(r);
+  PQfinish(c);
+  if (!ok) throw ConnectError(error);
+  return slots;
+}
+
 std::vector<std::string> missing_extensions(const std::string &conninfo, const std::vector<std::string> &names) {
   std::vector<std::string> missing;
   if (names.empty()) return missing;
-  PGconn *c = PQconnectdb(conninfo.c_str());
-  if (PQstatus(c) != CONNECTION_OK) {
-    std::string m = PQerrorMessage(c);
-    PQfinish(c);
-    throw ConnectError(m);
-  }
+  PGconn *c = connect_or_throw(conninfo);
   for (const auto &n : names) {
     const char *params[] = {n.c_str()};
     PGresult *r = PQexecParams(c, "SELECT 1 FROM pg_available_extensions WHERE name = $1", 1, nullptr, params, nullptr,

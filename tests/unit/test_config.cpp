@@ -139,3 +139,35 @@ TEST_CASE("closest suggests near names only") {
   CHECK(closest("durration", keys) == "duration");
   CHECK(closest("zzz", keys).empty());
 }
+
+TEST_CASE("-T 0: an error alone (it used to run 10 s), no time limit together with -t") {
+  auto w = sample_workload();
+  CHECK(usage_error([&] { merge_config("run", "x", w, {layer({{"duration", "0"}}, "-T/--duration")}); })
+            .find("-T/--duration: duration must be above 0") == 0);
+  CHECK(usage_error([&] { merge_config("run", "x", w, {layer({{"duration", "0s"}}, "f.yaml:2")}); })
+            .find("f.yaml:2: duration must be above 0") == 0);
+  Config t = merge_config("run", "x", w, {layer({{"duration", "0"}, {"transactions", "5"}}, "cli")});
+  CHECK(t.duration_us == 0);
+  CHECK(t.transactions == 5);
+}
+
+TEST_CASE("env_warnings: a mistyped STORMDB_* variable names the closest valid one") {
+  setenv("STORMDB_CLIENT", "4", 1);
+  setenv("STORMDB_ZZQQXX", "1", 1);
+  setenv("STORMDB_PATH", "/tmp", 1);       // read by the script search, not a setting
+  setenv("STORMDB_TEST_WHATEVER", "1", 1);  // test harness namespace
+  setenv("STORMDB_OPT_ROWS", "5", 1);       // a workload option: merge_config checks it
+  setenv("STORMDB_DURATION", "1s", 1);
+  auto warnings = env_warnings();
+  unsetenv("STORMDB_CLIENT");
+  unsetenv("STORMDB_ZZQQXX");
+  unsetenv("STORMDB_PATH");
+  unsetenv("STORMDB_TEST_WHATEVER");
+  unsetenv("STORMDB_OPT_ROWS");
+  unsetenv("STORMDB_DURATION");
+  REQUIRE(warnings.size() == 2);
+  std::string all = warnings[0] + "\n" + warnings[1];
+  CHECK(all.find("environment variable STORMDB_CLIENT is not a stormdb setting and is ignored (did you mean "
+                 "STORMDB_CLIENTS?)") != std::string::npos);
+  CHECK(all.find("STORMDB_ZZQQXX is not a stormdb setting and is ignored (see docs/config.md") != std::string::npos);
+}

@@ -2,6 +2,8 @@
 #include <doctest/doctest.h>
 #include <libpq-fe.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -17,6 +19,7 @@ namespace {
 namespace fs = std::filesystem;
 using stormdb::EphemeralServer;
 using stormdb::EphemeralServerOptions;
+using stormdb::ServerStartInterrupted;
 
 bool skip_server_tests() { return std::getenv("STORMDB_SKIP_SERVER_TESTS") != nullptr; }
 
@@ -60,6 +63,33 @@ pid_t postmaster_pid(const std::string& dir) {
   long pid = 0;
   in >> pid;
   return static_cast<pid_t>(pid);
+}
+
+// A parent directory of its own (searchable by the server user when we are root), so a test can
+// check that nothing at all is left in it.
+struct ParentDir {
+  std::string path;
+  ParentDir() {
+    char tmpl[] = "/tmp/sdbt-XXXXXX";
+    REQUIRE(mkdtemp(tmpl));
+    path = tmpl;
+    chmod(path.c_str(), 0755);
+  }
+  ~ParentDir() { fs::remove_all(path); }
+  bool empty() const { return fs::is_empty(path); }
+};
+
+// Processes (other than us) whose working directory is under dir: initdb, pg_ctl, postgres.
+int processes_under(const std::string& dir) {
+  int n = 0;
+  for (const auto& e : fs::directory_iterator("/proc")) {
+    std::error_code ec;
+    std::string cwd = fs::read_symlink(e.path() / "cwd", ec).string();
+    std::string name = e.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    if (!ec && cwd.rfind(dir + "/", 0) == 0 && name != std::to_string(getpid()) && is_alive(std::stoi(name))) n++;
+  }
+  return n;
 }
 
 }  // namespace
@@ -164,4 +194,106 @@ TEST_CASE("EphemeralServer: a setting the server rejects reports the server log"
   }
   CHECK(msg.find("pg_ctl start failed") != std::string::npos);
   CHECK(msg.find("shared_buffers") != std::string::npos);
+}
+
+TEST_CASE("EphemeralServer: an interrupted start stops what it started and leaves nothing" *
+          doctest::skip(skip_server_tests())) {
+  ParentDir parent;
+  EphemeralServerOptions opts;
+  opts.quiet = true;
+  opts.parent_dir = parent.path;
+  auto only_entry = [&] {
+    for (const auto& e : fs::directory_iterator(parent.path)) return e.path().string();
+    return std::string();
+  };
+  pid_t pm = 0;
+  SUBCASE("while initdb runs") {
+    // initdb makes data/ first thing; polled while it works, so this interrupts it mid-way.
+    opts.interrupted = [&] { return fs::exists(only_entry() + "/data/base"); };
+  }
+  SUBCASE("once pg_ctl started the postmaster") {
+    opts.interrupted = [&] {
+      pm = postmaster_pid(only_entry());
+      return pm > 0;
+    };
+  }
+  std::string msg;
+  try {
+    EphemeralServer::start(opts);
+  } catch (const ServerStartInterrupted& e) {
+    msg = e.what();
+  }
+  CHECK(msg.find("interrupted while starting the throwaway server; stopped it and removed") != std::string::npos);
+  CHECK(parent.empty());
+  CHECK(processes_under(parent.path) == 0);
+  if (pm > 0) CHECK(!is_alive(pm));
+}
+
+TEST_CASE("EphemeralServer: the guardian cleans up after an owner that dies without stopping" *
+          doctest::skip(skip_server_tests())) {
+  ParentDir parent;
+  int fds[2];
+  REQUIRE(pipe(fds) == 0);
+  pid_t child = fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    // As a third Ctrl-C or SIGKILL would: no destructor, no stop().
+    EphemeralServerOptions opts;
+    opts.quiet = true;
+    opts.parent_dir = parent.path;
+    auto srv = EphemeralServer::start(opts);
+    std::string dir = srv->dir() + "\n";
+    (void)!write(fds[1], dir.data(), dir.size());
+    _exit(0);
+  }
+  close(fds[1]);
+  char buf[256] = {};
+  ssize_t n = read(fds[0], buf, sizeof buf - 1);
+  close(fds[0]);
+  waitpid(child, nullptr, 0);
+  REQUIRE(n > 1);
+  std::string dir(buf, static_cast<size_t>(n - 1));
+  for (int i = 0; i < 300 && fs::exists(dir); i++) usleep(50000);
+  CHECK(!fs::exists(dir));
+  CHECK(processes_under(parent.path) == 0);
+}
+
+TEST_CASE("EphemeralServer::remove: leftovers of an interrupted start, and nothing that is not ours" *
+          doctest::skip(skip_server_tests())) {
+  ParentDir parent;
+  SUBCASE("a running server whose start never wrote its metadata") {
+    EphemeralServerOptions opts;
+    opts.quiet = true;
+    opts.parent_dir = parent.path;
+    auto srv = EphemeralServer::start(opts);
+    srv->keep();
+    std::string dir = srv->dir();
+    pid_t pm = postmaster_pid(dir);
+    fs::remove(dir + "/stormdb-server.json");
+    CHECK(EphemeralServer::remove(dir).find("leftover server process(es) of an interrupted start") != std::string::npos);
+    CHECK(!fs::exists(dir));
+    CHECK(!is_alive(pm));
+  }
+  SUBCASE("a stale pid file and no server") {
+    std::string dir = parent.path + "/stormdb-AbC123";
+    fs::create_directories(dir + "/data");
+    std::ofstream(dir + "/data/postmaster.pid") << getpid() << "\n";  // alive, but not a postmaster
+    std::ofstream(dir + "/setup.log") << "$ initdb\n";
+    CHECK(EphemeralServer::remove(dir).find("no server was running") != std::string::npos);
+    CHECK(!fs::exists(dir));
+  }
+  SUBCASE("an empty directory of a start cut short right after mkdtemp") {
+    std::string dir = parent.path + "/stormdb-xyz789";
+    fs::create_directories(dir);
+    CHECK_NOTHROW(EphemeralServer::remove(dir));
+    CHECK(!fs::exists(dir));
+  }
+  SUBCASE("a directory with other files is left alone") {
+    std::string dir = parent.path + "/stormdb-keepme";
+    fs::create_directories(dir);
+    std::ofstream(dir + "/thesis.tex") << "precious\n";
+    CHECK_THROWS_WITH_AS(EphemeralServer::remove(dir), doctest::Contains("not a stormdb server directory"),
+                         std::runtime_error);
+    CHECK(fs::exists(dir + "/thesis.tex"));
+  }
 }
