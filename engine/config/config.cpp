@@ -341,14 +341,31 @@ std::vector<std::string> env_warnings() {
   return out;
 }
 
-Config merge_config(const std::string &command, const std::string &script, const WorkloadInfo &w,
-                    const std::vector<Layer> &layers) {
+namespace {
+// Before anything can echo them: libpq's parse errors quote malformed conninfo.
+void remember_secrets(const std::vector<Layer> &layers) {
   for (const auto &l : layers) {
     if (auto it = l.settings.find("url"); it != l.settings.end()) remember_conninfo_secrets(it->second.value);
     for (const auto &[k, v] : l.database)
       if (k.find("pass") != std::string::npos) remember_secret(v.value);
   }
   if (const char *pw = std::getenv("PGPASSWORD")) remember_secret(pw);
+}
+
+// 0 would otherwise fall back to the 10 s default, silently; with -t it means no time limit.
+int64_t run_duration(const RawValue &v, uint64_t transactions) {
+  int64_t us = to_duration(v, "duration");
+  if (us == 0 && transactions == 0)
+    throw UsageError(fmt::format("{}: duration must be above 0; for a run bounded only by a transaction count, "
+                                 "give -t N (with -T 0 or no -T)",
+                                 v.source));
+  return us;
+}
+}  // namespace
+
+Config merge_config(const std::string &command, const std::string &script, const WorkloadInfo &w,
+                    const std::vector<Layer> &layers) {
+  remember_secrets(layers);
   Layer m;
   for (const auto &l : layers) {
     if (!l.phases.empty()) m.phases = l.phases;
@@ -372,14 +389,7 @@ Config merge_config(const std::string &command, const std::string &script, const
   if (auto v = get("clients")) c.clients = static_cast<int>(to_int(*v, "clients", 1));
   if (c.threads > c.clients) c.threads = c.clients;  // as pgbench: no idle threads
   if (auto v = get("transactions")) c.transactions = static_cast<uint64_t>(to_int(*v, "transactions", 0));
-  if (auto v = get("duration")) {
-    c.duration_us = to_duration(*v, "duration");
-    // 0 would otherwise fall back to the 10 s default below, silently.
-    if (c.duration_us == 0 && c.transactions == 0)
-      throw UsageError(fmt::format("{}: duration must be above 0; for a run bounded only by a transaction count, "
-                                   "give -t N (with -T 0 or no -T)",
-                                   v->source));
-  }
+  if (auto v = get("duration")) c.duration_us = run_duration(*v, c.transactions);
   if (c.duration_us == 0 && c.transactions == 0) c.duration_us = 10'000'000;  // 10 s, like sysbench
   if (auto v = get("warmup")) c.warmup_us = to_duration(*v, "warmup");
   if (auto v = get("report_interval")) c.report_interval_s = to_duration(*v, "report_interval") / 1e6;

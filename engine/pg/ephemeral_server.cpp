@@ -520,18 +520,8 @@ void EphemeralServer::stop() {
     // Fast shutdown ends sessions cleanly; immediate and SIGKILL only matter if that hangs, and
     // leaving a server running with its directory deleted would be worse than either.
     int rc = run_tool({pg_ctl, "-D", data_dir_, "-m", "fast", "-w", "-t", "30", "stop"});
-    if (rc != 0) rc = run_tool({pg_ctl, "-D", data_dir_, "-m", "immediate", "-w", "-t", "10", "stop"});
-    if (rc != 0) {
-      pid_t pid = read_postmaster_pid(data_dir_);
-      if (pid > 0 && is_our_postmaster(pid, data_dir_)) {
-        ::kill(pid, SIGKILL);
-        for (int i = 0; i < 100 && ::kill(pid, 0) == 0 && is_our_postmaster(pid, data_dir_); ++i)
-          std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        if (::kill(pid, 0) == 0 && is_our_postmaster(pid, data_dir_))
-          throw std::runtime_error(failure(fmt::format(
-              "could not stop the PostgreSQL server (pid {}) in {}; kill it by hand", pid, dir_)));
-      }
-    }
+    if (rc != 0) run_tool({pg_ctl, "-D", data_dir_, "-m", "immediate", "-w", "-t", "10", "stop"});
+    // Should both hang, force_remove_server_dir below ends the postmaster with SIGQUIT, then SIGKILL.
     // pg_ctl returns once postmaster.pid is gone, which the postmaster removes just before it
     // exits; wait for the exit so a caller that checks (or starts another server) sees it gone.
     for (int i = 0; i < 100 && postmaster > 0 && is_our_postmaster(postmaster, data_dir_); ++i)
