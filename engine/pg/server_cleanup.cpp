@@ -38,6 +38,7 @@ std::vector<pid_t> processes_in(const std::string& dir) {
   std::vector<pid_t> pids;
   std::error_code ec;
   std::string root = fs::weakly_canonical(dir, ec).string();
+  while (root.size() > 1 && root.back() == '/') root.pop_back();  // "DIR/" as typed
   if (ec || root.empty()) return pids;
   for (fs::directory_iterator it("/proc", ec), end; !ec && it != end; it.increment(ec)) {
     std::string name = it->path().filename().string();
