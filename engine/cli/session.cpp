@@ -228,9 +228,6 @@ RunResult measure(Engine &engine, Session &s, bool progress_lines) {
   return r;
 }
 
-namespace {
-// Why a run that went to its end failed all the same ("" when it did not): clients were left
-// unable to reconnect (the database gone), or nothing completed in the measured time.
 std::string outcome_failure(const RunResult &r) {
   std::vector<std::string> why;
   if (r.clients_gave_up > 0) {
@@ -247,7 +244,15 @@ std::string outcome_failure(const RunResult &r) {
   }
   return fmt::format("{}", fmt::join(why, "; "));
 }
-}  // namespace
+
+bool note_outcome_failure(RunResult &r, const std::string &what) {
+  if (!r.error.empty() || r.interrupted) return false;
+  r.failure = with_hint(outcome_failure(r));
+  if (r.failure.empty()) return false;
+  std::fflush(stdout);  // after the report it concludes
+  std::fprintf(stderr, "stormdb: %s failed: %s\n", what.c_str(), r.failure.c_str());
+  return true;
+}
 
 int run_measurement(Engine &engine, Session &s) {
   bool progress_lines = s.cfg.report_interval_s > 0 && !s.cfg.quiet;
@@ -259,12 +264,7 @@ int run_measurement(Engine &engine, Session &s) {
     if (progress_lines) std::printf("\n");
     print_report(stdout, r, s.cfg);
   }
-  if (rc == 0 && !r.interrupted) r.failure = with_hint(outcome_failure(r));
-  if (!r.failure.empty()) {
-    std::fflush(stdout);
-    std::fprintf(stderr, "stormdb: run failed: %s\n", r.failure.c_str());
-    rc = kExitFailure;
-  }
+  if (note_outcome_failure(r, "run")) rc = kExitFailure;
   if (s.cfg.check_after && rc == 0 && !r.interrupted) rc = run_checks(engine, s, r.checks);
   nlohmann::json j = result_json(r, s.cfg);
   write_outputs(j, s.cfg.json_path, s.cfg.html_path);

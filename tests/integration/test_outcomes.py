@@ -96,7 +96,7 @@ class ArgumentErrorTest(harness.DatabaseTestCase):
         }
         for scenario, message in cases.items():
             with self.subTest(scenario=scenario):
-                p, j = self.stormdb_json("run", PROBE, f"--scenario={scenario}", "-c", "2", "-j", "1", "-t", "20",
+                p, j = self.stormdb_json("run", PROBE, f"--scenario={scenario}", "-c", "2", "-j", "2", "-t", "20",
                                          "--pg-stats=false", check_rc=1)
                 where = f"outcomes_probe.lua:{probe_line(scenario)}: {message}"  # Lua may shorten the path
                 self.assertEqual(p.stderr.count(where), 1, p.stderr)
