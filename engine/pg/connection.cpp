@@ -15,9 +15,10 @@ namespace {
 constexpr size_t kCopyChunk = 256 * 1024;
 
 // Notices are dropped, except the server's reason for ending the session: a FATAL on an idle
-// session (pg_terminate_backend and fast shutdown: 57P01), or the WARNING 57P02 a backend sends
-// when the server crashes or stops in immediate mode. It is kept so that the request that finds
-// the connection gone reports that SQLSTATE rather than a bare "connection lost".
+// session (pg_terminate_backend and fast shutdown: 57P01), or the WARNING a backend sends as it
+// quits on an immediate shutdown (57P01) or after another server process crashed (57P02). It is
+// kept so that the request that finds the connection gone reports that SQLSTATE rather than a
+// bare "connection lost".
 void on_notice(void *arg, const PGresult *r) {
   const char *sev = PQresultErrorField(r, PG_DIAG_SEVERITY_NONLOCALIZED);
   const char *code = PQresultErrorField(r, PG_DIAG_SQLSTATE);

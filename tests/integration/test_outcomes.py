@@ -111,7 +111,7 @@ class LostConnectionTest(harness.DatabaseTestCase):
         self.sql("CREATE TABLE outcome_log (client int)")
         run = Background(self.url, "-c", "4", "-j", "2", "-T", "5s")
         killed = 0
-        for t in (1.5, 3.0):
+        for t in (1.0, 2.0):  # early enough for a loaded machine's psql to land within the run
             run.sleep_until(t)
             killed += len(self.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
@@ -129,7 +129,7 @@ class LostConnectionTest(harness.DatabaseTestCase):
         committed = j["total"]["committed"]
         rows = int(self.scalar("SELECT count(*) FROM outcome_log"))
         self.assertTrue(committed <= rows <= committed + failures["57P01"], (committed, rows))
-        after = [iv["total"]["committed"] for iv in j["intervals"] if iv["t_s"] > 3.5]
+        after = [iv["total"]["committed"] for iv in j["intervals"] if iv["t_s"] > 3.0]
         self.assertTrue(after and all(c > 0 for c in after), f"the run did not go on: {after}")
         self.assertIn(f"{j['reconnects']} reconnects ({j['reconnect_attempts']} attempts)", out)
 
@@ -167,7 +167,7 @@ class OutageTest(unittest.TestCase):
         self.assertIn("still unreachable at the end of the run", html)
 
     def test_server_stopped_and_restarted_is_a_closed_outage(self):
-        run = Background(self.server.url, "-c", "2", "-j", "1", "-T", "6s")
+        run = Background(self.server.url, "-c", "2", "-j", "1", "-T", "8s")  # room for a slow restart
         run.sleep_until(1.5)
         self.server.pg_ctl("-m", "fast", "stop")
         run.sleep_until(2.5)
@@ -177,7 +177,7 @@ class OutageTest(unittest.TestCase):
         self.assertEqual(len(j["outages"]), 1, j["outages"])
         o = j["outages"][0]
         self.assertFalse(o["open"])
-        self.assertTrue(1.0 <= o["start_s"] < o["end_s"] < 6.0, o)
+        self.assertTrue(1.0 <= o["start_s"] < o["end_s"] < 8.0, o)
         self.assertAlmostEqual(o["duration_s"], o["end_s"] - o["start_s"], places=3)
         self.assertGreater(o["duration_s"], 0.5)  # the server was down for about a second
         self.assertEqual(j["clients_unable_to_reconnect"], 0)
