@@ -16,6 +16,7 @@ local db = require("stormdb_db")
 local new_rand = require("stormdb_rand").new_rand
 local new_db = db.new_db
 local is_connection_loss, message_of, traceback = db.is_connection_loss, db.message_of, db.traceback
+local check_type = db.check_type
 M.is_error = db.is_error
 
 -- ---- ctx --------------------------------------------------------------------------------------
@@ -26,17 +27,23 @@ local COMMITTED, ROLLED_BACK, FAILED = C.SDB_COMMITTED, C.SDB_ROLLED_BACK, C.SDB
 local counter_ids, txn_ids = {}, {}
 
 function Ctx:sleep(ms)
+  if type(ms) ~= "number" then check_type("ctx:sleep", 1, "ms", ms, "number") end
   C.sdb_sleep(self._cl, ms * 1000)
   yield()
 end
-function Ctx:think(ms) self._think = self._think + ms end
+function Ctx:think(ms)
+  if type(ms) ~= "number" then check_type("ctx:think", 1, "ms", ms, "number") end
+  self._think = self._think + ms
+end
 function Ctx:rollback_by_design()
   if self.db:in_transaction() then self.db:rollback() end
   self._outcome = ROLLED_BACK
 end
 function Ctx:count(name, n)
+  if n ~= nil and type(n) ~= "number" then check_type("ctx:count", 2, "n", n, "number") end
   local id = counter_ids[name]
   if not id then
+    check_type("ctx:count", 1, "name", name, "string")
     id = C.sdb_counter_id(self._cl, name)
     counter_ids[name] = id
   end
@@ -44,8 +51,10 @@ function Ctx:count(name, n)
 end
 local timing_ids = {}
 function Ctx:observe(name, ms)
+  if type(ms) ~= "number" then check_type("ctx:observe", 2, "ms", ms, "number") end
   local id = timing_ids[name]
   if not id then
+    check_type("ctx:observe", 1, "name", name, "string")
     id = C.sdb_timing_id(self._cl, name)
     timing_ids[name] = id
   end
@@ -163,18 +172,24 @@ local function call_hook(name, ctx)
   return ok, err
 end
 
+-- Reconnects with backoff (100 ms doubling up to 5 s) until it works or the run stops. Every
+-- attempt is counted; a failed one marks the database unreachable since the loss (an outage).
+-- False when the run ended first; the client then counts as unable to reconnect if it tried.
 local function reconnect(ctx)
-  local delay = 100
-  C.sdb_note_reconnect(ctx._cl)
+  local cl, delay, lost_at, tried = ctx._cl, 100, C.sdb_now_us(), false
   while not ctx:stopping() do
-    if pcall(ctx.db.connect, ctx.db) then
+    local connected = pcall(ctx.db.connect, ctx.db)
+    C.sdb_reconnect_attempt(cl, connected and 1 or 0, lost_at)
+    tried = true
+    if connected then
       local ok, err = call_hook("on_connect", ctx)
       if ok then return true end
-      C.sdb_script_error(ctx._cl, "on_connect: " .. tostring(err))
+      C.sdb_script_error(cl, "on_connect: " .. tostring(err))
     end
     ctx:sleep(delay)
     delay = math.min(delay * 2, 5000)
   end
+  if tried then C.sdb_reconnect_gave_up(cl) end
   return false
 end
 
@@ -233,8 +248,10 @@ local function run_txn(ctx, id, fn)
 end
 
 function Ctx:transaction(name, fn, ...)
+  if type(fn) ~= "function" then check_type("ctx:transaction", 2, "fn", fn, "function") end
   local id = txn_ids[name]
   if not id then
+    check_type("ctx:transaction", 1, "name", name, "string")
     id = C.sdb_txn_id(self._cl, name)
     txn_ids[name] = id
   end

@@ -23,16 +23,51 @@ end
 
 function M.is_error(v) return getmetatable(v) == SQLError end
 
--- file:line of the first stack frame outside this prelude: where the script called the db.
-local function script_where()
-  for level = 3, 12 do
-    local info = debug.getinfo(level, "Sl")
-    if not info then break end
-    if info.short_src:sub(1, 8) ~= "stormdb/" and info.what ~= "C" then
-      return info.short_src .. ":" .. (info.currentline or 0)
-    end
+-- Level of the first stack frame outside stormdb's own Lua files, counted from the function that
+-- calls this one (1 = that function): the script's call into the db. nil when there is none.
+local function script_level()
+  for level = 2, 24 do
+    local info = debug.getinfo(level + 1, "S")
+    if not info then return nil end
+    if info.what ~= "C" and not info.short_src:match("^stormdb/stormdb[%w_]*%.lua$") then return level end
   end
   return nil
+end
+
+-- file:line of the script's call into the db.
+local function script_where()
+  local level = script_level()
+  if not level then return nil end
+  local info = debug.getinfo(level, "Sl")
+  return info.short_src .. ":" .. (info.currentline or 0)
+end
+
+-- Raises msg as a Lua error positioned at the script's line (not inside stormdb's files), so the
+-- message and the script error counted for it point at the call to fix.
+local function arg_error(msg)
+  error(msg, script_level() or 1)
+end
+
+local int64_t, uint64_t = ffi.typeof("int64_t"), ffi.typeof("uint64_t")
+
+-- A boxed 64-bit integer as decimal text (tostring gives "123LL"), or nil for any other value.
+local function int64_text(v)
+  if type(v) ~= "cdata" or not (ffi.istype(int64_t, v) or ffi.istype(uint64_t, v)) then return nil end
+  return (tostring(v):gsub("[LU]+$", ""))
+end
+
+-- Raises the error for a value that cannot be sent: value i of method is a table, function...
+local function value_error(method, i, v)
+  local which = method == "writer:row" and "value %d" or "parameter $%d"
+  arg_error(string.format("%s: " .. which .. " is a %s; values must be numbers, strings, booleans, nil (NULL) " ..
+    "or 64-bit integer cdata", method, i, type(v)))
+end
+
+-- Raises unless v has Lua type want: argument i (what) of method, e.g. ("db:exec", 1, "sql", nil, "string").
+local function check_type(method, i, what, v, want)
+  if type(v) ~= want then
+    arg_error(string.format("%s: argument %d (%s) must be a %s, got %s", method, i, what, want, type(v)))
+  end
 end
 
 local function raise(conn)
@@ -76,9 +111,11 @@ local function new_db(conn)
     anchor = {}, cell = ffi.new("sdb_cell") }, DB)
 end
 
-local function bind(self, ...)
+local function bind(self, method, ...)
   local n = select("#", ...)
-  if n > MAX_PARAMS then error("too many parameters (" .. n .. ", at most " .. MAX_PARAMS .. ")", 3) end
+  if n > MAX_PARAMS then
+    arg_error(string.format("%s: %d parameters, at most %d are allowed", method, n, MAX_PARAMS))
+  end
   local p = self.params
   for i = 1, n do
     local v = select(i, ...)
@@ -93,7 +130,7 @@ local function bind(self, ...)
     elseif v == nil then
       slot.kind = 0
     else
-      local s = tostring(v):gsub("[LU]+$", "")  -- int64 cdata prints as 123LL
+      local s = int64_text(v) or value_error(method, i, v)
       self.anchor[i] = s
       slot.kind = 2; slot.str = s; slot.len = #s
     end
@@ -106,9 +143,11 @@ local function wait(conn)
   if yield() < 0 then raise(conn) end
 end
 
-local function send(self, stmt, ...)
+-- method names the db method for argument errors (a constant: no allocation per call).
+local function send(self, method, stmt, ...)
+  if type(stmt) ~= "string" then check_type(method, 1, "SQL or prepared statement name", stmt, "string") end
   local conn = self.conn
-  local n = bind(self, ...)
+  local n = bind(self, method, ...)
   local idx = self.stmts[stmt]
   local rc
   if idx then
@@ -143,12 +182,12 @@ local function column_names(conn, nf)
 end
 
 function DB:exec(stmt, ...)
-  send(self, stmt, ...)
+  send(self, "db:exec", stmt, ...)
   return C.sdb_res_affected(self.conn)
 end
 
 function DB:query(stmt, ...)
-  send(self, stmt, ...)
+  send(self, "db:query", stmt, ...)
   local conn = self.conn
   local nt, nf = C.sdb_res_ntuples(conn), C.sdb_res_nfields(conn)
   local names, rows = column_names(conn, nf), {}
@@ -157,7 +196,7 @@ function DB:query(stmt, ...)
 end
 
 function DB:row(stmt, ...)
-  send(self, stmt, ...)
+  send(self, "db:row", stmt, ...)
   local conn = self.conn
   if C.sdb_res_ntuples(conn) == 0 then return nil end
   local nf = C.sdb_res_nfields(conn)
@@ -165,7 +204,7 @@ function DB:row(stmt, ...)
 end
 
 function DB:value(stmt, ...)
-  send(self, stmt, ...)
+  send(self, "db:value", stmt, ...)
   local out = self.cell
   local k = C.sdb_res_value(self.conn, out)
   if k == 1 then return out.num end
@@ -180,7 +219,7 @@ local function unpack_row(conn, col, nf)
 end
 
 function DB:values(stmt, ...)
-  send(self, stmt, ...)
+  send(self, "db:values", stmt, ...)
   local conn = self.conn
   if C.sdb_res_ntuples(conn) == 0 then return nil end
   return unpack_row(conn, 0, C.sdb_res_nfields(conn))
@@ -194,13 +233,17 @@ local function prepare_on_server(self, name, sql)
 end
 
 function DB:prepare(name, sql)
-  if type(name) ~= "string" or type(sql) ~= "string" then error("db:prepare(name, sql) takes two strings", 2) end
+  check_type("db:prepare", 1, "name", name, "string")
+  check_type("db:prepare", 2, "sql", sql, "string")
   local idx = prepare_on_server(self, name, sql)
   if not self.stmts[name] then self.stmt_list[#self.stmt_list + 1] = { name, sql } end
   self.stmts[name] = idx
 end
 
-function DB:begin(mode) return self:exec(mode and ("BEGIN " .. mode) or "BEGIN") end
+function DB:begin(mode)
+  if mode ~= nil then check_type("db:begin", 1, "mode", mode, "string") end
+  return self:exec(mode and ("BEGIN " .. mode) or "BEGIN")
+end
 function DB:commit() return self:exec("COMMIT") end
 function DB:rollback() return self:exec("ROLLBACK") end
 function DB:in_transaction()
@@ -222,10 +265,11 @@ local Copy = {}
 Copy.__index = Copy
 
 function DB:copy(target)
+  check_type("db:copy", 1, "target", target, "string")
   local conn = self.conn
   if C.sdb_send_query(conn, "COPY " .. target .. " FROM STDIN") < 0 then raise(conn) end
   wait(conn)
-  if C.sdb_res_status(conn) ~= 2 then error("COPY " .. target .. " did not start a COPY FROM STDIN", 2) end
+  if C.sdb_res_status(conn) ~= 2 then arg_error("db:copy: COPY " .. target .. " did not start a COPY FROM STDIN") end
   return setmetatable({ conn = conn, rows = 0 }, Copy)
 end
 
@@ -243,7 +287,7 @@ function Copy:row(...)
     elseif t == "boolean" then
       C.sdb_copy_str(conn, v and "t" or "f", 1)
     else
-      local s = tostring(v)
+      local s = int64_text(v) or value_error("writer:row", i, v)
       C.sdb_copy_str(conn, s, #s)
     end
   end
@@ -264,6 +308,7 @@ function Copy:finish()
 end
 
 M.new_db = new_db
+M.check_type = check_type
 M.is_connection_loss = is_connection_loss
 M.message_of = message_of
 M.traceback = traceback

@@ -51,6 +51,7 @@ int run_phases(Session &s) {
     print_report(stdout, r, cfg);
     std::printf("\n");
     if (!r.error.empty() && rc == 0) rc = kExitFailure;
+    if (note_outcome_failure(r, "phase " + ph.name) && rc == 0) rc = kExitFailure;
     nlohmann::json j = result_json(r, cfg);
     j["phase"] = ph.name;
     phases.push_back(j);

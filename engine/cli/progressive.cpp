@@ -87,6 +87,7 @@ int run_progressive(Session &s) {
     std::fflush(stdout);
     bool failed = !b.result.error.empty();
     if (failed) std::fprintf(stderr, "stormdb: band with %d clients failed: %s\n", counts[i], b.result.error.c_str());
+    failed = failed || note_outcome_failure(b.result, fmt::format("band with {} clients", counts[i]));
     bands.push_back(std::move(b));
     if (failed) break;
     if (i + 1 < counts.size() && s.cfg.cooldown_us > 0) sleep_interruptible(s.cfg.cooldown_us);
@@ -137,7 +138,7 @@ int run_progressive(Session &s) {
   if (!s.cfg.json_path.empty() || !s.cfg.html_path.empty()) write_progressive_json(s, bands, fit, best);
   if (signals::count() > 0) return kExitInterrupted;
   for (const auto &b : bands)
-    if (!b.result.error.empty()) return kExitFailure;
+    if (!b.result.error.empty() || !b.result.failure.empty()) return kExitFailure;
   return 0;
 }
 

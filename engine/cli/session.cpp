@@ -234,6 +234,32 @@ RunResult measure(Engine &engine, Session &s, bool progress_lines) {
   return r;
 }
 
+std::string outcome_failure(const RunResult &r) {
+  std::vector<std::string> why;
+  if (r.clients_gave_up > 0) {
+    std::string since;
+    if (!r.outages.empty() && r.outages.back().open)
+      since = fmt::format(" (the database has been unreachable since {:.3f} s)", r.outages.back().start_s);
+    why.push_back(fmt::format("{} client(s) could not reconnect before the end of the run{}", r.clients_gave_up, since));
+  }
+  if (r.total.count == 0) {
+    std::vector<std::string> codes;
+    for (const auto &[code, n] : r.total.failures) codes.push_back(fmt::format("{} x{}", code, n));
+    why.push_back(fmt::format("no transaction completed in the measured time ({} failed{}{})", r.total.failed,
+                              codes.empty() ? "" : ": ", fmt::join(codes, ", ")));
+  }
+  return fmt::format("{}", fmt::join(why, "; "));
+}
+
+bool note_outcome_failure(RunResult &r, const std::string &what) {
+  if (!r.error.empty() || r.interrupted) return false;
+  r.failure = with_hint(outcome_failure(r));
+  if (r.failure.empty()) return false;
+  std::fflush(stdout);  // after the report it concludes
+  std::fprintf(stderr, "stormdb: %s failed: %s\n", what.c_str(), r.failure.c_str());
+  return true;
+}
+
 int run_measurement(Engine &engine, Session &s) {
   bool progress_lines = s.cfg.report_interval_s > 0 && !s.cfg.quiet;
   RunResult r = measure(engine, s, progress_lines);
@@ -244,6 +270,7 @@ int run_measurement(Engine &engine, Session &s) {
     if (progress_lines) std::printf("\n");
     print_report(stdout, r, s.cfg);
   }
+  if (note_outcome_failure(r, "run")) rc = kExitFailure;
   if (s.cfg.check_after && rc == 0 && !r.interrupted) rc = run_checks(engine, s, r.checks);
   nlohmann::json j = result_json(r, s.cfg);
   write_outputs(j, s.cfg.json_path, s.cfg.html_path);

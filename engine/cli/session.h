@@ -36,6 +36,12 @@ int run_checks(Engine &engine, Session &s, std::vector<CheckLine> &checks);
 // One measured run with the engine's plan: results, summary lines, error; prints progress lines
 // when asked.
 RunResult measure(Engine &engine, Session &s, bool progress_lines);
+// Why a run that went to its end failed all the same, "" when it did not: clients left unable to
+// reconnect, or no transaction completed in the measured time (exit status 1).
+std::string outcome_failure(const RunResult &r);
+// For a run that neither ended early nor was interrupted: sets r.failure (outcome_failure, with
+// hints) and prints it on stderr as "stormdb: <what> failed: ..."; true when the run failed.
+bool note_outcome_failure(RunResult &r, const std::string &what);
 // A run with its report, optional checks and JSON; returns the exit status.
 int run_measurement(Engine &engine, Session &s);
 // Prints each threshold as passed/FAILED; returns true when one failed.

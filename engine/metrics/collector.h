@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "metrics/outages.h"
 #include "metrics/stats.h"
 
 namespace stormdb {
@@ -28,6 +29,8 @@ class Collector {
 
   // Sum of every measure-phase interval, with start_us/end_us spanning the phase.
   IntervalStats measure_total();
+  // When the database was unreachable during the run (thread-safe).
+  OutageLog &outages() { return outages_; }
 
  private:
   using Key = std::pair<int, int>;  // (phase, index)
@@ -46,6 +49,7 @@ class Collector {
   std::map<Key, Pending> pending_;
   IntervalStats total_;
   bool have_total_ = false;
+  OutageLog outages_;
 };
 
 }  // namespace stormdb

@@ -145,8 +145,16 @@ void Recorder::observe(int timing, double value_us, double now_us) {
   iv->timings[timing]->record(static_cast<int64_t>(value_us + 0.5));
 }
 
-void Recorder::reconnect(double now_us) {
-  if (IntervalStats *iv = at(now_us)) iv->reconnects++;
+void Recorder::reconnect_attempt(bool ok, double lost_us, double now_us) {
+  if (sink_) sink_->outages().attempt(ok, lost_us, now_us);
+  IntervalStats *iv = at(now_us);
+  if (!iv) return;
+  iv->reconnect_attempts++;
+  if (ok) iv->reconnects++;
+}
+
+void Recorder::reconnect_gave_up() {
+  if (sink_) sink_->outages().gave_up();
 }
 
 }  // namespace stormdb

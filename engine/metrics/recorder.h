@@ -31,7 +31,11 @@ class Recorder {
               const char *sqlstate);
   void count(int counter, double n, double now_us);
   void observe(int timing, double value_us, double now_us);
-  void reconnect(double now_us);
+  // A reconnect attempt (ok: it succeeded) of a client that lost its connection at lost_us:
+  // counted in the interval of now_us, and passed on to the Collector's outage log.
+  void reconnect_attempt(bool ok, double lost_us, double now_us);
+  // A client stopped trying to reconnect because the run ended (see OutageLog::gave_up).
+  void reconnect_gave_up();
   // Flushes the intervals that ended by now_us given the run's current stop time; returns the
   // next boundary (kNever once closed).
   double advance(double now_us, double stop_at_us);

@@ -39,6 +39,7 @@ void IntervalStats::merge(const IntervalStats &o) {
     if (!timings[i]) timings[i] = std::make_unique<Histogram>();
     timings[i]->merge(*o.timings[i]);
   }
+  reconnect_attempts += o.reconnect_attempts;
   reconnects += o.reconnects;
   if (o.end_us > end_us) end_us = o.end_us;
 }

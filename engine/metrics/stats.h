@@ -42,7 +42,8 @@ struct IntervalStats {
   std::vector<std::unique_ptr<TxnStats>> types;  // by transaction type id; may hold nullptr
   std::vector<double> counters;                  // by counter id
   std::vector<std::unique_ptr<Histogram>> timings;  // by timing id (ctx:observe), µs
-  uint64_t reconnects = 0;
+  uint64_t reconnect_attempts = 0;  // made by clients that lost their connection
+  uint64_t reconnects = 0;          // attempts that succeeded
 
   TxnStats &type(int id);
   void merge(const IntervalStats &o);

@@ -1,6 +1,8 @@
 // Non-blocking libpq connection: async connect, extended-protocol sends, result collection, COPY IN.
 #include "pg/connection.h"
 
+#include "pg/sqlstate.h"
+
 #include <libpq-fe.h>
 #include <sys/epoll.h>
 
@@ -12,14 +14,17 @@
 namespace {
 constexpr size_t kCopyChunk = 256 * 1024;
 
-// Notices are dropped, except a FATAL the server sends on an idle session (pg_terminate_backend:
-// 57P01, shutdown: 57P02...): it is kept so that the next request reports that SQLSTATE rather
-// than a bare "connection lost".
+// Notices are dropped, except the server's reason for ending the session: a FATAL on an idle
+// session (pg_terminate_backend and fast shutdown: 57P01), or the WARNING a backend sends as it
+// quits on an immediate shutdown (57P01) or after another server process crashed (57P02). It is
+// kept so that the request that finds the connection gone reports that SQLSTATE rather than a
+// bare "connection lost".
 void on_notice(void *arg, const PGresult *r) {
   const char *sev = PQresultErrorField(r, PG_DIAG_SEVERITY_NONLOCALIZED);
-  if (!sev || (std::strcmp(sev, "FATAL") != 0 && std::strcmp(sev, "PANIC") != 0)) return;
-  auto *c = static_cast<sdb_conn *>(arg);
   const char *code = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+  bool fatal = sev && (std::strcmp(sev, "FATAL") == 0 || std::strcmp(sev, "PANIC") == 0);
+  if (!fatal && !(code && *code && stormdb::sqlstate_is_connection_loss(code))) return;
+  auto *c = static_cast<sdb_conn *>(arg);
   const char *msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
   c->note_fatal(code ? code : "", msg ? msg : "");
 }
@@ -103,9 +108,28 @@ void sdb_conn::set_error(PGresult *r) {
   err_message_ = field(PG_DIAG_MESSAGE_PRIMARY);
   err_detail_ = field(PG_DIAG_MESSAGE_DETAIL);
   err_hint_ = field(PG_DIAG_MESSAGE_HINT);
+  if (err_sqlstate_.empty() && !fatal_sqlstate_.empty()) {
+    // libpq's own "server closed the connection" result: the server said why before (on_notice).
+    err_sqlstate_ = fatal_sqlstate_;
+    err_message_ = fatal_message_;
+  }
   if (err_message_.empty()) {
     const char *m = PQresultErrorMessage(r);
     err_message_ = m ? m : "unknown error";
+  }
+}
+
+void sdb_conn::collect_last_words() {
+  if (!pg_ || PQstatus(pg_) != CONNECTION_BAD) return;
+  // On a dead connection PQgetResult never waits: it parses what was read (an idle session's
+  // FATAL goes to on_notice) and then reports the loss, once.
+  while (PGresult *r = PQgetResult(pg_)) {
+    const char *code = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+    if (fatal_sqlstate_.empty() && code && *code) {
+      const char *msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+      note_fatal(code, msg ? msg : "");
+    }
+    PQclear(r);
   }
 }
 
@@ -124,6 +148,7 @@ void sdb_conn::set_conn_error(const char *fallback) {
 }
 
 int32_t sdb_conn::fail_now(const char *what) {
+  collect_last_words();  // a send fails on a closed socket after libpq read the server's FATAL
   set_conn_error(what);
   res_status_ = -1;
   if (pg_ && PQstatus(pg_) == CONNECTION_BAD) {
@@ -365,6 +390,7 @@ void sdb_conn::on_io(uint32_t events) {
       bool read_ok = PQconsumeInput(pg_) != 0;
       if (state_ == State::kIdle) PQisBusy(pg_);
       if (!read_ok || PQstatus(pg_) == CONNECTION_BAD) {
+        if (state_ == State::kIdle) collect_last_words();
         stop_watching();
         fd_ = -1;
         if (state_ != State::kCopyIn) state_ = State::kClosed;

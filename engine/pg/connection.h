@@ -73,6 +73,9 @@ struct sdb_conn {
   void clear_result();
   void set_error(PGresult *r);
   void set_conn_error(const char *fallback);
+  // On a connection libpq found closed: takes the server's reason (FATAL 57P01 ...) from what
+  // was read but not parsed yet, for the error of the request that found it closed.
+  void collect_last_words();
   int32_t fail_now(const char *what);
   int32_t started();
   void poll_connect();

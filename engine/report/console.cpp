@@ -62,6 +62,20 @@ void print_postgres(std::FILE *out, const nlohmann::json &pg) {
 }
 }  // namespace
 
+namespace {
+// When the database could not be reached, in seconds since the start barrier (as progress lines).
+void print_outages(std::FILE *out, const RunResult &r) {
+  for (const auto &o : r.outages) {
+    if (o.open)
+      line(out, fmt::format("database unreachable: from {:.3f} s until the end of the run at {:.3f} s ({:.3f} s, still "
+                            "unreachable)", o.start_s, o.end_s, o.duration_s));
+    else
+      line(out, fmt::format("database unreachable: from {:.3f} s to {:.3f} s ({:.3f} s)", o.start_s, o.end_s, o.duration_s));
+  }
+  if (r.clients_gave_up > 0) line(out, fmt::format("{} clients could not reconnect before the end of the run", r.clients_gave_up));
+}
+}  // namespace
+
 void print_progress(std::FILE *out, const IntervalRow &row) {
   const TxnRow &t = row.total;
   std::string s = fmt::format("{}: {:.1f} s, {:.1f} tps, lat p50 {:.3f} ms p95 {:.3f} ms p99 {:.3f} ms, {} failed, {} retried",
@@ -70,7 +84,7 @@ void print_progress(std::FILE *out, const IntervalRow &row) {
   if (t.has_service) s += fmt::format(", service p99 {:.3f} ms, lag {:.3f} ms", t.service.p99, t.lag_mean_ms);
   if (t.skipped) s += fmt::format(", {} skipped", t.skipped);
   if (t.late) s += fmt::format(", {} late", t.late);
-  if (row.reconnects) s += fmt::format(", {} reconnects", row.reconnects);
+  if (row.reconnect_attempts) s += fmt::format(", {} reconnects ({} attempts)", row.reconnects, row.reconnect_attempts);
   line(out, s);
   std::fflush(out);
 }
@@ -114,8 +128,10 @@ void print_report(std::FILE *out, const RunResult &r, const Config &cfg) {
   } else if (cfg.latency_limit_us > 0) {
     line(out, fmt::format("{} transactions above the {:.3f} ms latency limit", t.late, cfg.latency_limit_us / 1e3));
   }
-  line(out, fmt::format("outcomes: {} committed, {} rolled back by design, {} failed, {} retried ({} retries), {} reconnects",
-                        t.committed, t.rolled_back, t.failed, t.retried, t.retries, r.reconnects));
+  line(out, fmt::format("outcomes: {} committed, {} rolled back by design, {} failed, {} retried ({} retries), {} reconnects "
+                        "({} attempts)", t.committed, t.rolled_back, t.failed, t.retried, t.retries, r.reconnects,
+                        r.reconnect_attempts));
+  print_outages(out, r);
   if (t.has_service)
     line(out, fmt::format("schedule lag: avg {:.3f} ms, max {:.3f} ms", t.lag_mean_ms, t.lag_max_ms));
   if (!t.failures.empty()) {

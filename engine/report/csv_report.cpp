@@ -12,7 +12,7 @@ namespace {
 
 const char *kHeader =
     "phase,t_s,span_s,type,count,committed,rolled_back,failed,retried,retries,tps,mean_ms,p50_ms,p90_ms,p95_ms,"
-    "p99_ms,p99_9_ms,max_ms,service_p99_ms,lag_mean_ms,skipped,late,reconnects,pg_xact_commit,pg_xact_rollback,"
+    "p99_ms,p99_9_ms,max_ms,service_p99_ms,lag_mean_ms,skipped,late,reconnects,reconnect_attempts,pg_xact_commit,pg_xact_rollback,"
     "pg_hit_ratio,pg_wal_bytes,pg_checkpoints,pg_temp_bytes,pg_deadlocks,pg_lock_waiters,pg_active_sessions";
 
 std::string csv_field(const std::string &s) {
@@ -55,10 +55,11 @@ std::string pg_columns(const RunResult &r, const IntervalRow &row) {
 }
 
 std::string row_line(const IntervalRow &iv, const TxnRow &t) {
-  return fmt::format("{},{:.3f},{:.3f},{},{},{},{},{},{},{},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{},{},{}",
+  return fmt::format("{},{:.3f},{:.3f},{},{},{},{},{},{},{},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{},{},{},{}",
                      iv.phase, iv.t_s, iv.span_s, csv_field(t.name), t.count, t.committed, t.rolled_back, t.failed,
                      t.retried, t.retries, t.tps, t.latency.mean, t.latency.p50, t.latency.p90, t.latency.p95, t.latency.p99, t.latency.p999, t.latency.max,
-                     t.service.p99, t.lag_mean_ms, t.skipped, t.late, iv.reconnects);
+                     t.service.p99, t.lag_mean_ms, t.skipped, t.late, iv.reconnects,
+                     iv.reconnect_attempts);
 }
 
 }  // namespace

@@ -211,6 +211,33 @@ std::string summary_table(const json &r, const RunSeries &rs, const std::string 
   return o;
 }
 
+// " (N attempts)" when the file counts reconnect attempts apart (older files do not).
+std::string reconnect_attempts(const json &r) {
+  double n = num(r, "reconnect_attempts");
+  return std::isfinite(n) ? " (" + fmt_count(n) + " attempts)" : "";
+}
+
+// When the database could not be reached: the JSON's outages, one still open at the end marked so.
+std::string outages_table(const json &r) {
+  const json &list = at(r, "outages");
+  if (!list.is_array() || list.empty()) return "";
+  std::string o = "<h3>Outages</h3>\n<p class=\"note\">Spans during which clients that lost their connection could not "
+                  "reconnect, in seconds since the start barrier.</p>\n<div class=\"scroll\"><table id=\"outages-table\">"
+                  "<thead><tr><th class=\"num\">from s</th><th class=\"num\">to s</th><th class=\"num\">duration s</th>"
+                  "</tr></thead><tbody>\n";
+  for (const json &x : list) {
+    bool open = at(x, "open").is_boolean() && at(x, "open").get<bool>();
+    o += open ? "<tr class=\"failed\">" : "<tr>";
+    o += td_num(format_number(num(x, "start_s"), 3));
+    o += open ? "<td class=\"num\">still unreachable at the end of the run</td>" : td_num(format_number(num(x, "end_s"), 3));
+    o += td_num(format_number(num(x, "duration_s"), 3)) + "</tr>\n";
+  }
+  o += "</tbody></table></div>\n";
+  double gave_up = num(r, "clients_unable_to_reconnect");
+  if (gave_up > 0) o += "<p class=\"note\">" + fmt_count(gave_up) + " clients could not reconnect before the end of the run.</p>\n";
+  return o;
+}
+
 std::string outcomes(const json &r) {
   const json &t = at(r, "total");
   std::vector<std::pair<std::string, std::string>> items = {
@@ -218,7 +245,7 @@ std::string outcomes(const json &r) {
       {"rolled back by design", fmt_count(num(t, "rolled_back"))},
       {"failed", fmt_count(num(t, "failed"))},
       {"retried", fmt_count(num(t, "retried")) + " (" + fmt_count(num(t, "retries")) + " retries)"},
-      {"reconnects", fmt_count(num(r, "reconnects"))}};
+      {"reconnects", fmt_count(num(r, "reconnects")) + reconnect_attempts(r)}};
   if (num(t, "skipped") > 0) items.push_back({"skipped (too late to send)", fmt_count(num(t, "skipped"))});
   if (num(t, "late") > 0) items.push_back({"late (above the latency limit)", fmt_count(num(t, "late"))});
   const json &lag = at(t, "schedule_lag_ms");
@@ -390,6 +417,8 @@ std::string run_body(const json &r, const std::string &sfx, bool standalone) {
   }
   if (!str(r, "error").empty())
     o += "<div class=\"banner error\">The run ended early: " + escape(str(r, "error")) + "</div>\n";
+  if (!str(r, "failure").empty())
+    o += "<div class=\"banner error\">The run failed: " + escape(str(r, "failure")) + "</div>\n";
   if (at(r, "interrupted").is_boolean() && at(r, "interrupted").get<bool>())
     o += "<div class=\"banner warn\">The run was interrupted (Ctrl-C or SIGTERM): the measured time is shorter than "
          "configured.</div>\n";
@@ -433,6 +462,7 @@ std::string run_body(const json &r, const std::string &sfx, bool standalone) {
   o += "<section class=\"results\">\n<h2>Transactions</h2>\n";
   o += summary_table(r, rs, sfx);
   o += outcomes(r);
+  o += outages_table(r);
   o += failures_table(r, rs);
   o += counters_table(r);
   o += timings_table(r);

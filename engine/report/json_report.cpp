@@ -37,6 +37,15 @@ json histogram_json(const Histogram &h) {
   for (const auto &b : h.nonzero_buckets()) buckets.push_back({b.low, b.high, b.count});
   return json{{"unit", "us"}, {"count", h.count()}, {"buckets", buckets}};
 }
+
+// Spans of unreachability; an outage still open at the end has no end_s.
+json outages_json(const RunResult &r) {
+  json out = json::array();
+  for (const auto &o : r.outages)
+    out.push_back({{"start_s", o.start_s}, {"end_s", o.open ? json(nullptr) : json(o.end_s)}, {"duration_s", o.duration_s},
+                   {"open", o.open}});
+  return out;
+}
 }  // namespace
 
 json config_json(const Config &c) {
@@ -89,12 +98,16 @@ json result_json(const RunResult &r, const Config &cfg) {
                        {"histogram", histogram_json(t.histogram)}};
   j["timings"] = timings;
   j["reconnects"] = r.reconnects;
+  j["reconnect_attempts"] = r.reconnect_attempts;
+  j["outages"] = outages_json(r);
+  j["clients_unable_to_reconnect"] = r.clients_gave_up;
   j["counters"] = r.counters;
   json intervals = json::array();
   for (const auto &iv : r.intervals) {
     json types_iv = json::object();
     for (const auto &t : iv.types) types_iv[t.name] = row_json(t);
     intervals.push_back({{"phase", iv.phase}, {"t_s", iv.t_s}, {"span_s", iv.span_s}, {"reconnects", iv.reconnects},
+                         {"reconnect_attempts", iv.reconnect_attempts},
                          {"total", row_json(iv.total)}, {"transactions", types_iv}});
   }
   j["intervals"] = intervals;
@@ -110,6 +123,7 @@ json result_json(const RunResult &r, const Config &cfg) {
   j["checks"] = checks;
   if (!r.postgres.is_null()) j["postgres"] = r.postgres;
   if (!r.error.empty()) j["error"] = r.error;
+  if (!r.failure.empty()) j["failure"] = r.failure;
   j["interrupted"] = r.interrupted;
   return j;
 }

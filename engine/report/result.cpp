@@ -1,6 +1,8 @@
 // Turning merged statistics into report rows: rates over measured time, percentiles in ms.
 #include "report/result.h"
 
+#include <algorithm>
+
 namespace stormdb {
 
 LatencyMs latency_ms(const Histogram &h) {
@@ -53,8 +55,26 @@ IntervalRow interval_row(const IntervalStats &iv, Engine &engine) {
     if (iv.types[i]) row.types.push_back(summarize(names[i], *iv.types[i], row.span_s));
   row.total = summarize("total", iv.total(), row.span_s);
   row.reconnects = iv.reconnects;
+  row.reconnect_attempts = iv.reconnect_attempts;
   return row;
 }
+
+namespace {
+// Outages in seconds since the start barrier; one still open ends at run_end_us.
+void fill_outages(RunResult &r, Engine &engine, double run_end_us) {
+  OutageLog &log = engine.collector().outages();
+  for (const Outage &o : log.outages()) {
+    OutageRow row;
+    row.open = o.open();
+    double end = row.open ? std::max(run_end_us, o.start_us) : o.end_us;
+    row.start_s = (o.start_us - engine.t0()) / 1e6;
+    row.end_s = (end - engine.t0()) / 1e6;
+    row.duration_s = (end - o.start_us) / 1e6;
+    r.outages.push_back(row);
+  }
+  r.clients_gave_up = log.clients_gave_up();
+}
+}  // namespace
 
 void fill_totals(RunResult &r, Engine &engine) {
   IntervalStats t = engine.collector().measure_total();
@@ -82,7 +102,9 @@ void fill_totals(RunResult &r, Engine &engine) {
     r.timings.push_back(std::move(row));
   }
   r.reconnects = t.reconnects;
+  r.reconnect_attempts = t.reconnect_attempts;
   r.connect = engine.connect_stats();
+  fill_outages(r, engine, std::max(end, now_us()));
 }
 
 }  // namespace stormdb

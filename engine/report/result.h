@@ -48,6 +48,15 @@ struct IntervalRow {
   std::vector<TxnRow> types;
   TxnRow total;
   uint64_t reconnects = 0;
+  uint64_t reconnect_attempts = 0;
+};
+
+// A span during which the database could not be reached, in seconds since the start barrier.
+struct OutageRow {
+  double start_s = 0;
+  double end_s = 0;       // the end of the run while still open
+  double duration_s = 0;
+  bool open = false;      // still unreachable when the run ended
 };
 
 struct SummaryLine {
@@ -76,13 +85,17 @@ struct RunResult {
   TxnStats total_stats;
   std::map<std::string, double> counters;
   std::vector<TimingRow> timings;
-  uint64_t reconnects = 0;
+  uint64_t reconnects = 0;          // successful reconnects
+  uint64_t reconnect_attempts = 0;
+  std::vector<OutageRow> outages;   // whole run, warmup included
+  int clients_gave_up = 0;          // clients still unable to reconnect when the run ended
   ConnectStats connect;
   std::vector<IntervalRow> intervals;
   std::vector<SummaryLine> summary;
   std::vector<CheckLine> checks;
   nlohmann::json postgres;  // sampler output: {version, notes, intervals, window}; null without one
   std::string error;  // fatal error that ended the run early
+  std::string failure;  // why a run that went to its end failed (nothing completed, clients unable to reconnect)
   bool interrupted = false;
 };
 

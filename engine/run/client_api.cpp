@@ -51,7 +51,11 @@ void sdb_barrier(sdb_client *cl) { cl->worker->barrier(cl); }
 
 void sdb_connected(sdb_client *cl, double us) { cl->worker->engine().note_connect(us); }
 
-void sdb_note_reconnect(sdb_client *cl) { cl->worker->recorder().reconnect(now_us()); }
+void sdb_reconnect_attempt(sdb_client *cl, int32_t ok, double lost_at_us) {
+  cl->worker->recorder().reconnect_attempt(ok != 0, lost_at_us, now_us());
+}
+
+void sdb_reconnect_gave_up(sdb_client *cl) { cl->worker->recorder().reconnect_gave_up(); }
 
 void sdb_script_error(sdb_client *cl, const char *message) { cl->worker->script_error(cl, message); }
 

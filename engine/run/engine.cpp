@@ -154,6 +154,11 @@ void Engine::note_connect(double us) {
   connect_.max_us = std::max(connect_.max_us, us);
 }
 
+bool Engine::first_script_error(const std::string &message) {
+  std::lock_guard lock(mu_);
+  return script_errors_.size() < 100 && script_errors_.insert(message).second;
+}
+
 ConnectStats Engine::connect_stats() {
   std::lock_guard lock(mu_);
   return connect_;

@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -81,6 +82,9 @@ class Engine {
   void abort(const std::string &why);
   void barrier_wait();
   void note_connect(double us);
+  // True the first time this script error text is seen in the run, across all workers (so it is
+  // printed once, not once per thread); false after 100 distinct texts.
+  bool first_script_error(const std::string &message);
   void parallel_start(sdb_client *waiter, const std::string &fn, int parts, const std::string &args);
   void part_done(int part, const std::string &error);
   // The function and arguments of the current ctx:parallel job.
@@ -103,6 +107,7 @@ class Engine {
   int barrier_waiting_ = 0;
   uint64_t barrier_round_ = 0;
   ConnectStats connect_;
+  std::set<std::string> script_errors_;
   // ctx:parallel
   sdb_client *parallel_waiter_ = nullptr;
   std::string parallel_fn_, parallel_args_;

@@ -170,7 +170,7 @@ void Worker::pass_barrier() {
 
 void Worker::script_error(sdb_client *cl, const char *message) {
   std::string m = message ? message : "";
-  if (reported_errors_.size() < 100 && reported_errors_.insert(m).second)
+  if (engine_.first_script_error(m))
     std::fprintf(stderr, "stormdb: script error (client %d): %s\n", cl->id, m.c_str());
 }
 

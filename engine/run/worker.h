@@ -2,7 +2,6 @@
 #pragma once
 #include <memory>
 #include <mutex>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -80,7 +79,6 @@ class Worker : public ConnHost {
   bool stop_seen_ = false;
   bool polled_busy_ = false;  // busy connections were read once since the last epoll wait
   std::string hook_result_, hook_error_;
-  std::set<std::string> reported_errors_;
 
   std::mutex inbox_mu_;
   std::vector<int> inbox_parts_;

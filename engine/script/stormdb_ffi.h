@@ -74,8 +74,12 @@ void sdb_barrier(sdb_client *cl);
 int32_t sdb_txn_id(sdb_client *cl, const char *name);
 /* Reports how long this client's initial connect took (us), for the connect-time line. */
 void sdb_connected(sdb_client *cl, double us);
-/* Counts a reconnect of this client. */
-void sdb_note_reconnect(sdb_client *cl);
+/* Outcome of one reconnect attempt of this client, whose connection was lost at lost_at_us
+   (sdb_now_us clock): counts the attempt and, when ok != 0, a reconnect. A failed attempt opens
+   an outage (database unreachable) starting at lost_at_us unless one is open; a success ends it. */
+void sdb_reconnect_attempt(sdb_client *cl, int32_t ok, double lost_at_us);
+/* The run ended before this client, which had tried, could reconnect. */
+void sdb_reconnect_gave_up(sdb_client *cl);
 /* Reports a script error (file:line: message) once per distinct text; counts it under the txn. */
 void sdb_script_error(sdb_client *cl, const char *message);
 /* Progress of a load: add `rows` to the done count; total_rows > 0 sets the expected total. */
