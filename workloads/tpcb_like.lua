@@ -9,7 +9,7 @@
 --   stormdb run     workloads/tpcb_like.lua --select-only -c 8 -T 60s   # like pgbench -S -M prepared
 --   stormdb check   workloads/tpcb_like.lua                         # balances agree with history
 --
--- `prepare` may be skipped on a database initialised by `pgbench -i`: the tables are the same,
+-- `prepare` may be skipped on a database initialised by `pgbench -i` (run with --skip-load-check): the tables are the same,
 -- and without --scale the run reads the scale from pgbench_branches, as pgbench does.
 workload = {
   name = "tpcb_like",

@@ -27,6 +27,8 @@ std::string prepare_command(const CliArgs &args, const Session &s, const char *c
   return cmd;
 }
 
+std::string objects_text(size_t n) { return fmt::format("{} object{}", n, n == 1 ? "" : "s"); }
+
 void print_objects(const char *verb, const std::vector<CatalogObject> &objects) {
   for (const auto &o : objects) std::fprintf(stderr, "stormdb:   %s %s %s\n", verb, o.kind.c_str(), o.identity.c_str());
 }
@@ -64,11 +66,11 @@ bool drop_earlier_load(Registry &reg, const Session &s) {
   if (!old) return true;
   auto objects = reg.owned(*old);
   if (old->state == "complete") {
-    std::fprintf(stderr, "stormdb: replacing the earlier load of %s: dropping its %zu objects\n", s.info.name.c_str(),
-                 objects.size());
+    std::fprintf(stderr, "stormdb: replacing the earlier load of %s: dropping its %s\n", s.info.name.c_str(),
+                 objects_text(objects.size()).c_str());
   } else {
-    std::fprintf(stderr, "stormdb: recovering a partial load of %s (started %s, never finished): dropping the %zu "
-                 "objects it created\n", s.info.name.c_str(), old->started_at.c_str(), objects.size());
+    std::fprintf(stderr, "stormdb: recovering a partial load of %s (started %s, never finished): dropping the %s "
+                 "it created\n", s.info.name.c_str(), old->started_at.c_str(), objects_text(objects.size()).c_str());
   }
   return remove_load(reg, *old, objects, "prepare");
 }
@@ -114,8 +116,8 @@ Attempt prepare_once(const CliArgs &args, Engine &engine, Session &s, Registry &
   auto created = reg.record(load, ok);
   if (ok) {
     if (!s.cfg.quiet)
-      std::fprintf(stderr, "stormdb: recorded the %zu objects this load of %s created in %s.stormdb_objects "
-                   "(cleanup drops exactly these)\n", created.size(), s.info.name.c_str(), reg.schema().c_str());
+      std::fprintf(stderr, "stormdb: recorded the %s this load of %s created in %s.stormdb_objects "
+                   "(cleanup drops exactly these)\n", objects_text(created.size()).c_str(), s.info.name.c_str(), reg.schema().c_str());
     rc = 0;
     return Attempt::kDone;
   }
@@ -123,9 +125,9 @@ Attempt prepare_once(const CliArgs &args, Engine &engine, Session &s, Registry &
     Attempt a = on_clash(reg, load, created, *clash, s, rc);
     if (a != Attempt::kDone) return a;
   }
-  std::fprintf(stderr, "stormdb: the database holds a partial load of %s (%zu objects created so far); run and check "
+  std::fprintf(stderr, "stormdb: the database holds a partial load of %s (%s created so far); run and check "
                "refuse it.\nstormdb: to recover, run the same prepare again: %s\nstormdb: to remove it: %s\n",
-               s.info.name.c_str(), created.size(), prepare_command(args, s).c_str(),
+               s.info.name.c_str(), objects_text(created.size()).c_str(), prepare_command(args, s).c_str(),
                prepare_command(args, s, "cleanup").c_str());
   rc = kExitFailure;
   return Attempt::kStop;
@@ -160,8 +162,8 @@ int cleanup_load(Engine &engine, Session &s) {
     }
     auto objects = reg.owned(*load);
     if (!remove_load(reg, *load, objects, "cleanup")) return kExitFailure;
-    std::fprintf(stderr, "stormdb: cleanup %s: dropped the %zu objects its %sload created\n", s.info.name.c_str(),
-                 objects.size(), load->state == "complete" ? "" : "partial ");
+    std::fprintf(stderr, "stormdb: cleanup %s: dropped the %s its %sload created\n", s.info.name.c_str(),
+                 objects_text(objects.size()).c_str(), load->state == "complete" ? "" : "partial ");
     print_objects("dropped", objects);
     return 0;
   } catch (const std::exception &e) {
