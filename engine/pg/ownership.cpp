@@ -94,16 +94,16 @@ std::vector<std::string> drop_statements(const std::vector<CatalogObject> &objec
   std::vector<CatalogObject> sorted = objects;
   sort_for_drop(sorted);
   std::vector<std::string> out;
-  std::string kind, list;
+  std::string keyword, list;
   auto flush = [&] {
-    if (!list.empty()) out.push_back(fmt::format("DROP {} {}", drop_keyword(kind), list));
+    if (!list.empty()) out.push_back(fmt::format("DROP {} {}", keyword, list));
     list.clear();
   };
   for (const auto &o : sorted) {
     // DROP TRIGGER takes one trigger; the others take a list, so objects that depend on each
     // other (foreign keys between tables, views on views) go in one statement.
-    if (o.kind != kind || o.kind == "trigger") flush();
-    kind = o.kind;
+    if (drop_keyword(o.kind) != keyword || o.kind == "trigger") flush();
+    keyword = drop_keyword(o.kind);
     list += (list.empty() ? "" : ", ") + o.identity;
   }
   flush();
