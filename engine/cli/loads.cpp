@@ -4,9 +4,13 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
+#include <condition_variable>
 #include <cstdio>
+#include <mutex>
 #include <optional>
 #include <regex>
+#include <thread>
 
 #include "cli/commands.h"
 #include "pg/ownership.h"
@@ -31,6 +35,47 @@ std::string objects_text(size_t n) { return fmt::format("{} object{}", n, n == 1
 
 void print_objects(const char *verb, const std::vector<CatalogObject> &objects) {
   for (const auto &o : objects) std::fprintf(stderr, "stormdb:   %s %s %s\n", verb, o.kind.c_str(), o.identity.c_str());
+}
+
+// Records a running prepare's new objects every half second on a connection of its own, so a
+// prepare killed outright (SIGKILL, power loss) leaves at most the last half second unrecorded.
+class LoadRecorder {
+ public:
+  LoadRecorder(const std::string &conninfo, LoadRecord load)
+      : thread_([this, conninfo, load] { loop(conninfo, load); }) {}
+  ~LoadRecorder() {
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  void loop(const std::string &conninfo, const LoadRecord &load) {
+    try {
+      Registry reg(conninfo);
+      std::unique_lock<std::mutex> l(mu_);
+      while (!cv_.wait_for(l, std::chrono::milliseconds(500), [this] { return stop_; })) reg.record(load, false);
+    } catch (const std::exception &) {
+      // the record after the hook is the one that counts; this one only narrows a kill's gap
+    }
+  }
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+// Objects a killed load may have created but did not record: named, never dropped.
+void print_unrecorded(Registry &reg, const LoadRecord &load) {
+  auto strays = reg.unrecorded(load);
+  if (strays.empty()) return;
+  std::fprintf(stderr, "stormdb: left alone: %s created since the unfinished load of %s started but never "
+               "recorded as its own (drop them yourself if they were):\n", objects_text(strays.size()).c_str(),
+               load.workload.c_str());
+  print_objects("left", strays);
 }
 
 // Drops a recorded load's objects; prints why when an object stormdb did not create is in the way.
@@ -72,6 +117,7 @@ bool drop_earlier_load(Registry &reg, const Session &s) {
     std::fprintf(stderr, "stormdb: recovering a partial load of %s (started %s, never finished): dropping the %s "
                  "it created\n", s.info.name.c_str(), old->started_at.c_str(), objects_text(objects.size()).c_str());
   }
+  print_unrecorded(reg, *old);
   return remove_load(reg, *old, objects, "prepare");
 }
 
@@ -112,7 +158,11 @@ Attempt on_clash(Registry &reg, const LoadRecord &load, const std::vector<Catalo
 Attempt prepare_once(const CliArgs &args, Engine &engine, Session &s, Registry &reg, int &rc) {
   LoadRecord load = reg.begin(s.info.name, s.plan.script_path, s.plan.options_lua);
   HookOutcome o;
-  bool ok = run_hook(engine, s, "prepare", &o) && signals::count() == 0;
+  bool ok = false;
+  {
+    LoadRecorder recorder(s.cfg.conninfo, load);
+    ok = run_hook(engine, s, "prepare", &o) && signals::count() == 0;
+  }
   auto created = reg.record(load, ok);
   if (ok) {
     if (!s.cfg.quiet)
@@ -161,6 +211,7 @@ int cleanup_load(Engine &engine, Session &s) {
       return 0;
     }
     auto objects = reg.owned(*load);
+    print_unrecorded(reg, *load);
     if (!remove_load(reg, *load, objects, "cleanup")) return kExitFailure;
     std::fprintf(stderr, "stormdb: cleanup %s: dropped the %s its %sload created\n", s.info.name.c_str(),
                  objects_text(objects.size()).c_str(), load->state == "complete" ? "" : "partial ");

@@ -175,12 +175,13 @@ std::optional<LoadRecord> Registry::find(const std::string &workload) {
 }
 
 std::vector<CatalogObject> Registry::owned(const LoadRecord &load) {
-  std::string id = std::to_string(load.id);
-  std::string where = "ref IN (SELECT ref FROM stormdb_objects WHERE load_id = $1)";
-  if (load.state != "complete")
-    where += " OR (mine AND ref NOT IN (SELECT unnest(before_objects) FROM stormdb_loads WHERE id = $1)"
-             " AND ref NOT IN (SELECT ref FROM stormdb_objects WHERE load_id <> $1))";
-  return objects(where, {id});
+  return objects("ref IN (SELECT ref FROM stormdb_objects WHERE load_id = $1)", {std::to_string(load.id)});
+}
+
+std::vector<CatalogObject> Registry::unrecorded(const LoadRecord &load) {
+  if (load.state == "complete") return {};
+  return objects("mine AND ref NOT IN (SELECT unnest(before_objects) FROM stormdb_loads WHERE id = $1)"
+                 " AND ref NOT IN (SELECT ref FROM stormdb_objects)", {std::to_string(load.id)});
 }
 
 void Registry::remove(const LoadRecord &load, const std::vector<CatalogObject> &objects) {

@@ -46,10 +46,12 @@ class Registry {
 
   // The load of `workload`, if the registry exists and holds one.
   std::optional<LoadRecord> find(const std::string &workload);
-  // The load's objects that still exist: those recorded, plus for a 'loading' load (its process
-  // may have been killed before recording) every object created since its before-snapshot that
-  // no other load owns. Ordered as they must be dropped.
+  // The load's recorded objects that still exist, ordered as they must be dropped.
   std::vector<CatalogObject> owned(const LoadRecord &load);
+  // For a load that never finished (its process may have been killed between two records): the
+  // objects of the current user created since its before-snapshot that no load recorded. They
+  // may be the load's or somebody else's, so they are reported, never dropped.
+  std::vector<CatalogObject> unrecorded(const LoadRecord &load);
   // In one transaction: drops `objects` without CASCADE (in their order) and forgets the load;
   // drops the registry tables when no load is left. On error nothing is dropped.
   void remove(const LoadRecord &load, const std::vector<CatalogObject> &objects);

@@ -125,14 +125,16 @@ class OwnershipTest(harness.DatabaseTestCase):
         self.sql("CREATE TABLE owned_a (id int)")  # loaded by another tool
         self.stormdb("run", OWNED, "-T", "1s", "--skip-load-check")
 
-    def test_killed_prepare_is_cleaned_up_from_its_snapshot(self):
+    def test_killed_prepare_drops_what_was_recorded_and_names_the_rest(self):
         self.sql("CREATE TABLE user_t (id int, v text)")
         before = self.catalog()
         proc = subprocess.Popen([harness.STORMDB, "prepare", OWNED, "--hang=true", "--url", self.url],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
+        try:  # until the sleep runs and the load's objects are recorded (every 0.5 s while prepare runs)
             for _ in range(200):
-                if self.scalar("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep%'") == "1":
+                if (self.scalar("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep%'") == "1"
+                        and self.scalar("SELECT to_regclass('stormdb_objects') IS NOT NULL") == "t"
+                        and int(self.scalar("SELECT count(*) FROM stormdb_objects")) >= 8):
                     break
                 time.sleep(0.05)
         finally:
@@ -143,8 +145,10 @@ class OwnershipTest(harness.DatabaseTestCase):
         self.assertEqual(self.loads(), [["owned_load", "loading"]])
         p = self.stormdb("cleanup", OWNED)
         self.assertIn("partial load", p.stderr)
-        self.assertIn("table public.owned_a", p.stderr)
+        self.assertIn("dropped table public.owned_a", p.stderr)
+        self.assertIn("left table public.user_t2", p.stderr)  # unrecorded: named, never dropped
         self.assertEqual([o for o in self.catalog() if "user_t2" not in o], before)
+        self.assertEqual(self.scalar("SELECT to_regclass('user_t2') IS NOT NULL"), "t")
 
     def test_user_view_on_a_stormdb_table_stops_cleanup(self):
         self.stormdb("prepare", OWNED)
