@@ -163,7 +163,8 @@ Attempt prepare_once(const CliArgs &args, Engine &engine, Session &s, Registry &
     LoadRecorder recorder(s.cfg.conninfo, load);
     ok = run_hook(engine, s, "prepare", &o) && signals::count() == 0;
   }
-  auto created = reg.record(load, ok);
+  reg.record(load, ok);
+  auto created = reg.owned(load);  // with what the recorder thread recorded during the hook
   if (ok) {
     if (!s.cfg.quiet)
       std::fprintf(stderr, "stormdb: recorded the %s this load of %s created in %s.stormdb_objects "

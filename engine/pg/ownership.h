@@ -57,8 +57,8 @@ class Registry {
   void remove(const LoadRecord &load, const std::vector<CatalogObject> &objects);
   // Creates the registry if needed and inserts a 'loading' row with a snapshot of the catalog.
   LoadRecord begin(const std::string &workload, const std::string &script, const std::string &options);
-  // Records the objects created since the load's snapshot (ordered for dropping) and, when
-  // `complete`, marks the load complete. Returns the objects recorded.
+  // Records the objects created since the load's snapshot that no load recorded yet and, when
+  // `complete`, marks the load complete. Returns the objects this call recorded.
   std::vector<CatalogObject> record(const LoadRecord &load, bool complete);
   // Objects no load owns whose name matches a "duplicate object" error: `what` is the word the
   // server used (relation, schema, function, type, trigger), `name` the quoted name. Objects

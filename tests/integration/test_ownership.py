@@ -55,6 +55,14 @@ class OwnershipTest(harness.DatabaseTestCase):
         self.assertEqual(self.catalog(), before)
         self.assertEqual(self.scalar("SELECT count(*) FROM item"), "1")
 
+    def test_late_clash_removes_everything_the_attempt_created(self):
+        self.sql("CREATE TABLE user_t (id int, v text); INSERT INTO user_t VALUES (1, 'u')")
+        before = self.catalog()
+        p = self.stormdb("prepare", OWNED, "--clash=true", check_rc=2)
+        self.assertIn("table public.user_t, not created by stormdb", p.stderr)
+        self.assertEqual(self.catalog(), before)
+        self.assertEqual(self.scalar("SELECT count(*) FROM user_t"), "1")
+
     def test_schema_workloads_leave_a_user_schema_alone(self):
         self.sql("CREATE SCHEMA sales; CREATE TABLE sales.deals (id int); INSERT INTO sales.deals VALUES (1)")
         before = self.catalog()

@@ -7,6 +7,7 @@ workload = {
     fail = { default = false, help = "prepare raises an error after creating its objects" },
     hang = { default = false, help = "prepare sleeps 60 s after creating its objects (to be killed)" },
     user_index = { default = false, help = "prepare also adds an index to the existing table user_t" },
+    clash = { default = false, help = "prepare ends, after a second, by creating a table user_t (a clash if it exists)" },
   },
   mix = { count = 1 },
 }
@@ -25,6 +26,10 @@ function prepare(ctx)
   if ctx.opt.user_index then db:exec("CREATE INDEX owned_on_user_t ON user_t (v)") end
   if ctx.opt.hang then db:exec("SELECT pg_sleep(60)") end
   if ctx.opt.fail then error("prepare failed on purpose", 0) end
+  if ctx.opt.clash then
+    db:exec("SELECT pg_sleep(1)")  -- long enough for the recorder thread to have recorded the objects above
+    db:exec("CREATE TABLE user_t (id int)")
+  end
   db:exec("CREATE INDEX owned_a_v ON owned_a (v)")
 end
 
