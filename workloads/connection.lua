@@ -18,16 +18,10 @@ workload = {
 }
 
 function prepare(ctx)
-  ctx.db:exec([[
-    DROP TABLE IF EXISTS connection_test;
-    CREATE TABLE connection_test (id int PRIMARY KEY, data text NOT NULL, value int NOT NULL)]])
+  ctx.db:exec("CREATE TABLE connection_test (id int PRIMARY KEY, data text NOT NULL, value int NOT NULL)")
   ctx.db:exec("INSERT INTO connection_test SELECT g, md5(g::text), g % 1000 FROM generate_series(1, $1) g",
     ctx.opt.rows)
   ctx.db:exec("ANALYZE connection_test")
-end
-
-function cleanup(ctx)
-  ctx.db:exec("DROP TABLE IF EXISTS connection_test")
 end
 
 function client_init(ctx)

@@ -30,7 +30,7 @@ workload = {
     skew = { default = 0.8, help = "Zipf exponent of product popularity (orders, reviews, events, reads); 0 = uniform" },
     vectors = { default = false, help = "reviews.content_vector (pgvector, HNSW cosine) and review_vector_search" },
     vector_dims = { default = 128, help = "dimensions of review embeddings with --vectors (the original used 1536)" },
-    schema = { default = "ecommerce", help = "schema holding every table and function (dropped by cleanup)" },
+    schema = { default = "ecommerce", help = "schema holding every table and function, created by prepare (must not exist yet)" },
     think = { default = false, help = "pause after each operation like the original: 0-9 ms (oltp), 0-499 ms " ..
                                       "(analytics), 0-49 ms (other modes), outside the measured latency" },
   },
@@ -46,7 +46,7 @@ local function validate(opt)
   return schema
 end
 
--- ---- prepare / cleanup / check ---------------------------------------------------------------------
+-- ---- prepare / check ------------------------------------------------------------------------------
 
 function prepare(ctx)
   local db, opt = ctx.db, ctx.opt
@@ -55,7 +55,6 @@ function prepare(ctx)
     if not db:value("SELECT 1 FROM pg_available_extensions WHERE name = 'vector'") then error(common.PGVECTOR_HINT, 0) end
     db:exec("CREATE EXTENSION IF NOT EXISTS vector")   -- database-wide and shared: cleanup leaves it
   end
-  schema_mod.drop(db, schema)
   local dims = opt.vectors and opt.vector_dims or nil
   schema_mod.create(db, schema, dims)
   local scale, now = opt.scale, os.time()
@@ -81,11 +80,6 @@ end
 
 function ecommerce_index_part(ctx, part, parts, schema, vectors)
   schema_mod.index_job(ctx.db, schema, part, vectors)
-end
-
--- One DROP SCHEMA ... CASCADE: tables, sequences, trigger functions and triggers.
-function cleanup(ctx)
-  schema_mod.drop(ctx.db, validate(ctx.opt))
 end
 
 -- Invariants every write transaction keeps (a lost reservation, a half-applied order or a

@@ -43,7 +43,7 @@ workload = {
     scale = { default = 10000, help = "users at prepare; plus scale/2 products, 2 orders, 1 review, 3 sessions and " ..
                                       "6 events per user; runs use what the meta table records" },
     skew = { default = 0.8, help = "Zipf exponent of product popularity (orders, reviews, events, reads); 0 = uniform" },
-    schema = { default = "ecommerce_basic", help = "schema holding every table (dropped by cleanup)" },
+    schema = { default = "ecommerce_basic", help = "schema holding every table, created by prepare (must not exist yet)" },
     think = { default = false, help = "pause after each operation like the original: 0-9 ms (oltp), 0-499 ms " ..
                                       "(analytics), 0-49 ms (other modes), outside the measured latency" },
   },
@@ -166,13 +166,12 @@ local SEQUENCES = {
   { "reviews", "review_id" }, { "user_sessions", "session_id" }, { "product_analytics", "event_id" },
 }
 
--- ---- prepare / cleanup / check ---------------------------------------------------------------------
+-- ---- prepare / check ------------------------------------------------------------------------------
 
 function prepare(ctx)
   local db, opt = ctx.db, ctx.opt
   local schema = validate(opt)
   local Q = function(s) return common.q(schema, s) end
-  db:exec("DROP SCHEMA IF EXISTS " .. schema .. " CASCADE")
   db:exec(Q(string.format(TABLES, schema)))
   local scale, s = opt.scale, common.sizes(opt.scale)
   ctx:progress(0, s.users + 2 * s.products + 4 * s.orders + s.reviews + s.sessions + EVENTS_PER_USER * scale)
@@ -290,10 +289,6 @@ function ecommerce_basic_load_part(ctx, part, parts, schema, scale, skew, now)
                kind == "search" and common.search_phrase(rand) or nil,
                common.ts(now, age(id, EVENTS_PER_USER * scale, 90 * DAY)))
     end)
-end
-
-function cleanup(ctx)
-  ctx.db:exec("DROP SCHEMA IF EXISTS " .. validate(ctx.opt) .. " CASCADE")
 end
 
 -- What create_order must keep: an order's total is the sum of its items, and stock never goes negative.

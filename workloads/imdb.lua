@@ -25,7 +25,7 @@ workload = {
     movies = { default = 10000, help = "scale at prepare: movies (plus movies/2 actors, ~3.5 cast rows, 3 comments, " ..
                                        "2 views, 2 vote snapshots per movie); runs use what the meta table records" },
     skew = { default = 0.8, help = "Zipf exponent of movie/actor popularity in data and run (0 = uniform)" },
-    schema = { default = "imdb", help = "schema holding every table (dropped by cleanup)" },
+    schema = { default = "imdb", help = "schema holding every table, created by prepare (must not exist yet)" },
     imdb_tsv = { default = "", help = "prepare from the public IMDB files in this directory (title.basics.tsv, " ..
                                       "name.basics.tsv, title.principals.tsv, title.ratings.tsv) instead of generating" },
     think_ms = { default = 0, help = "think time after each transaction, uniform in 0..think_ms ms (the original slept 0..49)" },
@@ -41,13 +41,12 @@ local function validate(opt)
   return schema
 end
 
--- ---- prepare / cleanup ---------------------------------------------------------------------------
+-- ---- prepare ------------------------------------------------------------------------------------
 
 function prepare(ctx)
   local db, opt = ctx.db, ctx.opt
   local schema = validate(opt)
   if opt.imdb_tsv ~= "" then load.check_tsv_dir(opt.imdb_tsv) end   -- before dropping anything
-  schema_mod.drop(db, schema)
   schema_mod.create(db, schema)
   local now = os.time()          -- one reference time for every part, so timestamps agree
   local t0 = stormdb.now()
@@ -90,11 +89,6 @@ end
 
 function imdb_index_part(ctx, part, parts, schema)
   schema_mod.index_job(ctx.db, schema, part)
-end
-
--- One DROP SCHEMA ... CASCADE: tables, indexes, sequences, constraints, all of it.
-function cleanup(ctx)
-  schema_mod.drop(ctx.db, validate(ctx.opt))
 end
 
 -- ---- run -----------------------------------------------------------------------------------------

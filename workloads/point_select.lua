@@ -12,7 +12,6 @@ workload = {
 
 function prepare(ctx)
   ctx.db:exec([[
-    DROP TABLE IF EXISTS sbtest;
     CREATE TABLE sbtest (id integer NOT NULL, k integer NOT NULL DEFAULT 0,
                          c char(120) NOT NULL DEFAULT '', pad char(60) NOT NULL DEFAULT '')]])
   ctx:progress(0, ctx.opt.rows)
@@ -33,10 +32,6 @@ function load_rows(ctx, part, parts)
   end
   copy:finish()
   ctx:progress(n % 10000)
-end
-
-function cleanup(ctx)
-  ctx.db:exec("DROP TABLE IF EXISTS sbtest")
 end
 
 function client_init(ctx)

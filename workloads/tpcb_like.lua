@@ -9,7 +9,7 @@
 --   stormdb run     workloads/tpcb_like.lua --select-only -c 8 -T 60s   # like pgbench -S -M prepared
 --   stormdb check   workloads/tpcb_like.lua                         # balances agree with history
 --
--- `prepare` may be skipped on a database initialised by `pgbench -i`: the tables are the same,
+-- `prepare` may be skipped on a database initialised by `pgbench -i` (run with --skip-load-check): the tables are the same,
 -- and without --scale the run reads the scale from pgbench_branches, as pgbench does.
 workload = {
   name = "tpcb_like",
@@ -33,20 +33,16 @@ local function whole(n, what)
   return n
 end
 
--- ---- prepare / cleanup / check ------------------------------------------------------------
+-- ---- prepare / check ---------------------------------------------------------------------
 
-function cleanup(ctx)
-  ctx.db:exec("DROP TABLE IF EXISTS pgbench_accounts, pgbench_branches, pgbench_history, pgbench_tellers")
-end
-
--- pgbench -i's steps "dtgvp": drop, create tables, generate data, vacuum, primary keys. The DDL
+-- pgbench -i's steps "tgvp" (no "d": stormdb cleanup drops what prepare recorded; tables of
+-- these names that stormdb did not create stop prepare): create tables, generate data, vacuum, primary keys. The DDL
 -- is pgbench's, including fillfactor=100 and the bigint aid at large scales.
 function prepare(ctx)
   local scale = whole(ctx.opt.scale, "--scale")
   if scale == 0 then scale = 1 end
   local aid = scale >= SCALE_32BIT_THRESHOLD and "bigint" or "int"
   local db = ctx.db
-  cleanup(ctx)
   db:exec(string.format([[
     CREATE TABLE pgbench_history (tid int, bid int, aid %s, delta int, mtime timestamp, filler char(22));
     CREATE TABLE pgbench_tellers (tid int NOT NULL, bid int, tbalance int, filler char(84)) WITH (fillfactor = 100);

@@ -48,6 +48,8 @@ const FlagSpec kBoolFlags[] = {
     {"--keep-server", "keep_server", "keep the throwaway server running and print how to connect"},
     {"--prepare", "prepare", "run the workload's prepare before the run"},
     {"--check", "check", "run the workload's consistency checks after the run"},
+    {"--force", "force", "prepare: take over objects of the same names that stormdb did not create (drops them)"},
+    {"--skip-load-check", "skip_load_check", "run/check: do not require a complete stormdb prepare (data loaded another way)"},
     {"-q,--quiet", "quiet", "no progress lines"},
 };
 

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <memory>
 
+#include "cli/loads.h"
 #include "cli/packs.h"
 #include "cli/phases.h"
 #include "cli/progressive.h"
@@ -57,20 +58,21 @@ int command_workload(const CliArgs &args) {
   Engine engine(s.plan);
   int rc = 0;
   if (args.command == "prepare") {
-    rc = run_hook(engine, s, "prepare") ? 0 : kExitFailure;
+    rc = prepare_load(args, engine, s);
   } else if (args.command == "cleanup") {
-    rc = run_hook(engine, s, "cleanup") ? 0 : kExitFailure;
+    rc = cleanup_load(engine, s);
   } else if (args.command == "check") {
     std::vector<CheckLine> checks;
-    rc = run_checks(engine, s, checks);
+    rc = require_complete_load(args, s);
+    if (rc == 0) rc = run_checks(engine, s, checks);
   } else {
-    if ((s.server || s.cfg.prepare_first) && !run_hook(engine, s, "prepare")) {
-      rc = kExitFailure;
-    } else if (!s.cfg.phases.empty()) {
+    // A missing, partial or failed load is never measured.
+    rc = s.server || s.cfg.prepare_first ? prepare_load(args, engine, s) : require_complete_load(args, s);
+    if (rc == 0 && !s.cfg.phases.empty()) {
       rc = run_phases(s);
-    } else if (!s.cfg.scale_clients.empty()) {
+    } else if (rc == 0 && !s.cfg.scale_clients.empty()) {
       rc = run_progressive(s);
-    } else {
+    } else if (rc == 0) {
       rc = run_measurement(engine, s);
     }
   }

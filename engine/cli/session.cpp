@@ -133,6 +133,7 @@ bool run_hook(Engine &engine, Session &s, const std::string &hook, HookOutcome *
   HookOutcome o = engine.run_hook(hook);
   progress::finish();
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (out) *out = o;
   if (!o.ok) {
     if (signals::count() > 0) {
       std::fprintf(stderr, "stormdb: %s interrupted\n", hook.c_str());
@@ -142,7 +143,6 @@ bool run_hook(Engine &engine, Session &s, const std::string &hook, HookOutcome *
     return false;
   }
   if (!s.cfg.quiet) std::fprintf(stderr, "stormdb: %s done in %.2f s\n", hook.c_str(), secs);
-  if (out) *out = o;
   return true;
 }
 

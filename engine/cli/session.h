@@ -29,7 +29,8 @@ struct Session {
 // Finds the script, merges the configuration, describes the workload, builds the plan, starts a
 // throwaway server when no database is named and checks the server answers. Throws UsageError.
 Session open_session(const CliArgs &args);
-// Runs a hook if the workload defines it; prints and returns false when it failed.
+// Runs a hook if the workload defines it; prints and returns false when it failed. *out gets the
+// outcome, also of a failed hook.
 bool run_hook(Engine &engine, Session &s, const std::string &hook, HookOutcome *out = nullptr);
 // Runs check(ctx), prints each result; returns 0, kExitCheckFailed or kExitFailure.
 int run_checks(Engine &engine, Session &s, std::vector<CheckLine> &checks);

@@ -24,7 +24,7 @@ const std::vector<std::string> kSettingKeys = {
     "clients", "threads", "duration", "transactions", "warmup", "report_interval", "seed",
     "max_tries", "loaders", "json", "url", "keep_server", "prepare", "check", "quiet", "workload",
     "rate", "rate_per_client", "arrival", "latency_limit", "scale_clients", "scale_latency_bound", "cooldown",
-    "csv", "html", "metrics_listen", "pg_stats", "pg_stats_interval", "thresholds"};
+    "csv", "html", "metrics_listen", "pg_stats", "pg_stats_interval", "thresholds", "force", "skip_load_check"};
 
 size_t edit_distance(const std::string &a, const std::string &b) {
   std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
@@ -401,6 +401,8 @@ Config merge_config(const std::string &command, const std::string &script, const
   if (auto v = get("keep_server")) c.keep_server = to_bool(*v, "keep_server");
   if (auto v = get("prepare")) c.prepare_first = to_bool(*v, "prepare");
   if (auto v = get("check")) c.check_after = to_bool(*v, "check");
+  if (auto v = get("force")) c.force = to_bool(*v, "force");
+  if (auto v = get("skip_load_check")) c.skip_load_check = to_bool(*v, "skip_load_check");
   if (auto v = get("quiet")) c.quiet = to_bool(*v, "quiet");
   if (auto v = get("rate")) c.rate = to_rate(*v, "rate");
   if (auto v = get("rate_per_client")) c.rate_per_client = to_rate(*v, "rate_per_client");

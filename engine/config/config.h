@@ -82,6 +82,8 @@ struct Config {
   bool keep_server = false;
   bool prepare_first = false;
   bool check_after = false;
+  bool force = false;            // prepare --force: take over objects of the same names stormdb did not create
+  bool skip_load_check = false;  // run/check --skip-load-check: no complete stormdb load required
   bool quiet = false;
   std::map<std::string, std::string> options;  // every declared workload option, validated, as text
   std::map<std::string, std::string> sources;  // key -> where its value came from

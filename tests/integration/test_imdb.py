@@ -197,11 +197,14 @@ class ImdbTest(harness.DatabaseTestCase):
             self.assertNotEqual(p.returncode, 0)
             self.assertIn("title.basics.tsv", p.stdout + p.stderr)
 
-    def test_public_schema_is_refused(self):
-        p = self.stormdb("cleanup", SCRIPT, "--schema=public", check_rc=None)
-        self.assertNotEqual(p.returncode, 0)
-        self.assertIn("--schema", p.stderr)
+    def test_existing_schema_is_a_name_clash(self):
+        self.sql("CREATE TABLE public.mine (id int)")
+        p = self.stormdb("prepare", SCRIPT, "--schema=public", "--movies=100", check_rc=2)
+        self.assertIn("schema public, not created by stormdb", p.stderr)
+        p = self.stormdb("cleanup", SCRIPT, "--schema=public")
+        self.assertIn("nothing to clean up", p.stderr)
         self.assertEqual(self.scalar("SELECT count(*) FROM pg_namespace WHERE nspname = 'public'"), "1")
+        self.assertEqual(self.scalar("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"), "1")
 
 
 if __name__ == "__main__":

@@ -20,8 +20,8 @@ class TpcbLikeTest(harness.DatabaseTestCase):
     def count(self, table):
         return int(self.scalar(f"SELECT count(*) FROM {table}"))
 
-    def assert_check_passes(self):
-        p = self.stormdb("check", harness.workload("tpcb_like.lua"))
+    def assert_check_passes(self, *args):
+        p = self.stormdb("check", harness.workload("tpcb_like.lua"), *args)
         self.assertIn("passed", p.stdout)
         self.assertNotIn("FAILED", p.stdout)
         return p
@@ -101,17 +101,18 @@ class TpcbLikeTest(harness.DatabaseTestCase):
         env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
         p = subprocess.run([pgbench, "-i", "-s", "2", "-q", self.url], capture_output=True, text=True, env=env, timeout=120)
         self.assertEqual(p.returncode, 0, p.stderr)
-        # No prepare and no --scale: the scale comes from pgbench_branches, so tellers 11..20 and
-        # branch 2 get traffic too.
-        _, result = self.stormdb_json("run", harness.workload("tpcb_like.lua"), *RUN, "-t", "200")
+        # No prepare (data loaded by pgbench, so the load check is skipped) and no --scale: the
+        # scale comes from pgbench_branches, so tellers 11..20 and branch 2 get traffic too.
+        _, result = self.stormdb_json("run", harness.workload("tpcb_like.lua"), *RUN, "-t", "200", "--skip-load-check")
         tx = result["transactions"]["tpcb_like"]
         self.assertEqual((tx["committed"], tx["failed"]), (800, 0))
         self.assertEqual(self.count("pgbench_history"), 800)
         self.assertEqual(self.scalar("SELECT count(DISTINCT bid) FROM pgbench_history"), "2")
         self.assertGreater(int(self.scalar("SELECT max(tid) FROM pgbench_history")), 10)
-        self.assert_check_passes()
+        self.assert_check_passes("--skip-load-check")
         # A --scale that contradicts the tables is refused rather than benchmarking a different hot set.
-        p = self.stormdb("run", harness.workload("tpcb_like.lua"), "--scale=5", *RUN, "-T", "1s", check_rc=None)
+        p = self.stormdb("run", harness.workload("tpcb_like.lua"), "--scale=5", *RUN, "-T", "1s", "--skip-load-check",
+                         check_rc=None)
         self.assertNotEqual(p.returncode, 0)
         self.assertIn("pgbench_branches has 2 rows", p.stderr)
 

@@ -66,7 +66,7 @@ run_pgbench() {  # clients threads
 
 run_stormdb() {  # clients threads
   /usr/bin/time -f "%U %S" -o "$WORK/time" \
-    "$STORMDB" run "$ROOT/workloads/tpcb_like.lua" --select-only -q -c "$1" -j "$2" -T "${DURATION}s" \
+    "$STORMDB" run "$ROOT/workloads/tpcb_like.lua" --select-only --skip-load-check -q -c "$1" -j "$2" -T "${DURATION}s" \
     --url "$URL" --json "$WORK/stormdb.json" >"$WORK/stormdb.out" 2>&1 ||
     { cat "$WORK/stormdb.out" >&2; exit 1; }
   local stats

@@ -7,14 +7,12 @@ local M = {}
 
 -- ---- schema ---------------------------------------------------------------------------------------
 
--- Validates --schema; "public" is refused because cleanup drops the whole schema.
+-- Validates --schema. prepare creates it with a plain CREATE SCHEMA: an existing schema (public
+-- included) is a name clash the engine reports, never a schema to load into.
 function M.schema(opt)
   local s = opt.schema
   if type(s) ~= "string" or not s:match("^[a-z_][a-z0-9_]*$") or #s > 63 then
     error("--schema must be a lower-case SQL identifier ([a-z_][a-z0-9_]*), got '" .. tostring(s) .. "'", 0)
-  end
-  if s == "public" or s == "information_schema" or s:sub(1, 3) == "pg_" then
-    error("--schema=" .. s .. " is refused: cleanup drops the whole schema", 0)
   end
   return s
 end

@@ -317,10 +317,6 @@ function M.create(db, schema, vector_dims)
   db:exec(common.q(schema, string.format(M.TABLES, schema, vec)))
 end
 
-function M.drop(db, schema)
-  db:exec("DROP SCHEMA IF EXISTS " .. schema .. " CASCADE")
-end
-
 function M.index_job(db, schema, part, vectors)
   for _, sql in ipairs(M.INDEX_JOBS[part]) do db:exec(common.q(schema, sql)) end
   if vectors and part == 5 then db:exec(common.q(schema, M.VECTOR_INDEX)) end

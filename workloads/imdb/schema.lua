@@ -1,20 +1,18 @@
 -- IMDB workload: schema-qualified SQL, the table DDL, the index/foreign-key jobs built after the load, and drop.
 --
 -- Every object lives in one schema (--schema, default "imdb"), so the workload can share a
--- database with others and cleanup is a single DROP SCHEMA ... CASCADE. Statements are written
+-- database with others; stormdb cleanup drops the objects prepare recorded, schema last. Statements are written
 -- with "@name" for "<schema>.name" and expanded once (never in the transaction hot path):
 -- qualified names keep working after the engine reconnects a client and re-prepares its
 -- statements, which a session-level search_path would not survive.
 local M = {}
 
--- Validates --schema and returns it. "public" is refused because cleanup drops the whole schema.
+-- Validates --schema and returns it. prepare creates it with a plain CREATE SCHEMA: an existing
+-- schema (public included) is a name clash the engine reports, never a schema to load into.
 function M.name(opt)
   local s = opt.schema
   if type(s) ~= "string" or not s:match("^[a-z_][a-z0-9_]*$") or #s > 63 then
     error("--schema must be a lower-case SQL identifier ([a-z_][a-z0-9_]*), got '" .. tostring(s) .. "'", 0)
-  end
-  if s == "public" or s == "information_schema" or s:sub(1, 3) == "pg_" then
-    error("--schema=" .. s .. " is refused: cleanup drops the whole schema", 0)
   end
   return s
 end
@@ -151,10 +149,6 @@ M.SEQUENCES = {
 
 function M.create(db, schema)
   db:exec((M.q(schema, M.TABLES):gsub("@@", schema)))
-end
-
-function M.drop(db, schema)
-  db:exec("DROP SCHEMA IF EXISTS " .. schema .. " CASCADE")
 end
 
 function M.index_job(db, schema, part)

@@ -1,10 +1,11 @@
 -- TPC-C consistency conditions 1-12 (clause 3.3.2), run in parallel over warehouse ranges.
 --
--- Design: check() creates the table tpcc_check_result and runs ctx:parallel over --loaders
+-- Design: check() empties the table tpcc_check_result (created by prepare, so it is recorded as
+-- tpcc's and a user's table of that name is never touched) and runs ctx:parallel over --loaders
 -- parts; part p takes a contiguous range of warehouses and runs each condition as one SQL
 -- statement over that range, writing (condition, rows checked, rows violating, rows skipped,
 -- one example) into the table. Parts run in other Lua states, so the database is where their
--- results meet; check() then sums them per condition and drops the table.
+-- results meet; check() then sums them per condition and empties the table.
 --
 -- Condition 11 (count(ORDER) - count(NEW-ORDER) = 2100 per district) only holds until the first
 -- Delivery of a district (New-Order adds one row to both tables, Delivery removes one NEW-ORDER
@@ -152,7 +153,7 @@ for _, c in ipairs(M.CONDITIONS) do
   end
 end
 
-local RESULT_DDL = [[
+M.RESULT_DDL = [[
   CREATE UNLOGGED TABLE tpcc_check_result (
     cond integer NOT NULL, w_lo integer NOT NULL, w_hi integer NOT NULL,
     checked bigint NOT NULL, bad bigint NOT NULL, skipped bigint NOT NULL, example text)]]
@@ -185,8 +186,7 @@ function M.run(ctx, part_fn)
   local db = ctx.db
   local warehouses = db:value("SELECT warehouses FROM tpcc_meta")
   if not warehouses then error("tpcc_meta is empty: the database was not prepared by tpcc.lua", 0) end
-  db:exec("DROP TABLE IF EXISTS tpcc_check_result")
-  db:exec(RESULT_DDL)
+  db:exec("TRUNCATE tpcc_check_result")
   ctx:parallel(nil, part_fn, warehouses)
   local sums = {}
   for _, r in ipairs(db:query([[SELECT cond, sum(checked) AS checked, sum(bad) AS bad, sum(skipped) AS skipped,
@@ -194,7 +194,7 @@ function M.run(ctx, part_fn)
                                 FROM tpcc_check_result GROUP BY cond]])) do
     sums[r.cond] = r
   end
-  db:exec("DROP TABLE tpcc_check_result")
+  db:exec("TRUNCATE tpcc_check_result")
   local out = {}
   for _, c in ipairs(M.CONDITIONS) do
     local r = sums[c.id] or { checked = 0, bad = 0, skipped = 0 }

@@ -60,10 +60,8 @@ M.ISOLATION = {
   serializable = "ISOLATION LEVEL SERIALIZABLE",
 }
 
--- Tables in dependency order (children last); dropped in reverse.
+-- Tables in dependency order (children last).
 M.TABLES = { "warehouse", "district", "customer", "history", "orders", "new_order",
              "order_line", "item", "stock" }
-M.META_TABLE = "tpcc_meta"
-M.CHECK_TABLE = "tpcc_check_result"
 
 return M

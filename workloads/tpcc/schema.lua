@@ -142,8 +142,7 @@ local META_DDL = [[
     c_load     integer     NOT NULL,  -- C for C_LAST used at load time (2.1.6.1 C-Load)
     c_run      integer     NOT NULL,  -- C for C_LAST used by the transactions (C-Run)
     data_seed  bigint      NOT NULL,  -- root of the per-warehouse data streams (tpcc/rng.lua)
-    fk         boolean     NOT NULL,
-    loaded_at  timestamptz            -- set when the load (indexes, ANALYZE) finished
+    fk         boolean     NOT NULL
   )]]
 
 -- Index/key jobs, built in parallel after the data. weight ~ index entries per warehouse, used to
@@ -188,18 +187,13 @@ M.FOREIGN_KEYS = {
   "ALTER TABLE stock ADD CONSTRAINT stock_i_fk FOREIGN KEY (s_i_id) REFERENCES item (i_id)",
 }
 
--- Drops everything prepare (and check) creates. CASCADE removes the foreign keys with them.
-function M.drop(db)
-  local names = {}
-  for i = #const.TABLES, 1, -1 do names[#names + 1] = const.TABLES[i] end
-  names[#names + 1] = const.META_TABLE
-  names[#names + 1] = const.CHECK_TABLE
-  db:exec("DROP TABLE IF EXISTS " .. table.concat(names, ", ") .. " CASCADE")
-end
-
-function M.create_tables(db)
+-- Plain CREATE TABLE: a table of the same name that stormdb did not create stops prepare (the
+-- engine names it) instead of being dropped. stormdb cleanup drops what prepare recorded.
+-- check_ddl: the consistency check's work table, created here so that it is tpcc's too.
+function M.create_tables(db, check_ddl)
   for _, name in ipairs(const.TABLES) do db:exec(TABLE_DDL[name]) end
   db:exec(META_DDL)
+  db:exec(check_ddl)
 end
 
 -- Deals INDEX_JOBS to n parts, biggest first to the least-loaded part (deterministic).
