@@ -3,10 +3,22 @@
 
 #include <libpq-fe.h>
 
+#include "pg/connection.h"
+
 namespace stormdb {
+namespace {
+// A blocking connect that gives up after connect_timeout (default kDefaultConnectTimeoutS) when
+// the conninfo does not set one: a listener that never answers must not hang start-up.
+PGconn *connect_with_timeout(const std::string &conninfo) {
+  std::string timeout = default_connect_timeout();
+  const char *keys[] = {"connect_timeout", "dbname", nullptr};
+  const char *vals[] = {timeout.c_str(), conninfo.c_str(), nullptr};
+  return PQconnectdbParams(keys, vals, 1);
+}
+}  // namespace
 
 ServerInfo probe_server(const std::string &conninfo) {
-  PGconn *c = PQconnectdb(conninfo.c_str());
+  PGconn *c = connect_with_timeout(conninfo);
   if (PQstatus(c) != CONNECTION_OK) {
     std::string m = PQerrorMessage(c);
     PQfinish(c);
@@ -24,7 +36,7 @@ ServerInfo probe_server(const std::string &conninfo) {
 std::vector<std::string> missing_extensions(const std::string &conninfo, const std::vector<std::string> &names) {
   std::vector<std::string> missing;
   if (names.empty()) return missing;
-  PGconn *c = PQconnectdb(conninfo.c_str());
+  PGconn *c = connect_with_timeout(conninfo);
   if (PQstatus(c) != CONNECTION_OK) {
     std::string m = PQerrorMessage(c);
     PQfinish(c);

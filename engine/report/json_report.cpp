@@ -111,6 +111,7 @@ json result_json(const RunResult &r, const Config &cfg) {
   if (!r.postgres.is_null()) j["postgres"] = r.postgres;
   if (!r.error.empty()) j["error"] = r.error;
   j["interrupted"] = r.interrupted;
+  j["cut_short"] = r.cut_short;
   return j;
 }
 

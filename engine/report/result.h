@@ -84,6 +84,7 @@ struct RunResult {
   nlohmann::json postgres;  // sampler output: {version, notes, intervals, window}; null without one
   std::string error;  // fatal error that ended the run early
   bool interrupted = false;
+  std::vector<std::string> cut_short;  // what the end of the run cut short (Engine::cut_short)
 };
 
 // Builds the measure-phase part of a RunResult from the engine after Engine::run.
