@@ -71,8 +71,12 @@ class OnTimeTest(harness.DatabaseTestCase):
 
     def test_endless_compiled_loop_is_abandoned_with_results_written(self):
         s = self.script(self.SPIN)
-        p, j = self.run_bounded(s, "-c", "2", "-j", "2")
+        html = self.json_path() + ".html"
+        self.addCleanup(lambda: os.path.exists(html) and os.unlink(html))
+        p, j = self.run_bounded(s, "-c", "2", "-j", "2", "--html", html)
         self.assertEqual(p.returncode, 124, p.stderr)
+        with open(html) as f:
+            self.assertIn("Cut short: client 0 (transaction event) did not yield", f.read())
         self.assertIn("cut short: client 0 (transaction event) did not yield", p.stdout)
         self.assertIn("its thread was abandoned", p.stdout)
         self.assertTrue(any("client 0 (transaction event) did not yield" in c for c in j["cut_short"]), j["cut_short"])
