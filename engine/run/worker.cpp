@@ -127,6 +127,13 @@ void Worker::on_finished(sdb_client *cl, int status) {
   }
 }
 
+// After a memory error, outside any coroutine: garbage could otherwise keep the state at its
+// limit, and every later allocation would fail too.
+void Worker::collect_garbage() {
+  collect_garbage_ = false;
+  lua_gc(L_, LUA_GCCOLLECT, 0);
+}
+
 void Worker::post_part(int part) {
   {
     std::lock_guard lock(inbox_mu_);
@@ -276,6 +283,24 @@ int32_t Worker::pick_txn(sdb_client *cl) {
   return static_cast<int32_t>(n - 1);
 }
 
+// Requests still running at the end + grace are cut short: a frozen or stuck server must not hold
+// the run past its end. Clients that still have not ended a little later (a script that yielded
+// with nothing to wait for) are left suspended. Returns true when it acted; else lowers deadline
+// to its next step.
+bool Worker::past_grace(double now, double &deadline) {
+  double cut_at = engine_.stop_at() + Engine::kStopGraceUs;
+  if (!cut_done_ && now >= cut_at) {
+    cut_requests();
+    return true;
+  }
+  if (cut_done_ && now >= cut_at + Engine::kStuckUs) {
+    drop_stragglers();
+    return true;
+  }
+  deadline = std::min(deadline, cut_done_ ? cut_at + Engine::kStuckUs : cut_at);
+  return false;
+}
+
 void Worker::cut_requests() {
   cut_done_ = true;
   for (auto &c : clients_) {
@@ -329,12 +354,7 @@ void Worker::run_job(const Job &job) {
       resume(cl);
     }
     runnable_.clear();
-    if (collect_garbage_) {
-      // After a memory error, outside any coroutine: garbage could otherwise keep the state at
-      // its limit, and every later allocation would fail too.
-      collect_garbage_ = false;
-      lua_gc(L_, LUA_GCCOLLECT, 0);
-    }
+    if (collect_garbage_) collect_garbage();
     drain_inbox();
     if (!runnable_.empty()) continue;
     // Before sleeping in epoll, look for replies that are already there (as pgbench's loop
@@ -373,21 +393,7 @@ void Worker::run_job(const Job &job) {
       continue;
     }
     if (!stop_seen_ && engine_.stop_at() > now && engine_.stop_at() < deadline) deadline = engine_.stop_at();
-    if (stop_seen_) {
-      // Requests still running at the end + grace are cut short: a frozen or stuck server must
-      // not hold the run past its end. Clients that still have not ended a little later (a
-      // script that yielded with nothing to wait for) are left suspended.
-      double cut_at = engine_.stop_at() + Engine::kStopGraceUs;
-      if (!cut_done_ && now >= cut_at) {
-        cut_requests();
-        continue;
-      }
-      if (cut_done_ && now >= cut_at + Engine::kStuckUs) {
-        drop_stragglers();
-        continue;
-      }
-      deadline = std::min(deadline, cut_done_ ? cut_at + Engine::kStuckUs : cut_at);
-    }
+    if (stop_seen_ && past_grace(now, deadline)) continue;
     loop_.poll(
         deadline, [](sdb_conn *c, uint32_t ev) { c->on_io(ev); },
         [this](void *token, uint64_t gen) {

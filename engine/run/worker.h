@@ -73,6 +73,8 @@ class Worker : public ConnHost {
   void pass_barrier();
   void wake_sleepers();
   bool job_done(const Job &job) const;
+  bool past_grace(double now, double &deadline);
+  void collect_garbage();
   void cut_requests();
   void drop_stragglers();
 
