@@ -309,8 +309,23 @@ local function serialize_checks(res)
   return table.concat(out, "\n")
 end
 
+-- Client coroutines are the engine's: only the prelude's own calls (db, ctx:sleep ...) may yield
+-- them, with the raw `yield` captured above. A script calling coroutine.yield() directly in one
+-- would leave it waiting for nothing for ever, so that is an error at the script's line; inside
+-- the script's own coroutines coroutine.yield works as usual.
+local client_cos = setmetatable({}, { __mode = "k" })
+local running = coroutine.running
+coroutine.yield = function(...)
+  if client_cos[running()] then
+    error("coroutine.yield() called in a stormdb client: stormdb's own calls (ctx.db, ctx:sleep) wait " ..
+      "for you; use coroutine.yield only inside coroutines your script creates", 2)
+  end
+  return yield(...)
+end
+
 -- Body of every client coroutine; returns (error message or nil, hook result or nil).
 function M._client_main(kind, clp, id, fn_name, args)
+  client_cos[running()] = true
   local cl = ffi.cast("sdb_client*", clp)
   local stream = kind == "terminal" and id or (kind == "part" and 1e5 + id or (kind == "hook" and 2e5 or 3e5 + id))
   local ctx = new_ctx(cl, id, kind, stream)

@@ -27,6 +27,7 @@ const FlagSpec kValueFlags[] = {
     {"-P,--report-interval", "report_interval", "print a progress line every N seconds"},
     {"--seed", "seed", "random seed: the same seed gives the same data and inputs [0]"},
     {"--max-tries", "max_tries", "tries per transaction on 40001/40P01 (1 = no retry) [10]"},
+    {"--lua-memory-limit", "lua_memory_limit", "MB of memory each thread's Lua state may use; beyond it a script error [1024]"},
     {"--loaders", "loaders", "parallel loader connections in prepare [threads]"},
     {"--url", "url", "conninfo string or postgresql:// URI (libpq conventions; PG* variables also work)"},
     {"--json", "json", "write the result as JSON to FILE"},

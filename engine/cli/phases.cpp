@@ -55,6 +55,7 @@ int run_phases(Session &s) {
     nlohmann::json j = result_json(r, cfg);
     j["phase"] = ph.name;
     phases.push_back(j);
+    if (engine.abandoned()) break;  // a thread still runs a script: no further phase
   }
   if (!s.cfg.json_path.empty() || !s.cfg.html_path.empty()) {
     nlohmann::json j;

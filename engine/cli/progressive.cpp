@@ -85,7 +85,7 @@ int run_progressive(Session &s) {
                                     "{} failed", i + 1, counts.size(), counts[i], t.tps, t.latency.p50, t.latency.p95, t.latency.p99, t.failed)
                             .c_str());
     std::fflush(stdout);
-    bool failed = !b.result.error.empty();
+    bool failed = !b.result.error.empty() || engine.abandoned();
     if (failed) std::fprintf(stderr, "stormdb: band with %d clients failed: %s\n", counts[i], b.result.error.c_str());
     failed = failed || note_outcome_failure(b.result, fmt::format("band with {} clients", counts[i]));
     bands.push_back(std::move(b));

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 
 #include "cli/capacity.h"
 #include "cli/commands.h"
@@ -71,6 +72,7 @@ Session open_session(const CliArgs &args) {
   p.transactions = s.cfg.transactions;
   if (p.transactions > 0 && !s.cfg.sources.count("duration")) p.duration_us = 0;
   p.max_tries = s.cfg.max_tries;
+  p.lua_memory_limit_mb = s.cfg.lua_memory_limit_mb;
   p.rate_per_client = s.cfg.rate_per_client > 0 ? s.cfg.rate_per_client : s.cfg.rate / s.cfg.clients;
   p.poisson = s.cfg.arrival == "poisson";
   p.latency_limit_us = static_cast<double>(s.cfg.latency_limit_us);
@@ -224,6 +226,7 @@ RunResult measure(Engine &engine, Session &s, bool progress_lines) {
     r.intervals.push_back(std::move(row));
   });
   r.interrupted = signals::count() > 0;
+  r.cut_short = engine.cut_short();
   if (!r.error.empty()) r.error = with_hint(r.error);
   fill_totals(r, engine);
   if (sampler) {
@@ -271,12 +274,25 @@ int run_measurement(Engine &engine, Session &s) {
     print_report(stdout, r, s.cfg);
   }
   if (note_outcome_failure(r, "run")) rc = kExitFailure;
-  if (s.cfg.check_after && rc == 0 && !r.interrupted) rc = run_checks(engine, s, r.checks);
+  if (s.cfg.check_after && rc == 0 && !r.interrupted && !engine.abandoned()) rc = run_checks(engine, s, r.checks);
   nlohmann::json j = result_json(r, s.cfg);
   write_outputs(j, s.cfg.json_path, s.cfg.html_path);
   if (!s.cfg.csv_path.empty()) write_csv(s.cfg.csv_path, r);
   if (report_thresholds(stdout, s.cfg.thresholds, j) && rc == 0) rc = kExitThresholdFailed;
   if (r.interrupted && rc == 0) rc = kExitInterrupted;
+  if (engine.abandoned() || signals::count() >= 3) {
+    // A worker thread may still run a script (the Engine cannot be destroyed), or a third signal
+    // asked to exit at once: leave now that the results are written, stopping the server first.
+    signals::set_report_on_exit(false);
+    if (!r.interrupted) rc = kExitAbandoned;
+    std::fprintf(stderr, "stormdb: %s\n",
+                 r.interrupted ? "interrupted a third time: results written, exiting"
+                               : "a worker thread was abandoned (see \"cut short\" in the report); exiting");
+    if (s.server && !s.cfg.keep_server) s.server.reset();
+    std::fflush(nullptr);
+    std::_Exit(rc);
+  }
+  signals::set_report_on_exit(false);
   return rc;
 }
 

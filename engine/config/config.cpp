@@ -24,7 +24,8 @@ const std::vector<std::string> kSettingKeys = {
     "clients", "threads", "duration", "transactions", "warmup", "report_interval", "seed",
     "max_tries", "loaders", "json", "url", "keep_server", "prepare", "check", "quiet", "workload",
     "rate", "rate_per_client", "arrival", "latency_limit", "scale_clients", "scale_latency_bound", "cooldown",
-    "csv", "html", "metrics_listen", "pg_stats", "pg_stats_interval", "thresholds", "force", "skip_load_check"};
+    "csv", "html", "metrics_listen", "pg_stats", "pg_stats_interval", "thresholds", "force", "skip_load_check",
+    "lua_memory_limit"};
 
 size_t edit_distance(const std::string &a, const std::string &b) {
   std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
@@ -395,6 +396,7 @@ Config merge_config(const std::string &command, const std::string &script, const
   if (auto v = get("report_interval")) c.report_interval_s = to_duration(*v, "report_interval") / 1e6;
   if (auto v = get("seed")) c.seed = static_cast<uint64_t>(to_int(*v, "seed", 0));
   if (auto v = get("max_tries")) c.max_tries = static_cast<int>(to_int(*v, "max_tries", 1));
+  if (auto v = get("lua_memory_limit")) c.lua_memory_limit_mb = to_int(*v, "lua_memory_limit", 16);
   c.loaders = c.threads;
   if (auto v = get("loaders")) c.loaders = static_cast<int>(to_int(*v, "loaders", 1));
   if (auto v = get("json")) c.json_path = v->value;

@@ -63,6 +63,7 @@ struct Config {
   double report_interval_s = 0;  // progress lines; 0 = none
   uint64_t seed = 0;
   int max_tries = 10;
+  int64_t lua_memory_limit_mb = 1024;  // per Lua state (one per thread); above it allocations fail
   int loaders = 1;
   double rate = 0;             // --rate: transactions/s over all clients; 0 = closed loop
   double rate_per_client = 0;  // --rate-per-client

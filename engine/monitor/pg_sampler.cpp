@@ -26,6 +26,9 @@ namespace {
 // statement sample is dropped: ~64 MB, i.e. hours of 1 s polls with thousands of statements.
 constexpr size_t kMaxStatementRows = 2'000'000;
 
+// How long stop() waits for the final snapshot before it leaves the sampler behind.
+constexpr double kStopBudgetS = 1.5;
+
 // A sampler query that hangs (e.g. behind a lock on a catalog) must not hang stop().
 constexpr const char* kStatementTimeout = "SET /*stormdb-sampler*/ statement_timeout = 5000";
 
@@ -118,7 +121,9 @@ struct PgSampler::Impl {
   std::mutex wake_mu;
   std::condition_variable wake;
   bool stop_requested = false;  // under wake_mu
+  bool loop_ended = false;      // under wake_mu: the thread took its final snapshot
   bool running = false;         // owner thread only
+  bool abandoned = false;       // owner thread only: the thread was left waiting for the server
 
   // Poll state: used by the sampler thread, or by the owner once the thread is joined.
   std::vector<SectionQuery> queries;
@@ -315,15 +320,31 @@ void PgSampler::Impl::loop() {
     next += period;
     if (auto now = steady_clock::now(); next <= now) next = now + period;
   }
+  lk.unlock();
+  poll();  // the final snapshot
+  lk.lock();
+  loop_ended = true;
+  wake.notify_all();
 }
 
 void PgSampler::Impl::halt() {
-  {
-    std::lock_guard lk(wake_mu);
-    stop_requested = true;
-  }
+  std::unique_lock lk(wake_mu);
+  stop_requested = true;
   wake.notify_all();
-  if (thread.joinable()) thread.join();
+  if (!thread.joinable()) return;
+  // A frozen server never answers (statement_timeout needs a running server): the stop waits
+  // a bounded time, then leaves the thread and its connection behind.
+  if (!wake.wait_for(lk, std::chrono::duration<double>(kStopBudgetS), [&] { return loop_ended; })) {
+    thread.detach();
+    abandoned = true;
+    lk.unlock();
+    note(fmt::format("the pg_stat sampler got no answer from the server within {} s at the end of the run: its last "
+                     "snapshot is missing",
+                     kStopBudgetS));
+    return;
+  }
+  lk.unlock();
+  thread.join();
 }
 
 PgSampler::PgSampler(PgSamplerOptions o) : impl_(std::make_unique<Impl>()) {
@@ -333,6 +354,10 @@ PgSampler::PgSampler(PgSamplerOptions o) : impl_(std::make_unique<Impl>()) {
 
 PgSampler::~PgSampler() {
   impl_->halt();
+  if (impl_->abandoned) {
+    (void)impl_.release();  // its thread may still wake up and use it
+    return;
+  }
   if (impl_->conn) PQfinish(impl_->conn);
 }
 
@@ -343,6 +368,7 @@ bool PgSampler::start() {
   s.setup();
   s.poll();
   s.stop_requested = false;
+  s.loop_ended = false;
   s.thread = std::thread([&s] { s.loop(); });
   s.running = true;
   return true;
@@ -351,11 +377,11 @@ bool PgSampler::start() {
 void PgSampler::stop() {
   Impl& s = *impl_;
   if (!s.running) return;
-  s.halt();
-  s.poll();  // the final snapshot, on this thread now that the sampler's has ended
+  s.halt();  // the sampler's thread takes the final snapshot
+  s.running = false;
+  if (s.abandoned) return;
   PQfinish(s.conn);
   s.conn = nullptr;
-  s.running = false;
 }
 
 json PgSampler::intervals() const {

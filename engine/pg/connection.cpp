@@ -9,7 +9,10 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <thread>
 
 namespace {
 constexpr size_t kCopyChunk = 256 * 1024;
@@ -45,7 +48,32 @@ size_t format_number(double v, char *buf, size_t cap) {
   *end = '\0';
   return static_cast<size_t>(end - buf);
 }
+
+// The connect timeout that applies to pg (conninfo or PGCONNECT_TIMEOUT, as libpq resolved
+// them; 0: none asked for), or the default when neither set one. libpq only enforces it in
+// blocking connects; PQconnectPoll never gives up by itself.
+double connect_timeout_of(PGconn *pg) {
+  double s = stormdb::kDefaultConnectTimeoutS;
+  if (PQconninfoOption *opts = PQconninfo(pg)) {
+    for (PQconninfoOption *o = opts; o->keyword; o++)
+      if (std::strcmp(o->keyword, "connect_timeout") == 0 && o->val && *o->val) s = std::atoi(o->val);
+    PQconninfoFree(opts);
+  }
+  return s > 0 && s < 2 ? 2 : s;  // as libpq: one second is too short to be reliable
+}
+
+std::string timeout_message(double s) {
+  char m[200];
+  std::snprintf(m, sizeof m, "timeout expired: no answer within %g s (connect_timeout; set connect_timeout=N in the "
+                "conninfo to change it)", s);
+  return m;
+}
 }  // namespace
+
+std::string stormdb::default_connect_timeout() {
+  const char *env = std::getenv("PGCONNECT_TIMEOUT");
+  return env && *env ? env : std::to_string(kDefaultConnectTimeoutS);
+}
 
 void sdb_conn::want(bool write) {
   if (fd_ < 0) return;
@@ -87,16 +115,40 @@ void sdb_conn::disconnect() {
   state_ = State::kClosed;
 }
 
-void sdb_conn::abort_request(const char *why) {
+void sdb_conn::abort_request(const char *why, const char *sqlstate) {
   bool waiting = state_ == State::kBusy || state_ == State::kConnecting || state_ == State::kCopyFlush;
   disconnect();
   if (!waiting) return;
-  err_sqlstate_.clear();
+  err_sqlstate_ = sqlstate;
   err_message_ = why;
   err_detail_.clear();
   err_hint_.clear();
   res_status_ = -1;
   host_->complete(this);
+}
+
+bool sdb_conn::cut_short(const char *why) {
+  if (state_ != State::kBusy && state_ != State::kConnecting && state_ != State::kCopyFlush) return false;
+  PGcancel *cancel = state_ == State::kConnecting ? nullptr : PQgetCancel(pg_);
+  if (cancel) {
+    try {
+      std::thread([cancel] {
+        char err[256];
+        PQcancel(cancel, err, sizeof err);
+        PQfreeCancel(cancel);
+      }).detach();
+    } catch (const std::system_error &) {
+      PQfreeCancel(cancel);  // no thread to spare: the server ends the query when it sees the close
+    }
+  }
+  abort_request(why, "57014");
+  return true;
+}
+
+void sdb_conn::on_deadline(uint64_t generation) {
+  if (state_ != State::kConnecting || generation != connect_generation_) return;
+  std::string m = timeout_message(connect_timeout_s_);
+  abort_request(m.c_str(), "08001");
 }
 
 void sdb_conn::set_error(PGresult *r) {
@@ -169,6 +221,9 @@ int32_t sdb_conn::connect() {
   state_ = State::kConnecting;
   fd_ = PQsocket(pg_);
   want(true);  // libpq: behave as if PGRES_POLLING_WRITING first
+  connect_timeout_s_ = connect_timeout_of(pg_);
+  if (connect_timeout_s_ > 0)
+    host_->add_deadline(this, connect_timeout_s_ * 1e6, ++connect_generation_);
   return 0;
 }
 

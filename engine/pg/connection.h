@@ -21,7 +21,16 @@ class ConnHost {
   virtual void unwatch(sdb_conn *c, int fd) = 0;
   // The request in flight (connect, query, COPY flush) has ended: resume whoever waits on c.
   virtual void complete(sdb_conn *c) = 0;
+  // Calls c->on_deadline(generation) after_us from now (connect timeouts).
+  virtual void add_deadline(sdb_conn *c, double after_us, uint64_t generation) = 0;
 };
+
+// Seconds a connection attempt may take when neither the conninfo nor PGCONNECT_TIMEOUT sets
+// connect_timeout (libpq's own default is to wait for ever).
+constexpr int kDefaultConnectTimeoutS = 10;
+// connect_timeout for a blocking libpq connect: PGCONNECT_TIMEOUT if set, else the default above;
+// pass it as a default keyword before "dbname" so that the conninfo still overrides it.
+std::string default_connect_timeout();
 
 }  // namespace stormdb
 
@@ -40,8 +49,15 @@ struct sdb_conn {
 
   int32_t connect();
   void disconnect();
-  // Ends the request in flight (if any) as failed with `why` and closes the connection.
-  void abort_request(const char *why);
+  // Ends the request in flight (if any) as failed with `why` (and `sqlstate`) and closes the
+  // connection.
+  void abort_request(const char *why, const char *sqlstate = "");
+  // At the end of a run: cancels the request in flight on a thread of its own (PQcancel waits for
+  // the server, and a frozen server never answers), then ends it as failed with SQLSTATE 57014
+  // (query_canceled) and closes the connection. Returns false when nothing was in flight.
+  bool cut_short(const char *why);
+  // The connect timeout of attempt `generation` expired (see ConnHost::add_deadline).
+  void on_deadline(uint64_t generation);
   bool ok() const;
   int32_t send_query(const char *sql);
   int32_t send_params(const char *sql, int32_t n, const sdb_param *p);
@@ -95,6 +111,8 @@ struct sdb_conn {
   int watched_fd_ = -1;        // what the event loop watches now, to skip redundant epoll_ctl calls
   bool watched_write_ = false;
   State state_ = State::kClosed;
+  uint64_t connect_generation_ = 0;  // a connect deadline applies to its own attempt only
+  double connect_timeout_s_ = 0;
   PGresult *result_ = nullptr;
   int32_t res_status_ = 0;
   bool had_error_ = false;

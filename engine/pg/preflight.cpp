@@ -5,10 +5,17 @@
 
 #include <cstdlib>
 
+#include "pg/connection.h"
+
 namespace stormdb {
 namespace {
+// A blocking connect that gives up after connect_timeout (default kDefaultConnectTimeoutS) when
+// the conninfo does not set one: a listener that never answers must not hang start-up.
 PGconn *connect_or_throw(const std::string &conninfo) {
-  PGconn *c = PQconnectdb(conninfo.c_str());
+  std::string timeout = default_connect_timeout();
+  const char *keys[] = {"connect_timeout", "dbname", nullptr};
+  const char *vals[] = {timeout.c_str(), conninfo.c_str(), nullptr};
+  PGconn *c = PQconnectdbParams(keys, vals, 1);
   if (PQstatus(c) != CONNECTION_OK) {
     std::string m = PQerrorMessage(c);
     PQfinish(c);

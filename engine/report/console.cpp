@@ -102,6 +102,7 @@ void print_report(std::FILE *out, const RunResult &r, const Config &cfg) {
                           r.connect.total_us / r.connect.clients / 1e3, r.connect.max_us / 1e3, r.connect.clients));
   if (r.interrupted) line(out, "interrupted: results cover the measured time until the interrupt");
   if (!r.error.empty()) line(out, "run ended early: " + r.error);
+  for (const auto &c : r.cut_short) line(out, "cut short: " + c);
   line(out, fmt::format("measured time: {:.3f} s", r.elapsed_s));
   line(out, "");
   line(out, fmt::format("{:<16} {:>10} {:>11} {:>9} {:>9} {:>9} {:>9} {:>9} {:>10} {:>8} {:>8}", "transaction", "count",

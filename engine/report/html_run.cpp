@@ -422,6 +422,8 @@ std::string run_body(const json &r, const std::string &sfx, bool standalone) {
   if (at(r, "interrupted").is_boolean() && at(r, "interrupted").get<bool>())
     o += "<div class=\"banner warn\">The run was interrupted (Ctrl-C or SIGTERM): the measured time is shorter than "
          "configured.</div>\n";
+  for (const auto &c : at(r, "cut_short").is_array() ? at(r, "cut_short") : nlohmann::json::array())
+    if (c.is_string()) o += "<div class=\"banner warn\">Cut short: " + escape(c.get<std::string>()) + "</div>\n";
 
   o += "<section class=\"overview\">\n<dl class=\"meta\">";
   if (standalone || !name.empty()) {

@@ -125,6 +125,7 @@ json result_json(const RunResult &r, const Config &cfg) {
   if (!r.error.empty()) j["error"] = r.error;
   if (!r.failure.empty()) j["failure"] = r.failure;
   j["interrupted"] = r.interrupted;
+  j["cut_short"] = r.cut_short;
   return j;
 }
 

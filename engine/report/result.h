@@ -97,6 +97,7 @@ struct RunResult {
   std::string error;  // fatal error that ended the run early
   std::string failure;  // why a run that went to its end failed (nothing completed, clients unable to reconnect)
   bool interrupted = false;
+  std::vector<std::string> cut_short;  // what the end of the run cut short (Engine::cut_short)
 };
 
 // Builds the measure-phase part of a RunResult from the engine after Engine::run.

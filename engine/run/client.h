@@ -1,5 +1,6 @@
 // One simulated client: a Lua coroutine, its connection, its place in the mix and its wait state.
 #pragma once
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -34,6 +35,7 @@ struct sdb_client {
   bool scheduled = false;     // open loop: intended_us comes from the arrival schedule
   double next_arrival_us = -1;  // open loop: this client's next scheduled arrival
   uint64_t txns_done = 0;
+  std::atomic<int32_t> txn{-1};  // the transaction handed out last (read by the watchdog's notes)
 
   uint64_t timer_generation = 0;  // a timer fires only if it matches (sleep cancelled otherwise)
   bool sleeping = false;

@@ -1,6 +1,9 @@
 // Engine: worker threads per job, the start barrier, stop time, shared names and ctx:parallel parts.
 #include "run/engine.h"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -18,6 +21,10 @@ Engine::Engine(RunPlan plan) : plan_(std::move(plan)), stop_at_(std::numeric_lim
 
 Engine::~Engine() {
   for (auto &w : workers_) signals::remove_wake_fd(w->wake_fd());
+  // An abandoned thread may still run a worker's Lua state: leak them rather than close a state
+  // in use (the process is about to exit anyway).
+  if (abandoned_)
+    for (auto &w : workers_) (void)w.release();
 }
 
 void Engine::run_threads(const Job &job) {
@@ -51,27 +58,121 @@ std::string Engine::run(const std::function<void(const IntervalStats &)> &on_int
   plan_.phase = "run";
   collector_ = std::make_unique<Collector>(plan_.threads);
   stop_at_ = std::numeric_limits<double>::infinity();
-  Job job{Job::Kind::kRun, ""};
+  // Shared with the threads: an abandoned one may still use them after this returns.
+  auto job = std::make_shared<const Job>(Job{Job::Kind::kRun, ""});
+  auto done_flags = std::make_shared<std::vector<std::atomic<bool>>>(workers_.size());
+  auto &done = *done_flags;
   std::vector<std::thread> threads;
   for (size_t i = 0; i < workers_.size(); i++)
-    threads.emplace_back([this, i, &job] { workers_[i]->run_job(job); });
-  std::atomic<bool> joined{false};
-  std::thread joiner([&] {
-    for (auto &t : threads) t.join();
-    joined = true;
-  });
-  // The reporter: prints intervals as they complete until every worker is done.
+    threads.emplace_back([this, i, job, done_flags] {
+      workers_[i]->run_job(*job);
+      (*done_flags)[i] = true;
+    });
+  std::vector<Watch> watch(workers_.size());
+  signals::set_report_on_exit(true);
+  // The reporter: prints intervals as they complete until every worker is done or abandoned.
   while (true) {
-    if (signals::count() > 0) request_stop(now_us());
+    int sig = signals::count();
+    if (sig > 0) request_stop(now_us());
+    if (sig >= 3) {
+      // The third signal: stop waiting; the caller writes what was collected and exits.
+      for (size_t i = 0; i < workers_.size(); i++)
+        if (!done[i] && !watch[i].abandoned)
+          abandon(watch, i, fmt::format("interrupted a third time: thread {} was not waited for", i));
+    }
+    watchdog(watch, threads, now_us());
     if (auto iv = collector_->next(100)) {
       on_interval(*iv);
       continue;
     }
-    if (joined && collector_->drained()) break;
+    bool all_done = true;
+    for (size_t i = 0; i < workers_.size(); i++) all_done = all_done && (done[i] || watch[i].abandoned);
+    if (all_done && collector_->drained()) break;
   }
-  joiner.join();
+  for (size_t i = 0; i < threads.size(); i++) {
+    if (watch[i].abandoned && !done[i]) {
+      threads[i].detach();  // it still runs this worker's Lua state: see ~Engine
+    } else {
+      threads[i].join();
+    }
+  }
   std::lock_guard lock(mu_);
   return abort_reason_;
+}
+
+// Looks at every worker once the stop time + grace has passed: a client that has not given control
+// back for kStuckUs gets the Lua hook; kStuckUs after that, its thread is abandoned.
+bool Engine::watchdog(std::vector<Watch> &watch, std::vector<std::thread> &threads, double now) {
+  bool acted = false;
+  for (size_t i = 0; i < workers_.size(); i++) {
+    Watch &w = watch[i];
+    if (w.abandoned) continue;
+    sdb_client *cl = workers_[i]->running();
+    uint64_t resumes = workers_[i]->resumes();
+    if (!cl || cl != w.running || resumes != w.resumes) {
+      w = Watch{resumes, cl, now, 0, false};
+      continue;
+    }
+    if (now < stop_at() + kStopGraceUs || now - w.since < kStuckUs) continue;
+    if (w.interrupted == 0) {
+      w.interrupted = now;
+      signals::interrupt_lua(threads[i].native_handle(), (now - w.since) / 1e6);
+      acted = true;
+    } else if (now - w.interrupted >= kStuckUs) {
+      int32_t txn = cl->txn.load(std::memory_order_relaxed);
+      abandon(watch, i,
+              fmt::format("client {}{} did not yield for {:.1f} s after the end of the run (endless loop in a "
+                          "script?); its thread was abandoned and its clients' last results are missing",
+                          cl->id, txn >= 0 ? " (transaction " + txn_name(txn) + ")" : std::string(),
+                          (now - w.since) / 1e6));
+      acted = true;
+    }
+  }
+  return acted;
+}
+
+void Engine::abandon(std::vector<Watch> &watch, size_t worker, const std::string &why) {
+  watch[worker].abandoned = true;
+  abandoned_ = true;
+  collector_->worker_ended(static_cast<int>(worker));
+  std::lock_guard lock(mu_);
+  if (!why.empty()) cut_notes_.push_back(why);
+}
+
+void Engine::note_cut_short(int client, int32_t txn) {
+  std::lock_guard lock(mu_);
+  cut_requests_.emplace_back(client, txn);
+}
+
+void Engine::note_straggler(int client) {
+  std::lock_guard lock(mu_);
+  cut_notes_.push_back(fmt::format("client {} had not ended {:g} s after the end of the run (a script that yields "
+                                   "with nothing to wait for?); it was left suspended",
+                                   client, (kStopGraceUs + kStuckUs) / 1e6));
+}
+
+std::string Engine::txn_name(int32_t txn) {
+  std::lock_guard lock(mu_);
+  return txn >= 0 && static_cast<size_t>(txn) < txn_names_.size() ? txn_names_[txn] : "?";
+}
+
+std::vector<std::string> Engine::cut_short() {
+  std::vector<std::pair<int, int32_t>> cut;
+  std::vector<std::string> out;
+  {
+    std::lock_guard lock(mu_);
+    cut = cut_requests_;
+    out = cut_notes_;
+  }
+  if (!cut.empty()) {
+    std::vector<std::string> who;
+    for (const auto &[client, txn] : cut)
+      if (who.size() < 10) who.push_back(fmt::format("client {} ({})", client, txn_name(txn)));
+    out.insert(out.begin(),
+               fmt::format("{} request(s) still running {:g} s after the end were cancelled: {}{}", cut.size(),
+                           kStopGraceUs / 1e6, fmt::join(who, ", "), cut.size() > who.size() ? ", ..." : ""));
+  }
+  return out;
 }
 
 int Engine::txn_id(const std::string &name) {

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -27,6 +28,7 @@ struct RunPlan {
   double interval_us = 1e6;    // interval records (progress lines when report_interval is set)
   uint64_t transactions = 0;   // per client; 0: unlimited
   int max_tries = 10;
+  int64_t lua_memory_limit_mb = 1024;  // per Lua state
   double rate_per_client = 0;  // open loop: arrivals/s of each client; 0 = closed loop
   bool poisson = true;         // exponential inter-arrival gaps, else a fixed period
   double latency_limit_us = 0;
@@ -54,14 +56,32 @@ struct ConnectStats {
 
 class Engine {
  public:
+  // After the stop time, requests still running get this long before they are cut short.
+  static constexpr double kStopGraceUs = 2e6;
+  // A worker whose coroutine has not come back to its loop for this long after stop + grace is
+  // interrupted (Lua hook); if it is still stuck this long after that, its thread is abandoned.
+  static constexpr double kStuckUs = 1e6;
+
   explicit Engine(RunPlan plan);
   ~Engine();
 
   // Runs a hook (prepare/check/cleanup) on worker 0, with every worker serving ctx:parallel parts.
   HookOutcome run_hook(const std::string &name);
   // Runs the clients; on_interval is called on this thread for every complete interval, in order.
-  // Returns the first fatal error ("" if none): e.g. clients that could not connect.
+  // Returns the first fatal error ("" if none): e.g. clients that could not connect. Ends within
+  // stop time + kStopGraceUs + 2 * kStuckUs (+ a poll period) whatever scripts or the server do:
+  // a worker still stuck then is abandoned (abandoned() is true; see cut_short()).
   std::string run(const std::function<void(const IntervalStats &)> &on_interval);
+  // What the run cut short, one line each, for the report and JSON: requests cancelled at the end
+  // of the grace time, worker threads abandoned.
+  std::vector<std::string> cut_short();
+  // True when a worker thread was abandoned (still running a script): the caller must not
+  // destroy the Engine but write its results and leave with std::_Exit.
+  bool abandoned() const { return abandoned_; }
+  // A worker cut a request short at the end of the grace time (thread-safe).
+  void note_cut_short(int client, int32_t txn);
+  // A worker left a client that had not ended kStuckUs after the cut suspended (thread-safe).
+  void note_straggler(int client);
 
   const RunPlan &plan() const { return plan_; }
   Collector &collector() { return *collector_; }
@@ -92,12 +112,23 @@ class Engine {
 
  private:
   void run_threads(const Job &job);
+  struct Watch {
+    uint64_t resumes = 0;
+    sdb_client *running = nullptr;
+    double since = 0;        // when this resume was first seen
+    double interrupted = 0;  // when the Lua hook was asked for; 0: not yet
+    bool abandoned = false;
+  };
+  bool watchdog(std::vector<Watch> &watch, std::vector<std::thread> &threads, double now);
+  void abandon(std::vector<Watch> &watch, size_t worker, const std::string &why);
+  std::string txn_name(int32_t txn);
 
   RunPlan plan_;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::unique_ptr<Collector> collector_;
   std::atomic<double> stop_at_;
   std::atomic<bool> aborting_{false};
+  std::atomic<bool> abandoned_{false};
   double t0_ = 0;
 
   std::mutex mu_;
@@ -108,6 +139,8 @@ class Engine {
   uint64_t barrier_round_ = 0;
   ConnectStats connect_;
   std::set<std::string> script_errors_;
+  std::vector<std::pair<int, int32_t>> cut_requests_;  // (client, transaction)
+  std::vector<std::string> cut_notes_;
   // ctx:parallel
   sdb_client *parallel_waiter_ = nullptr;
   std::string parallel_fn_, parallel_args_;

@@ -24,6 +24,8 @@ class EventLoop {
   // on_io for ready connections, on_timer(token, generation) for due timers.
   template <class OnIo, class OnTimer>
   void poll(double deadline_us, OnIo on_io, OnTimer on_timer);
+  // Drops every pending timer (their tokens belong to the previous job's clients).
+  void clear_timers() { timers_ = {}; }
   // Async-signal-safe: makes a poll() in progress return.
   void wake();
   int wake_fd() const { return wake_fd_; }

@@ -1,23 +1,35 @@
 // Signal handlers that turn Ctrl-C into a graceful stop: they only count and write to eventfds.
+// Also the watchdog's interrupt: a signal to a stuck worker thread sets a Lua hook on its state,
+// which is what LuaJIT documents as safe from a signal handler (luajit.c does it for Ctrl-C).
 #include "run/signals.h"
 
+#include <lua.hpp>
 #include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
+#include <mutex>
 
 namespace stormdb::signals {
 namespace {
 constexpr int kMaxFds = 1024;
+constexpr unsigned kExitBackstopS = 5;
 std::atomic<int> g_count{0};
 std::atomic<int> g_fds[kMaxFds];
 std::atomic<bool> g_installed{false};
+std::atomic<bool> g_report_on_exit{false};
+std::atomic<double> g_stuck_s{0};
+thread_local lua_State *t_lua = nullptr;
 
 void handler(int) {
   int n = g_count.fetch_add(1) + 1;
-  if (n >= 3) _exit(130);
+  if (n >= 3) {
+    if (!g_report_on_exit.load()) _exit(130);
+    alarm(kExitBackstopS);  // the reporter writes the results and exits; if it cannot, we do
+  }
   uint64_t one = 1;
   for (auto &fd : g_fds) {
     int f = fd.load();
@@ -27,6 +39,25 @@ void handler(int) {
     }
   }
 }
+
+void backstop(int) { _exit(130); }
+
+// Runs in the stuck coroutine: it doesn't add a frame, so level 0 is the script's own function.
+void stuck_hook(lua_State *L, lua_Debug *) {
+  lua_sethook(L, nullptr, 0, 0);
+  luaL_where(L, 0);
+  char msg[160];
+  std::snprintf(msg, sizeof msg, "did not yield for %.1f s after the end of the run (endless loop?); interrupted",
+                g_stuck_s.load());
+  lua_pushfstring(L, "%s%s", lua_tostring(L, -1), msg);
+  lua_error(L);
+}
+
+void interrupt_handler(int) {
+  if (t_lua) lua_sethook(t_lua, stuck_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
+}
+
+int interrupt_signal() { return SIGRTMIN + 3; }
 }  // namespace
 
 void install() {
@@ -36,6 +67,8 @@ void install() {
   sigemptyset(&sa.sa_mask);
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
+  sa.sa_handler = backstop;
+  sigaction(SIGALRM, &sa, nullptr);
   signal(SIGPIPE, SIG_IGN);
 }
 
@@ -53,6 +86,25 @@ void remove_wake_fd(int fd) {
     int expected = fd;
     if (slot.compare_exchange_strong(expected, 0)) return;
   }
+}
+
+void set_report_on_exit(bool on) {
+  g_report_on_exit = on;
+  if (!on) alarm(0);  // the reporter got there: no backstop needed
+}
+
+void set_thread_lua(lua_State *L) { t_lua = L; }
+
+void interrupt_lua(pthread_t t, double stuck_s) {
+  static std::once_flag installed;
+  std::call_once(installed, [] {
+    struct sigaction sa{};
+    sa.sa_handler = interrupt_handler;
+    sigemptyset(&sa.sa_mask);
+    sigaction(interrupt_signal(), &sa, nullptr);
+  });
+  g_stuck_s = stuck_s;
+  pthread_kill(t, interrupt_signal());
 }
 
 }  // namespace stormdb::signals

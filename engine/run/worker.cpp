@@ -6,7 +6,9 @@
 
 #include <sys/epoll.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 
 #include "run/engine.h"
@@ -43,6 +45,20 @@ sdb_client *Worker::spawn(sdb_client::Kind kind, int id, const std::string &fn) 
 
 void Worker::complete(sdb_conn *c) { make_runnable(static_cast<sdb_client *>(c->owner())); }
 
+namespace {
+// Timer tokens are clients; a connection's deadline is told apart by its low bit (both are
+// aligned objects, so the bit is free).
+void *deadline_token(sdb_conn *c) { return reinterpret_cast<void *>(reinterpret_cast<uintptr_t>(c) | 1); }
+sdb_conn *deadline_conn(void *token) {
+  auto bits = reinterpret_cast<uintptr_t>(token);
+  return bits & 1 ? reinterpret_cast<sdb_conn *>(bits & ~uintptr_t{1}) : nullptr;
+}
+}  // namespace
+
+void Worker::add_deadline(sdb_conn *c, double after_us, uint64_t generation) {
+  loop_.add_timer(now_us() + after_us, deadline_token(c), generation);
+}
+
 void Worker::make_runnable(sdb_client *cl) {
   if (!cl->finished) runnable_.push_back(cl);
 }
@@ -58,7 +74,11 @@ void Worker::resume(sdb_client *cl) {
   } else {
     nargs = lua_gettop(cl->co) - 1;
   }
+  // Two relaxed stores per resume (plain moves): what the watchdog needs to see a stuck client.
+  running_.store(cl, std::memory_order_relaxed);
+  resumes_.store(resumes_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   int status = lua_resume(cl->co, nargs);
+  running_.store(nullptr, std::memory_order_relaxed);
   if (status == LUA_YIELD) {
     lua_settop(cl->co, 0);
     return;
@@ -68,7 +88,10 @@ void Worker::resume(sdb_client *cl) {
 
 void Worker::on_finished(sdb_client *cl, int status) {
   cl->finished = true;
-  if (status != 0) {
+  if (status == LUA_ERRMEM && (cl->kind == sdb_client::Kind::kTerminal || cl->kind == sdb_client::Kind::kBackground)) {
+    // The state's memory limit: a script error that ends this client, not the run.
+    script_error(cl, "not enough memory");
+  } else if (status != 0) {
     const char *m = lua_tostring(cl->co, -1);
     cl->error = m ? m : "error in the client coroutine";
   } else {
@@ -102,6 +125,13 @@ void Worker::on_finished(sdb_client *cl, int status) {
       engine_.part_done(cl->id, cl->error);
       break;
   }
+}
+
+// After a memory error, outside any coroutine: garbage could otherwise keep the state at its
+// limit, and every later allocation would fail too.
+void Worker::collect_garbage() {
+  collect_garbage_ = false;
+  lua_gc(L_, LUA_GCCOLLECT, 0);
 }
 
 void Worker::post_part(int part) {
@@ -170,6 +200,10 @@ void Worker::pass_barrier() {
 
 void Worker::script_error(sdb_client *cl, const char *message) {
   std::string m = message ? message : "";
+  if (m.size() >= 17 && m.compare(m.size() - 17, 17, "not enough memory") == 0) {
+    m += fmt::format(" (this thread's Lua state reached --lua-memory-limit={} MB)", lua_memory_limit_of(L_) >> 20);
+    collect_garbage_ = true;  // LuaJIT collects nothing on a failed allocation
+  }
   if (engine_.first_script_error(m))
     std::fprintf(stderr, "stormdb: script error (client %d): %s\n", cl->id, m.c_str());
 }
@@ -183,7 +217,9 @@ int32_t Worker::next_txn(sdb_client *cl) {
   cl->txns_done++;
   cl->intended_us = cl->start_us = now;  // closed loop: the transaction is meant to start now
   cl->scheduled = false;
-  return pick_txn(cl);
+  int32_t txn = pick_txn(cl);
+  cl->txn.store(txn, std::memory_order_relaxed);
+  return txn;
 }
 
 int32_t Worker::next_arrival(sdb_client *cl, double now) {
@@ -214,6 +250,7 @@ int32_t Worker::next_arrival(sdb_client *cl, double now) {
       continue;
     }
     cl->txns_done++;
+    cl->txn.store(txn, std::memory_order_relaxed);
     return txn;
   }
 }
@@ -246,6 +283,44 @@ int32_t Worker::pick_txn(sdb_client *cl) {
   return static_cast<int32_t>(n - 1);
 }
 
+// Requests still running at the end + grace are cut short: a frozen or stuck server must not hold
+// the run past its end. Clients that still have not ended a little later (a script that yielded
+// with nothing to wait for) are left suspended. Returns true when it acted; else lowers deadline
+// to its next step.
+bool Worker::past_grace(double now, double &deadline) {
+  double cut_at = engine_.stop_at() + Engine::kStopGraceUs;
+  if (!cut_done_ && now >= cut_at) {
+    cut_requests();
+    return true;
+  }
+  if (cut_done_ && now >= cut_at + Engine::kStuckUs) {
+    drop_stragglers();
+    return true;
+  }
+  deadline = std::min(deadline, cut_done_ ? cut_at + Engine::kStuckUs : cut_at);
+  return false;
+}
+
+void Worker::cut_requests() {
+  cut_done_ = true;
+  for (auto &c : clients_) {
+    if (c->finished) continue;
+    if (c->conn->cut_short("cut short: still running when the run's grace time after its end ran out; cancelled"))
+      engine_.note_cut_short(c->id, c->txn.load(std::memory_order_relaxed));
+  }
+}
+
+void Worker::drop_stragglers() {
+  for (auto &c : clients_) {
+    if (c->finished) continue;
+    engine_.note_straggler(c->id);
+    c->finished = true;
+    c->conn->disconnect();
+    alive_--;
+    if (c->kind == sdb_client::Kind::kTerminal) terminals_alive_--;
+  }
+}
+
 bool Worker::job_done(const Job &job) const {
   if (alive_ > 0) return false;
   if (job.kind == Job::Kind::kRun) return true;
@@ -256,7 +331,9 @@ void Worker::run_job(const Job &job) {
   clients_.clear();
   runnable_.clear();
   alive_ = terminals_alive_ = at_barrier_ = 0;
-  barrier_passed_ = stop_seen_ = false;
+  barrier_passed_ = stop_seen_ = cut_done_ = false;
+  loop_.clear_timers();
+  signals::set_thread_lua(L_);
   hook_error_.clear();
   hook_result_.clear();
   recorder_ = Recorder(nullptr, id_);
@@ -277,6 +354,7 @@ void Worker::run_job(const Job &job) {
       resume(cl);
     }
     runnable_.clear();
+    if (collect_garbage_) collect_garbage();
     drain_inbox();
     if (!runnable_.empty()) continue;
     // Before sleeping in epoll, look for replies that are already there (as pgbench's loop
@@ -315,9 +393,14 @@ void Worker::run_job(const Job &job) {
       continue;
     }
     if (!stop_seen_ && engine_.stop_at() > now && engine_.stop_at() < deadline) deadline = engine_.stop_at();
+    if (stop_seen_ && past_grace(now, deadline)) continue;
     loop_.poll(
         deadline, [](sdb_conn *c, uint32_t ev) { c->on_io(ev); },
         [this](void *token, uint64_t gen) {
+          if (sdb_conn *c = deadline_conn(token)) {
+            c->on_deadline(gen);
+            return;
+          }
           auto *cl = static_cast<sdb_client *>(token);
           if (cl->timer_generation == gen && cl->sleeping) make_runnable(cl);
         });

@@ -1,5 +1,6 @@
 // A worker: one OS thread's Lua state, event loop and clients, running the jobs the Engine hands it.
 #pragma once
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -43,6 +44,13 @@ class Worker : public ConnHost {
   void watch(sdb_conn *c, int fd, bool write) override { loop_.watch(c, fd, write); }
   void unwatch(sdb_conn *c, int fd) override { loop_.unwatch(c, fd); }
   void complete(sdb_conn *c) override;
+  void add_deadline(sdb_conn *c, double after_us, uint64_t generation) override;
+
+  // The watchdog's view, read from the reporter thread: the client whose coroutine runs now
+  // (nullptr while the loop has control) and how many resumes the loop has made. A worker with
+  // a running client and an unchanged count between two looks has not come back to its loop.
+  sdb_client *running() const { return running_.load(std::memory_order_relaxed); }
+  uint64_t resumes() const { return resumes_.load(std::memory_order_relaxed); }
 
   // Client services behind the FFI functions.
   void sleep(sdb_client *cl, double us);
@@ -64,6 +72,10 @@ class Worker : public ConnHost {
   void pass_barrier();
   void wake_sleepers();
   bool job_done(const Job &job) const;
+  bool past_grace(double now, double &deadline);
+  void collect_garbage();
+  void cut_requests();
+  void drop_stragglers();
 
   int id_;
   Engine &engine_;
@@ -78,6 +90,10 @@ class Worker : public ConnHost {
   bool barrier_passed_ = false;
   bool stop_seen_ = false;
   bool polled_busy_ = false;  // busy connections were read once since the last epoll wait
+  bool cut_done_ = false;     // requests still running at the stop time + grace were cut short
+  bool collect_garbage_ = false;  // a script hit the memory limit: full GC once back in the loop
+  std::atomic<sdb_client *> running_{nullptr};
+  std::atomic<uint64_t> resumes_{0};
   std::string hook_result_, hook_error_;
 
   std::mutex inbox_mu_;

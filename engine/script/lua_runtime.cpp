@@ -52,11 +52,47 @@ void set_field(lua_State *L, const char *k, const std::string &v) {
   lua_setfield(L, -2, k);
 }
 
+// A state's memory budget: its allocator counts the bytes in use and refuses to grow past the
+// limit, so LuaJIT raises "not enough memory" in the coroutine that allocated (a script error for
+// that client) long before the process itself runs out. Freed with the state's last block.
+struct MemoryBudget {
+  size_t used = 0;
+  size_t limit = 0;
+  void *state = nullptr;  // the main lua_State, which is the state's first and last block
+};
+
+void *budget_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
+  auto *b = static_cast<MemoryBudget *>(ud);
+  if (ptr == nullptr) osize = 0;
+  if (nsize == 0) {
+    std::free(ptr);
+    b->used -= osize;
+    if (ptr && ptr == b->state) delete b;
+    return nullptr;
+  }
+  if (nsize > osize && b->used + (nsize - osize) > b->limit) return nullptr;
+  void *p = std::realloc(ptr, nsize);
+  if (p) b->used = b->used - osize + nsize;
+  return p;
+}
+
 }  // namespace
 
+size_t lua_memory_limit_of(lua_State *L) {
+  void *ud = nullptr;
+  lua_getallocf(L, &ud);
+  return ud ? static_cast<MemoryBudget *>(ud)->limit : 0;
+}
+
 lua_State *new_script_state(const RunPlan &plan, int thread_id) {
-  lua_State *L = luaL_newstate();
-  if (!L) throw std::runtime_error("cannot create a Lua state (out of memory)");
+  auto *budget = new MemoryBudget;
+  budget->limit = static_cast<size_t>(plan.lua_memory_limit_mb) << 20;
+  lua_State *L = lua_newstate(budget_alloc, budget);
+  if (!L) {
+    delete budget;
+    throw std::runtime_error("cannot create a Lua state (out of memory)");
+  }
+  budget->state = L;
   luaL_openlibs(L);
   lua_pushstring(L, kFfiCdef);
   lua_setglobal(L, "_STORMDB_CDEF");

@@ -14,7 +14,11 @@ struct RunPlan;
 // A new Lua state with the standard libraries, the embedded modules in package.preload, the
 // script's folder and $STORMDB_PATH on package.path, and the script loaded (its top level run).
 // thread_id -1 is the main thread's state. Throws ScriptError on a load or runtime error.
+// The state allocates through a counting allocator that refuses to grow past
+// plan.lua_memory_limit_mb: LuaJIT then raises "not enough memory" where the script allocated.
 lua_State *new_script_state(const RunPlan &plan, int thread_id);
+// The memory limit of a state made by new_script_state, in bytes.
+size_t lua_memory_limit_of(lua_State *L);
 
 // Pushes the prelude's client main function and its arguments onto coroutine co, ready for the
 // first lua_resume.

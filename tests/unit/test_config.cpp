@@ -171,3 +171,11 @@ TEST_CASE("env_warnings: a mistyped STORMDB_* variable names the closest valid o
                  "STORMDB_CLIENTS?)") != std::string::npos);
   CHECK(all.find("STORMDB_ZZQQXX is not a stormdb setting and is ignored (see docs/config.md") != std::string::npos);
 }
+
+TEST_CASE("lua_memory_limit: 1024 MB by default, at least 16") {
+  auto w = sample_workload();
+  CHECK(merge_config("run", "x", w, {}).lua_memory_limit_mb == 1024);
+  CHECK(merge_config("run", "x", w, {layer({{"lua_memory_limit", "64"}}, "cli")}).lua_memory_limit_mb == 64);
+  CHECK(usage_error([&] { merge_config("run", "x", w, {layer({{"lua_memory_limit", "8"}}, "--lua-memory-limit")}); }) ==
+        "--lua-memory-limit: lua_memory_limit must be at least 16, not 8");
+}
