@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include "config/config.h"
@@ -61,10 +63,18 @@ Pack load_pack(const std::string &dir) {
   p.name = fs::path(p.dir).filename().string();
   std::string file = (fs::path(dir) / "stormdb-pack.yaml").string();
   if (!fs::is_regular_file(file)) return p;
+  std::ifstream in(file);
+  if (!in) throw UsageError(fmt::format("{}: cannot read the pack manifest", file));
+  read_pack_manifest(std::string(std::istreambuf_iterator<char>(in), {}), dir, p);
+  return p;
+}
+
+void read_pack_manifest(const std::string &text, const std::string &dir, Pack &p) {
+  const std::string file = (fs::path(dir) / "stormdb-pack.yaml").string();
   p.has_manifest = true;
   YAML::Node root;
   try {
-    root = YAML::LoadFile(file);
+    root = YAML::Load(text);
   } catch (const YAML::ParserException &e) {
     throw UsageError(fmt::format("{}:{}: malformed YAML: {}", file, e.mark.line + 1, e.msg));
   }
@@ -104,7 +114,6 @@ Pack load_pack(const std::string &dir) {
                                    near.empty() ? "" : fmt::format(" (did you mean '{}'?)", near)));
     }
   }
-  return p;
 }
 
 std::vector<std::string> pack_workloads(const Pack &p) {

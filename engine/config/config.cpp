@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <regex>
 #include <thread>
 
@@ -244,11 +246,15 @@ std::string Config::options_lua(const WorkloadInfo &w) const {
 }
 
 Layer load_yaml_layer(const std::string &path) {
+  std::ifstream in(path);
+  if (!in) throw UsageError(fmt::format("{}: cannot read the config file", path));
+  return parse_yaml_layer(std::string(std::istreambuf_iterator<char>(in), {}), path);
+}
+
+Layer parse_yaml_layer(const std::string &text, const std::string &path) {
   YAML::Node root;
   try {
-    root = YAML::LoadFile(path);
-  } catch (const YAML::BadFile &) {
-    throw UsageError(fmt::format("{}: cannot read the config file", path));
+    root = YAML::Load(text);
   } catch (const YAML::ParserException &e) {
     throw UsageError(fmt::format("{}:{}:{}: malformed YAML: {}", path, e.mark.line + 1, e.mark.column + 1, e.msg));
   }
