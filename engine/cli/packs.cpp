@@ -112,7 +112,8 @@ void read_pack_manifest(const std::string &text, const std::string &dir, Pack &p
         } else {
           throw UsageError(fmt::format("{}: a workload is a name or {{name:, extensions: [...]}}", at(file, item)));
         }
-        if (!fs::is_regular_file(fs::path(dir) / (w.name + ".lua")))
+        std::error_code missing;  // a name too long for a file is reported like any missing script
+        if (!fs::is_regular_file(fs::path(dir) / (w.name + ".lua"), missing))
           throw UsageError(fmt::format("{}: workload '{}' has no script {}.lua in {}", at(file, item), w.name, w.name, dir));
         p.workloads.push_back(std::move(w));
       }

@@ -46,3 +46,10 @@ TEST_CASE("pack manifest: a list or mapping where one value belongs is bad input
   CHECK(manifest_error("workloads:\n  - name: {x: 1}\n") ==
         kFile + ":2: a workload's name must be a single value, not a list or mapping");
 }
+
+TEST_CASE("pack manifest: a workload name too long for a file name is a missing script") {
+  // Found by tests/fuzz/fuzz_pack_manifest: std::filesystem threw "File name too long" (exit status 1).
+  const std::string name(300, 'a');
+  CHECK(manifest_error("workloads:\n  - " + name + "\n") ==
+        kFile + ":2: workload '" + name + "' has no script " + name + ".lua in " + kDir);
+}
