@@ -3,6 +3,7 @@
 set -euo pipefail
 packages=(
   g++ cmake make pkg-config
+  clang libclang-rt-14-dev llvm  # tools/sanitize.sh and tools/fuzz.sh: ASan/UBSan/libFuzzer runtimes, llvm-symbolizer
   libluajit2-5.1-dev libpq-dev libyaml-cpp-dev libfmt-dev doctest-dev libcli11-dev nlohmann-json3-dev
   libcpp-httplib-dev
   postgresql-15 postgresql-client-15

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include "config/config.h"
@@ -20,12 +22,20 @@ const std::vector<std::string> kPackKeys = {"name", "version", "description", "w
 
 std::string at(const std::string &file, const YAML::Node &n) { return fmt::format("{}:{}", file, n.Mark().line + 1); }
 
+// A scalar's text. A list or mapping where one value belongs is bad input: yaml-cpp's own
+// as<std::string>() would throw a bare "bad conversion" that main reports as a run-time failure.
+std::string scalar_text(const std::string &file, const YAML::Node &n, const std::string &what) {
+  if (!n.IsScalar() && !n.IsNull())
+    throw UsageError(fmt::format("{}: {} must be a single value, not a list or mapping", at(file, n), what));
+  return n.as<std::string>();
+}
+
 std::vector<std::string> string_list(const YAML::Node &n, const std::string &file, const char *key) {
   std::vector<std::string> out;
   if (n.IsScalar()) {
     out.push_back(n.as<std::string>());
   } else if (n.IsSequence()) {
-    for (const auto &item : n) out.push_back(item.as<std::string>());
+    for (const auto &item : n) out.push_back(scalar_text(file, item, fmt::format("each of {}", key)));
   } else {
     throw UsageError(fmt::format("{}: {} must be a name or a list of names", at(file, n), key));
   }
@@ -61,25 +71,33 @@ Pack load_pack(const std::string &dir) {
   p.name = fs::path(p.dir).filename().string();
   std::string file = (fs::path(dir) / "stormdb-pack.yaml").string();
   if (!fs::is_regular_file(file)) return p;
+  std::ifstream in(file);
+  if (!in) throw UsageError(fmt::format("{}: cannot read the pack manifest", file));
+  read_pack_manifest(std::string(std::istreambuf_iterator<char>(in), {}), dir, p);
+  return p;
+}
+
+void read_pack_manifest(const std::string &text, const std::string &dir, Pack &p) {
+  const std::string file = (fs::path(dir) / "stormdb-pack.yaml").string();
   p.has_manifest = true;
   YAML::Node root;
   try {
-    root = YAML::LoadFile(file);
+    root = YAML::Load(text);
   } catch (const YAML::ParserException &e) {
     throw UsageError(fmt::format("{}:{}: malformed YAML: {}", file, e.mark.line + 1, e.msg));
   }
   if (!root.IsMap()) throw UsageError(fmt::format("{}: a pack manifest is a mapping (name:, version:, workloads:, ...)", file));
   for (const auto &kv : root) {
-    std::string key = kv.first.as<std::string>();
+    std::string key = scalar_text(file, kv.first, "a key");
     const YAML::Node &v = kv.second;
     if (key == "name") {
-      p.name = v.as<std::string>();
+      p.name = scalar_text(file, v, "name");
     } else if (key == "version") {
-      p.version = v.as<std::string>();
+      p.version = scalar_text(file, v, "version");
     } else if (key == "description") {
-      p.description = v.as<std::string>();
+      p.description = scalar_text(file, v, "description");
     } else if (key == "min_stormdb_version") {
-      p.min_stormdb = v.as<std::string>();
+      p.min_stormdb = scalar_text(file, v, "min_stormdb_version");
     } else if (key == "extensions") {
       p.extensions = string_list(v, file, "extensions");
     } else if (key == "workloads") {
@@ -89,12 +107,13 @@ Pack load_pack(const std::string &dir) {
         if (item.IsScalar()) {
           w.name = item.as<std::string>();
         } else if (item.IsMap() && item["name"]) {
-          w.name = item["name"].as<std::string>();
+          w.name = scalar_text(file, item["name"], "a workload's name");
           if (item["extensions"]) w.extensions = string_list(item["extensions"], file, "extensions");
         } else {
           throw UsageError(fmt::format("{}: a workload is a name or {{name:, extensions: [...]}}", at(file, item)));
         }
-        if (!fs::is_regular_file(fs::path(dir) / (w.name + ".lua")))
+        std::error_code missing;  // a name too long for a file is reported like any missing script
+        if (!fs::is_regular_file(fs::path(dir) / (w.name + ".lua"), missing))
           throw UsageError(fmt::format("{}: workload '{}' has no script {}.lua in {}", at(file, item), w.name, w.name, dir));
         p.workloads.push_back(std::move(w));
       }
@@ -104,7 +123,6 @@ Pack load_pack(const std::string &dir) {
                                    near.empty() ? "" : fmt::format(" (did you mean '{}'?)", near)));
     }
   }
-  return p;
 }
 
 std::vector<std::string> pack_workloads(const Pack &p) {

@@ -28,6 +28,9 @@ std::vector<std::string> workload_search_dirs(const std::vector<std::string> &ex
 // Reads dir/stormdb-pack.yaml if present. Throws UsageError naming file:line for unknown keys
 // (with the closest valid one) and malformed values.
 Pack load_pack(const std::string &dir);
+// Fills p from the text of dir/stormdb-pack.yaml already in memory (load_pack reads the file; the
+// fuzz target passes any text). Throws UsageError as load_pack does.
+void read_pack_manifest(const std::string &text, const std::string &dir, Pack &p);
 // Workload names a pack provides: the declared ones, else every *.lua in its folder, sorted.
 std::vector<std::string> pack_workloads(const Pack &p);
 // Extensions a script needs when it belongs to a pack on the search path (pack + workload ones).

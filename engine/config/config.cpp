@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <regex>
 #include <thread>
 
@@ -71,11 +73,19 @@ std::string where(const std::string &path, const YAML::Node &n) {
   return fmt::format("{}:{}", path, n.Mark().line + 1);
 }
 
+// A scalar's text. A list or mapping where one value belongs is bad input: yaml-cpp's own
+// as<std::string>() would throw a bare "bad conversion" that main reports as a run-time failure.
+std::string scalar_text(const std::string &path, const YAML::Node &n, const char *what) {
+  if (!n.IsScalar() && !n.IsNull())
+    throw UsageError(fmt::format("{}: {} must be a single value, not a list or mapping", where(path, n), what));
+  return n.as<std::string>();
+}
+
 void read_map(const YAML::Node &node, const std::string &path, std::map<std::string, RawValue> &into,
               const char *section) {
   if (!node.IsMap()) throw UsageError(fmt::format("{}: '{}' must be a mapping of name: value", where(path, node), section));
   for (const auto &kv : node) {
-    std::string key = kv.first.as<std::string>();
+    std::string key = scalar_text(path, kv.first, "a key");
     if (!kv.second.IsScalar())
       throw UsageError(fmt::format("{}: {}.{} must be a single value", where(path, kv.second), section, key));
     std::string w = where(path, kv.first);
@@ -246,11 +256,15 @@ std::string Config::options_lua(const WorkloadInfo &w) const {
 }
 
 Layer load_yaml_layer(const std::string &path) {
+  std::ifstream in(path);
+  if (!in) throw UsageError(fmt::format("{}: cannot read the config file", path));
+  return parse_yaml_layer(std::string(std::istreambuf_iterator<char>(in), {}), path);
+}
+
+Layer parse_yaml_layer(const std::string &text, const std::string &path) {
   YAML::Node root;
   try {
-    root = YAML::LoadFile(path);
-  } catch (const YAML::BadFile &) {
-    throw UsageError(fmt::format("{}: cannot read the config file", path));
+    root = YAML::Load(text);
   } catch (const YAML::ParserException &e) {
     throw UsageError(fmt::format("{}:{}:{}: malformed YAML: {}", path, e.mark.line + 1, e.mark.column + 1, e.msg));
   }
@@ -258,7 +272,7 @@ Layer load_yaml_layer(const std::string &path) {
   if (root.IsNull()) return layer;
   if (!root.IsMap()) throw UsageError(fmt::format("{}: the config file must be a mapping of key: value", path));
   for (const auto &kv : root) {
-    std::string key = kv.first.as<std::string>();
+    std::string key = scalar_text(path, kv.first, "a key");
     std::string w = where(path, kv.first);
     if (key == "phases") {
       if (!kv.second.IsSequence()) throw UsageError(fmt::format("{}: phases must be a list of mappings", w));
@@ -267,7 +281,7 @@ Layer load_yaml_layer(const std::string &path) {
         RawPhase ph;
         ph.where = where(path, item);
         for (const auto &pk : item) {
-          std::string k = pk.first.as<std::string>();
+          std::string k = scalar_text(path, pk.first, "a key");
           if (k == "mix") {
             read_map(pk.second, path, ph.mix, "mix");
           } else if (pk.second.IsScalar()) {
@@ -284,7 +298,7 @@ Layer load_yaml_layer(const std::string &path) {
       read_map(kv.second, path, layer.database, "database");
     } else if (key == "thresholds" && kv.second.IsSequence()) {
       std::string all;
-      for (const auto &item : kv.second) all += (all.empty() ? "" : "\n") + item.as<std::string>();
+      for (const auto &item : kv.second) all += (all.empty() ? "" : "\n") + scalar_text(path, item, "each threshold");
       layer.settings[key] = RawValue{all, w};
     } else if (std::find(kSettingKeys.begin(), kSettingKeys.end(), key) != kSettingKeys.end()) {
       if (!kv.second.IsScalar()) throw UsageError(fmt::format("{}: {} must be a single value", w, key));

@@ -98,6 +98,9 @@ struct Config {
 // Reads a YAML config file into a layer. Throws UsageError naming file:line for malformed YAML,
 // unknown keys (with the closest valid name) and unset ${VAR}s.
 Layer load_yaml_layer(const std::string &path);
+// The same from YAML text already in memory (the fuzz target uses it); `path` only names the
+// source in messages. Throws UsageError as load_yaml_layer does.
+Layer parse_yaml_layer(const std::string &text, const std::string &path);
 // Reads STORMDB_* environment variables (STORMDB_CLIENTS, STORMDB_OPT_ROWS, ...).
 Layer env_layer();
 // One warning per STORMDB_* environment variable that is neither a setting, nor STORMDB_OPT_*, nor

@@ -36,7 +36,13 @@ Threshold parse_threshold(const std::string &text) {
       throw std::invalid_argument(fmt::format("invalid threshold '{}': {} needs a duration such as 20ms or 1.5s", text, t.metric));
     }
   } else {
-    t.value = std::stod(number);
+    try {
+      size_t used = 0;
+      t.value = std::stod(number, &used);
+      if (used != number.size()) throw std::invalid_argument("trailing text");  // "1.2.3"
+    } catch (const std::logic_error &) {  // also stod's invalid_argument (".") and out_of_range (400 digits)
+      throw std::invalid_argument(fmt::format("invalid threshold '{}': '{}' is not a number", text, number));
+    }
     if (unit == "%") {
       if (t.metric == "tps") throw std::invalid_argument(fmt::format("invalid threshold '{}': tps is not a percentage", text));
       t.percent = true;

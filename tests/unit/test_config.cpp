@@ -124,6 +124,20 @@ TEST_CASE("YAML: unknown keys with line and suggestion, ${VAR} expansion, databa
   std::remove(p.c_str());
 }
 
+TEST_CASE("YAML: a list or mapping where one value belongs is bad input naming file:line") {
+  // yaml-cpp threw a bare "bad conversion" here, which main reported with exit status 1.
+  CHECK(usage_error([] { parse_yaml_layer("clients: 2\nthresholds:\n  - {p99: 1}\n", "c.yaml"); }) ==
+        "c.yaml:3: each threshold must be a single value, not a list or mapping");
+  CHECK(usage_error([] { parse_yaml_layer("[a]: 1\n", "c.yaml"); }) ==
+        "c.yaml:1: a key must be a single value, not a list or mapping");
+  CHECK(usage_error([] { parse_yaml_layer("options:\n  {x: 1}: 2\n", "c.yaml"); }) ==
+        "c.yaml:2: a key must be a single value, not a list or mapping");
+  CHECK(usage_error([] { parse_yaml_layer("phases:\n  - [d]: 1s\n", "c.yaml"); }) ==
+        "c.yaml:2: a key must be a single value, not a list or mapping");
+  CHECK(parse_yaml_layer("thresholds:\n  - p99<5ms\n  - tps>1\n", "c.yaml").settings.at("thresholds").value ==
+        "p99<5ms\ntps>1");
+}
+
 TEST_CASE("passwords are redacted in conninfo strings and URIs") {
   CHECK(redact_conninfo("host=x password=secret user=u") == "host=x password=*** user=u");
   CHECK(redact_conninfo("host=x password='se cret' user=u") == "host=x password=*** user=u");

@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <stdexcept>
+#include <string>
 
 #include "report/thresholds.h"
 
@@ -32,6 +33,15 @@ TEST_CASE("thresholds parse latency with units, rates, counts and percentages") 
   CHECK_THROWS_WITH_AS(parse_threshold("p98<5ms"), doctest::Contains("expected [type.]metric<value"), std::invalid_argument);
   CHECK_THROWS_WITH_AS(parse_threshold("tps>5%"), doctest::Contains("not a percentage"), std::invalid_argument);
   CHECK_THROWS_AS(parse_threshold("p99<5parsecs"), std::invalid_argument);
+}
+
+TEST_CASE("threshold numbers that std::stod rejects are bad input with a clear message") {
+  // std::stod threw a bare "stod" for ".", out_of_range (exit 1) beyond double's range, and read
+  // "1.2.3" as 1.2.
+  CHECK_THROWS_WITH_AS(parse_threshold("errors<."), doctest::Contains("'.' is not a number"), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(parse_threshold("tps>1.2.3"), doctest::Contains("'1.2.3' is not a number"), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(parse_threshold("tps>" + std::string(400, '9')), doctest::Contains("is not a number"),
+                       std::invalid_argument);
 }
 
 TEST_CASE("thresholds evaluate against the total and per type") {
