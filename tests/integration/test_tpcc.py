@@ -206,7 +206,7 @@ class TpccTest(unittest.TestCase):
                            "FROM order_line WHERE ol_o_id > 3000")
         self.assertTrue(0.95 <= remote_ol <= 1.05, remote_ol)
         remote_pay = db.num("SELECT 100.0 * count(*) FILTER (WHERE h_c_w_id <> h_w_id) / count(*) FROM history "
-                            "WHERE h_date > (SELECT finished_at FROM stormdb_loads WHERE workload = 'tpcc'))")
+                            "WHERE h_date > (SELECT finished_at FROM stormdb_loads WHERE workload = 'tpcc')")
         self.assertTrue(14.0 <= remote_pay <= 16.0, remote_pay)
         no = self.rundata["transactions"]["new_order"]
         rbk = 100.0 * no["rolled_back"] / (no["committed"] + no["rolled_back"])
