@@ -273,7 +273,8 @@ int run_measurement(Engine &engine, Session &s) {
     if (progress_lines) std::printf("\n");
     print_report(stdout, r, s.cfg);
   }
-  if (note_outcome_failure(r, "run")) rc = kExitFailure;
+  // An interrupted run is reported as interrupted (130) even when it completed nothing.
+  if (note_outcome_failure(r, "run") && !r.interrupted) rc = kExitFailure;
   if (s.cfg.check_after && rc == 0 && !r.interrupted && !engine.abandoned()) rc = run_checks(engine, s, r.checks);
   nlohmann::json j = result_json(r, s.cfg);
   write_outputs(j, s.cfg.json_path, s.cfg.html_path);
