@@ -285,7 +285,7 @@ int run_measurement(Engine &engine, Session &s) {
     // A worker thread may still run a script (the Engine cannot be destroyed), or a third signal
     // asked to exit at once: leave now that the results are written, stopping the server first.
     signals::set_report_on_exit(false);
-    if (!r.interrupted) rc = kExitAbandoned;
+    rc = r.interrupted ? kExitInterrupted : kExitAbandoned;  // as commands.cpp maps any status once interrupted
     std::fprintf(stderr, "stormdb: %s\n",
                  r.interrupted ? "interrupted a third time: results written, exiting"
                                : "a worker thread was abandoned (see \"cut short\" in the report); exiting");
