@@ -14,6 +14,7 @@ local KEYING = {}       -- mix index + 1 -> keying time in ms, slept before the 
 
 local db = require("stormdb_db")
 local new_rand = require("stormdb_rand").new_rand
+local plugins = require("stormdb_plugin")
 local new_db = db.new_db
 local is_connection_loss, message_of, traceback = db.is_connection_loss, db.message_of, db.traceback
 local check_type = db.check_type
@@ -361,6 +362,7 @@ end
 -- loaders, phase, options (Lua chunk text), mix_names (array).
 function M._boot(conf, script)
   for k, v in pairs(conf) do cfg[k] = v end
+  cfg.script = script
   cfg.opt = conf.options and assert(loadstring(conf.options))() or {}
   M._options = cfg.opt
   local chunk, err = loadfile(script)
@@ -378,6 +380,12 @@ function M._boot(conf, script)
 end
 
 function M.now() return C.sdb_now_us() end
+-- stormdb.plugin(name [, {optional = true}]): a native plugin's FFI namespace and its plugin object
+-- (COPY generators); see lua/stormdb_plugin.lua and docs/plugins.md.
+function M.plugin(name, opts)
+  local native, plugin = plugins.open(name, opts, cfg.script, cfg.thread_id)  -- no tail call: open's
+  return native, plugin                                                       -- errors name the caller
+end
 
 -- The options, or before they are resolved (the engine describes the script first to learn them)
 -- the declared defaults, for the parts of `workload` that are functions of the options.

@@ -308,6 +308,7 @@ function Copy:finish()
 end
 
 M.new_db = new_db
+M.raise = raise   -- the SQL error of a connection's last request (stormdb_plugin.lua)
 M.check_type = check_type
 M.is_connection_loss = is_connection_loss
 M.message_of = message_of

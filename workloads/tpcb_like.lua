@@ -8,6 +8,7 @@
 --   stormdb run     workloads/tpcb_like.lua -c 8 -j 2 -T 60s -P 5   # like pgbench -M prepared
 --   stormdb run     workloads/tpcb_like.lua --select-only -c 8 -T 60s   # like pgbench -S -M prepared
 --   stormdb check   workloads/tpcb_like.lua                         # balances agree with history
+--   stormdb run     workloads/tpcb_like.lua --native -c 8 -T 60s    # the same transactions in C
 --
 -- `prepare` may be skipped on a database initialised by `pgbench -i` (run with --skip-load-check): the tables are the same,
 -- and without --scale the run reads the scale from pgbench_branches, as pgbench does.
@@ -18,6 +19,8 @@ workload = {
     scale = { default = 0, help = "pgbench scale: 1 branch, 10 tellers, 100000 accounts each; " ..
                                   "0 = count pgbench_branches when running, 1 when preparing" },
     select_only = { default = false, help = "run pgbench's -S transaction instead (SELECT abalance by aid)" },
+    native = { default = false, help = "run the transactions written in C (plugin tpcb_native, tpcb_like/native/): " ..
+                                       "same statements and draws, less client CPU" },
   },
   mix = function(opt)
     if opt.select_only then return { select_only = 1 } end
@@ -116,6 +119,15 @@ end
 -- The scale the transactions draw from; the same for every client of a thread state.
 local scale
 
+-- The C versions of the two transactions (docs/plugins.md), used with --native.
+local _, tpcb_plugin = stormdb.plugin("tpcb_native", { optional = true })
+local native = {}
+if tpcb_plugin then
+  local function args() return scale end
+  native.tpcb_like = tpcb_plugin:txn("tpcb_like", args)
+  native.select_only = tpcb_plugin:txn("select_only", args)
+end
+
 function client_init(ctx)
   local db = ctx.db
   -- pgbench reads the scale from pgbench_branches for its built-in scripts; doing the same lets
@@ -128,6 +140,10 @@ function client_init(ctx)
     error(string.format("--scale=%d but pgbench_branches has %d rows (scale %d)", wanted, branches, branches), 0)
   end
   scale = branches
+  if ctx.opt.native and not tpcb_plugin then
+    error("--native: the tpcb_native plugin is not built (see stormdb plugin list)", 0)
+  end
+  if ctx.opt.native then return end   -- the C transactions prepare their own statements
   db:prepare("upd_account", "UPDATE pgbench_accounts SET abalance = abalance + $1 WHERE aid = $2")
   db:prepare("get_balance", "SELECT abalance FROM pgbench_accounts WHERE aid = $1")
   db:prepare("upd_teller", "UPDATE pgbench_tellers SET tbalance = tbalance + $1 WHERE tid = $2")
@@ -139,6 +155,7 @@ end
 -- pgbench's tpcb-like script: the draws are pgbench's \set lines, the statements its body.
 -- Accounts, tellers, branches are always locked in that order, so two of these cannot deadlock.
 function tpcb_like(ctx)
+  if ctx.opt.native then return native.tpcb_like(ctx) end
   local rand, db = ctx.rand, ctx.db
   local aid = rand:uniform(1, NACCOUNTS * scale)
   local bid = rand:uniform(1, NBRANCHES * scale)
@@ -155,5 +172,6 @@ end
 
 -- pgbench -S: one SELECT, no explicit transaction block.
 function select_only(ctx)
+  if ctx.opt.native then return native.select_only(ctx) end
   ctx.db:value("get_balance", ctx.rand:uniform(1, NACCOUNTS * scale))
 end

@@ -121,6 +121,12 @@ bool parse_cli(int argc, char **argv, CliArgs &out) {
   std::string conninfo_file;
   start->add_option("--conninfo-file", out.server_dir, "also write the conninfo to this file");
   stop->add_option("dir", out.server_dir, "the server's directory (printed by server start)")->required();
+  CLI::App *plugin = app.add_subcommand("plugin", "native plugins: what is found, and checks of a plugin file");
+  plugin->require_subcommand(1);
+  CLI::App *plugin_list = plugin->add_subcommand("list", "list the plugins found: name, ABI, file");
+  plugin_list->add_option("--path", out.path, "extra folders to search for workload packs (also STORMDB_PATH)");
+  CLI::App *plugin_check = plugin->add_subcommand("check", "load a plugin file and check it (exit 2 when unusable)");
+  plugin_check->add_option("file", out.files, "the plugin .so")->required()->expected(1);
 
   try {
     app.parse(argc, argv);
@@ -146,6 +152,10 @@ bool parse_cli(int argc, char **argv, CliArgs &out) {
   }
   if (stop->parsed()) {
     out.command = "server-stop";
+    return true;
+  }
+  if (plugin->parsed()) {
+    out.command = plugin_list->parsed() ? "plugin-list" : "plugin-check";
     return true;
   }
   for (CLI::App *sub : workload_cmds) {

@@ -15,6 +15,7 @@
 #include "cli/phases.h"
 #include "cli/progressive.h"
 #include "cli/session.h"
+#include "plugin/plugin_path.h"
 #include "run/signals.h"
 #include "script/lua_runtime.h"
 
@@ -117,6 +118,10 @@ int command_list(const CliArgs &args) {
         std::vector<std::string> opts;
         for (const auto &o : w.options) opts.push_back("--" + o.name + "=" + o.default_value);
         std::printf("  %-18s %s\n", n.c_str(), w.description.c_str());
+        for (const auto &pw : pack.workloads)
+          for (const auto &plugin : pw.name == n ? pw.plugins : std::vector<std::string>{})
+            if (find_plugin(plugin, plugin_search_dirs({pack.dir})).empty())
+              std::printf("  %-18s (plugin %s is not built)\n", "", plugin.c_str());
         if (!opts.empty()) std::printf("  %-18s %s\n", "", fmt::format("{}", fmt::join(opts, " ")).c_str());
       } catch (const std::exception &e) {
         std::printf("  %-18s (cannot load: %s)\n", n.c_str(), e.what());

@@ -21,6 +21,8 @@ int command_compare(const CliArgs &args);
 // report RUN.json [--html FILE] [--threshold ...]: outputs rebuilt from a saved run.
 int command_report(const CliArgs &args);
 int command_server(const CliArgs &args);
+// plugin list | plugin check FILE (engine/cli/plugin_commands.cpp).
+int command_plugin(const CliArgs &args);
 // Resolves a workload given by path or by name on the search path; throws UsageError.
 std::string find_script(const CliArgs &args, const std::string &given);
 

@@ -18,7 +18,7 @@ namespace fs = std::filesystem;
 
 namespace {
 const std::vector<std::string> kPackKeys = {"name", "version", "description", "workloads", "min_stormdb_version",
-                                            "extensions"};
+                                            "extensions", "plugins"};
 
 std::string at(const std::string &file, const YAML::Node &n) { return fmt::format("{}:{}", file, n.Mark().line + 1); }
 
@@ -100,6 +100,8 @@ void read_pack_manifest(const std::string &text, const std::string &dir, Pack &p
       p.min_stormdb = scalar_text(file, v, "min_stormdb_version");
     } else if (key == "extensions") {
       p.extensions = string_list(v, file, "extensions");
+    } else if (key == "plugins") {
+      p.plugins = string_list(v, file, "plugins");
     } else if (key == "workloads") {
       if (!v.IsSequence()) throw UsageError(fmt::format("{}: workloads must be a list", at(file, v)));
       for (const auto &item : v) {
@@ -109,8 +111,9 @@ void read_pack_manifest(const std::string &text, const std::string &dir, Pack &p
         } else if (item.IsMap() && item["name"]) {
           w.name = scalar_text(file, item["name"], "a workload's name");
           if (item["extensions"]) w.extensions = string_list(item["extensions"], file, "extensions");
+          if (item["plugins"]) w.plugins = string_list(item["plugins"], file, "plugins");
         } else {
-          throw UsageError(fmt::format("{}: a workload is a name or {{name:, extensions: [...]}}", at(file, item)));
+          throw UsageError(fmt::format("{}: a workload is a name or {{name:, extensions: [...], plugins: [...]}}", at(file, item)));
         }
         std::error_code missing;  // a name too long for a file is reported like any missing script
         if (!fs::is_regular_file(fs::path(dir) / (w.name + ".lua"), missing))

@@ -9,6 +9,7 @@ namespace stormdb {
 struct PackWorkload {
   std::string name;                     // script stem: <dir>/<name>.lua
   std::vector<std::string> extensions;  // server extensions it needs beyond the pack's
+  std::vector<std::string> plugins;     // native plugins it uses (stormdb list marks unbuilt ones)
 };
 
 struct Pack {
@@ -18,6 +19,7 @@ struct Pack {
   std::string description;
   std::string min_stormdb;  // minimum stormdb version, "" for any
   std::vector<std::string> extensions;    // needed by every workload of the pack
+  std::vector<std::string> plugins;       // native plugins the pack ships (docs/plugins.md)
   std::vector<PackWorkload> workloads;    // as declared; empty: every *.lua in dir
   bool has_manifest = false;
 };

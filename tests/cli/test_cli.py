@@ -70,6 +70,18 @@ CASES = [
     ("yaml database password, unreachable", ["run", POINT, "-f", "{dir}/p.yaml"],
      {"p.yaml": "database:\n  host: /nonexistent-stormdb-dir\n  port: 1\n  password: s3cr3tpw\n"}, {},
      2, ["cannot connect", "password=***"]),
+    ("plugin file not an ELF", ["plugin", "check", "{dir}/text.so"], {"text.so": "just text\n"}, {},
+     2, ["text.so", "not a stormdb plugin: not an ELF shared object"]),
+    ("plugin file missing", ["plugin", "check", "{dir}/nothing.so"], {}, {}, 2, ["nothing.so", "no such file"]),
+    ("script asks for a plugin not built", ["run", "{dir}/p.lua", "--url", UNREACHABLE],
+     {"p.lua": 'local n = stormdb.plugin("surely_missing")\nworkload = { mix = { t = 1 } }\nfunction t() end\n'}, {},
+     2, ["p.lua:1", "plugin 'surely_missing' not found", "is it built?"]),
+    ("script finds a non-ELF plugin", ["run", "{dir}/q.lua", "--url", UNREACHABLE],
+     {"q.lua": 'local n = stormdb.plugin("fake")\nworkload = { mix = { t = 1 } }\nfunction t() end\n',
+      "fake.so": "not a library\n"}, {},
+     2, ["fake.so", "not an ELF shared object"]),
+    ("pack names plugins badly", ["list", "--path", "{dir}"], {"stormdb-pack.yaml": "plugins: {a: 1}\n", "w.lua": GOOD_SCRIPT},
+     {}, 2, ["stormdb-pack.yaml:1", "plugins must be a name or a list of names"]),
 ]
 
 
