@@ -5,6 +5,9 @@ local C = ffi.C
 -- The sdb_plugin_* declarations (engine/plugin/plugin_ffi.h), after the engine's own.
 ffi.cdef("const char *sdb_plugin_ffi(void);")
 ffi.cdef(ffi.string(C.sdb_plugin_ffi()))
+-- engine/run/client_driver.h: the worker hands a client's results to a native driver.
+ffi.cdef("void sdb_client_drive(sdb_client *cl, int32_t (*fn)(void *arg), void *arg);")
+local drive = C.sdb_plugin_drive
 local fstring = ffi.string
 -- Captured at load time: the prelude later guards coroutine.yield against scripts.
 local yield = coroutine.yield
@@ -102,8 +105,8 @@ end
 -- client_init on the client's first use (after client_init of the script).
 -- The client loop picks, times, retries and records it like a Lua transaction. The type's
 -- statements are prepared on the client's connection on first use (and after reconnects, as
--- any db:prepare); the C steps run between the yields of this client's coroutine, so requests
--- go through the same event loop. A failed outcome raises the connection's SQL error.
+-- any db:prepare). The C steps run from the worker's event loop as the results arrive; the
+-- coroutine yields once per transaction. A failed outcome raises the connection's SQL error.
 function Plugin:txn(name, args_fn)
   local t = C.sdb_plugin_txn_type(self.handle, name)
   if t < 0 then error("plugin " .. self.name .. ": no transaction type '" .. tostring(name) .. "'", 2) end
@@ -130,12 +133,14 @@ function Plugin:txn(name, args_fn)
     local db = ctx.db
     local conn, stmts = db.conn, c.stmts
     for i = 0, nstmt - 1 do stmts[i] = db.stmts[stmt_names[i]] end  -- indexes change on reconnect
-    local phase = 0
-    while C.sdb_plugin_txn_step(h, t, c.state, ctx._cl, conn, stmts, ctx.rand.rng, phase, outcome) == 0 do
-      yield()
-      phase = phase + 1
-    end
+    local cl = ctx._cl
+    local d = C.sdb_plugin_txn_start(h, t, c.state, cl, conn, stmts, ctx.rand.rng, outcome)
     local o = outcome[0]
+    if d ~= nil then   -- the C steps run from the worker's loop; one resume when it is done
+      C.sdb_client_drive(cl, drive, d)
+      yield()
+      o = C.sdb_plugin_drive_outcome(d)
+    end
     if o == C.SDB_ROLLED_BACK then return ctx:rollback_by_design() end
     if o ~= C.SDB_COMMITTED then
       if fstring(C.sdb_err_message(conn)) ~= "" then db_raise(conn) end

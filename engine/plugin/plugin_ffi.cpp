@@ -8,17 +8,9 @@
 
 #include "pg/connection.h"
 #include "plugin/plugin_ffi.h"
+#include "plugin/plugin_instance.h"
 #include "plugin/plugin_loader.h"
 #include "plugin/plugin_path.h"
-
-// One instance of a plugin, owned by one Lua state (ffi.gc closes it with the state). It owns the
-// per-client states of its transaction types too: a Lua state's finalisers run in no set order,
-// so those states are released here, before the instance they may point into.
-struct sdb_plugin {
-  const stormdb::PluginLibrary *lib = nullptr;
-  void *instance = nullptr;
-  std::vector<std::pair<int32_t, void *>> txn_states;  // (type, client state)
-};
 
 namespace {
 // Each worker's Lua state runs on one thread at a time, so the last error is per thread.
@@ -147,14 +139,6 @@ void *sdb_plugin_txn_init(sdb_plugin *p, int32_t t, sdb_client *cl, const sdb_pa
   void *state = tt->client_init(p->instance, cl, reinterpret_cast<const stormdb_param *>(args), nargs);
   if (state) p->txn_states.emplace_back(t, state);
   return state;
-}
-
-int32_t sdb_plugin_txn_step(sdb_plugin *p, int32_t t, void *state, sdb_client *cl, sdb_conn *c,
-                            const int32_t *stmts, sdb_rng *rng, int32_t phase, int32_t *outcome) {
-  const stormdb_txn_type *tt = txn_type(p, t);
-  *outcome = STORMDB_FAILED;
-  if (!tt || !tt->step) return STORMDB_STEP_DONE;
-  return tt->step(state, cl, c, stmts, reinterpret_cast<stormdb_rng *>(rng), phase, outcome);
 }
 
 }  // extern "C"

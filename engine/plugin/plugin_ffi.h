@@ -39,10 +39,14 @@ int32_t sdb_plugin_txn_statements(sdb_plugin *p, int32_t t);
 const char *sdb_plugin_txn_sql(sdb_plugin *p, int32_t t, int32_t i);
 /* Per-client state of type t (client_init); the instance releases it (client_done) when closed. */
 void *sdb_plugin_txn_init(sdb_plugin *p, int32_t t, sdb_client *cl, const sdb_param *args, int32_t nargs);
-/* One step of type t (see stormdb_txn_type.step): 0 wait for the result and call again with
-   phase + 1, 1 done with *outcome set. */
-int32_t sdb_plugin_txn_step(sdb_plugin *p, int32_t t, void *state, sdb_client *cl, sdb_conn *c,
-                            const int32_t *stmts, sdb_rng *rng, int32_t phase, int32_t *outcome);
+/* Starts type t's transaction for client cl (its first step). NULL: done already, outcome in
+   *outcome. Else a driver argument: pass sdb_plugin_drive and it to sdb_client_drive, yield
+   once, and read the outcome with sdb_plugin_drive_outcome(arg); the steps in between run from
+   the worker's loop as results arrive, without resuming the coroutine. */
+void *sdb_plugin_txn_start(sdb_plugin *p, int32_t t, void *state, sdb_client *cl, sdb_conn *c,
+                           const int32_t *stmts, sdb_rng *rng, int32_t *outcome);
+int32_t sdb_plugin_drive(void *arg);
+int32_t sdb_plugin_drive_outcome(void *arg);
 /* FFI-END */
 
 /* The FFI text above, for ffi.cdef (generated). */

@@ -65,6 +65,10 @@ void Worker::make_runnable(sdb_client *cl) {
 
 void Worker::resume(sdb_client *cl) {
   if (cl->finished) return;
+  if (cl->driver) {  // a C transaction sends its next request without a trip through Lua
+    if (cl->driver(cl->driver_arg)) return;
+    cl->driver = nullptr;
+  }
   int nargs;
   if (lua_status(cl->co) == LUA_YIELD) {
     // The status of the request the client waited for, as coroutine.yield()'s value: one FFI
