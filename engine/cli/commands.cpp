@@ -17,7 +17,8 @@
 #include "cli/session.h"
 #include "plugin/plugin_path.h"
 #include "run/signals.h"
-#include "script/lua_runtime.h"
+#include "script/describe.h"
+#include "script/lua_state.h"
 
 namespace stormdb {
 namespace fs = std::filesystem;

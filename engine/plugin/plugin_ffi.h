@@ -1,9 +1,9 @@
 // The FFI functions behind stormdb.plugin (lua/stormdb_plugin.lua): plugin instances, COPY generators,
 // C transaction types. The text between the FFI markers is what that module passes to ffi.cdef
-// (extracted at build time by engine/plugin/cmake/embed_ffi.cmake), after the engine's own
-// declarations of engine/script/stormdb_ffi.h, whose types it uses.
+// (extracted when CMake runs, engine/plugin/CMakeLists.txt), after the engine's own declarations
+// (engine/script/stormdb_ffi.h), whose types (base/ffi_types.h) it uses.
 #pragma once
-#include "script/stormdb_ffi.h"
+#include "base/ffi_types.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -1,8 +1,9 @@
 // The host function table given to plugins: thin adapters over the engine's sdb_* functions.
 #include <cstdio>
 
+#include "pg/pg_ffi.h"
 #include "plugin/plugin_loader.h"
-#include "script/stormdb_ffi.h"
+#include "rand/rand_ffi.h"
 
 namespace stormdb {
 namespace {
@@ -26,6 +27,14 @@ int32_t rand_string(stormdb_rng *r, char *buf, int32_t min_len, int32_t max_len,
 // sdb_copy_num prints integral doubles without a fraction: one formatting rule for both sides.
 void copy_int(sdb_conn *c, int64_t v) { sdb_copy_num(c, static_cast<double>(v)); }
 
+PluginClientServices g_services{};
+
+int32_t counter_id(sdb_client *cl, const char *name) { return g_services.counter_id(cl, name); }
+void count(sdb_client *cl, int32_t counter, double n) { g_services.count(cl, counter, n); }
+int32_t timing_id(sdb_client *cl, const char *name) { return g_services.timing_id(cl, name); }
+void observe(sdb_client *cl, int32_t timing, double us) { g_services.observe(cl, timing, us); }
+double now() { return g_services.now_us(); }
+
 void log_line(int32_t level, const char *message) {
   std::fprintf(stderr, "stormdb: %s%s\n", level == STORMDB_LOG_WARNING ? "warning: " : "", message ? message : "");
 }
@@ -48,11 +57,11 @@ stormdb_host make_host() {
   h.copy_str = sdb_copy_str;
   h.copy_null = sdb_copy_null;
   h.copy_end_row = sdb_copy_end_row;
-  h.counter_id = sdb_counter_id;
-  h.count = sdb_count;
-  h.timing_id = sdb_timing_id;
-  h.observe = sdb_observe;
-  h.now_us = sdb_now_us;
+  h.counter_id = counter_id;
+  h.count = count;
+  h.timing_id = timing_id;
+  h.observe = observe;
+  h.now_us = now;
   h.log = log_line;
   h.send_prepare = sdb_send_prepare;
   h.send_prepared = send_prepared;
@@ -71,6 +80,8 @@ stormdb_host make_host() {
 }
 
 }  // namespace
+
+void set_plugin_client_services(const PluginClientServices &services) { g_services = services; }
 
 const stormdb_host *plugin_host() {
   static const stormdb_host host = make_host();

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "plugin/plugin_loader.h"
-#include "script/stormdb_ffi.h"
+#include "base/ffi_types.h"
 
 // Owned by one Lua state (ffi.gc closes it with the state). It owns the per-client states of its
 // transaction types too: a Lua state's finalisers run in no set order, so those states are

@@ -31,4 +31,16 @@ const PluginLibrary &load_plugin(const std::string &path, const std::string &exp
 // The host's function table handed to every plugin (engine/plugin/plugin_host.cpp).
 const stormdb_host *plugin_host();
 
+// The run layer's client services (custom counters, timings, the engine clock) that the host
+// table passes on. run/ installs them (run/plugin_services.cpp) before main(); plugin/ sits below
+// run/ and cannot call them directly.
+struct PluginClientServices {
+  int32_t (*counter_id)(sdb_client *cl, const char *name);
+  void (*count)(sdb_client *cl, int32_t counter, double n);
+  int32_t (*timing_id)(sdb_client *cl, const char *name);
+  void (*observe)(sdb_client *cl, int32_t timing, double us);
+  double (*now_us)();
+};
+void set_plugin_client_services(const PluginClientServices &services);
+
 }  // namespace stormdb

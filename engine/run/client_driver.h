@@ -3,7 +3,7 @@
 #pragma once
 #include <stdint.h>
 
-#include "script/stormdb_ffi.h"
+#include "base/ffi_types.h"
 
 extern "C" {
 /* From now on, each time the client would be resumed (a result is in, a timer fired), fn(arg)
