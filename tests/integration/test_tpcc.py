@@ -30,7 +30,8 @@ DIGESTS = {
     "order_line": "SELECT md5(string_agg(concat_ws('|', ol_w_id, ol_d_id, ol_o_id, ol_number, ol_i_id, ol_supply_w_id,"
                   " ol_delivery_d IS NULL, ol_quantity, ol_amount, ol_dist_info), ','"
                   " ORDER BY ol_w_id, ol_d_id, ol_o_id, ol_number)) FROM order_line",
-    "new_order": "SELECT md5(string_agg(concat_ws('|', no_w_id, no_d_id, no_o_id), ',' ORDER BY 1)) FROM new_order",
+    "new_order": "SELECT md5(string_agg(concat_ws('|', no_w_id, no_d_id, no_o_id), ',' ORDER BY no_w_id, no_d_id, no_o_id))"
+                 " FROM new_order",
     "item": "SELECT md5(string_agg(concat_ws('|', i_id, i_im_id, i_name, i_price, i_data), ',' ORDER BY i_id)) FROM item",
 }
 
