@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "config/scale_spec.h"
+#include "pg/server_settings.h"
 #include "report/thresholds.h"
 #include "util/duration.h"
 #include "util/secrets.h"
@@ -90,6 +91,23 @@ void read_map(const YAML::Node &node, const std::string &path, std::map<std::str
       throw UsageError(fmt::format("{}: {}.{} must be a single value", where(path, kv.second), section, key));
     std::string w = where(path, kv.first);
     into[key] = RawValue{expand_env(kv.second.as<std::string>(), w), w};
+  }
+}
+
+// server: { bin_dir: DIR, settings: { name: value } }: the throwaway server's binaries and settings.
+void read_server(const YAML::Node &node, const std::string &path, Layer &layer) {
+  if (!node.IsMap())
+    throw UsageError(fmt::format("{}: 'server' must be a mapping (bin_dir:, settings:)", where(path, node)));
+  for (const auto &kv : node) {
+    std::string key = scalar_text(path, kv.first, "a key");
+    std::string w = where(path, kv.first);
+    if (key == "settings") {
+      read_map(kv.second, path, layer.server_settings, "server.settings");
+    } else if (key == "bin_dir") {
+      layer.settings["pg_bin"] = RawValue{expand_env(scalar_text(path, kv.second, "server.bin_dir"), w), w};
+    } else {
+      throw UsageError(fmt::format("{}: unknown key 'server.{}'{}", w, key, suggestion(key, {"bin_dir", "settings"})));
+    }
   }
 }
 
@@ -296,6 +314,8 @@ Layer parse_yaml_layer(const std::string &text, const std::string &path) {
       read_map(kv.second, path, layer.options, "options");
     } else if (key == "database") {
       read_map(kv.second, path, layer.database, "database");
+    } else if (key == "server") {
+      read_server(kv.second, path, layer);
     } else if (key == "thresholds" && kv.second.IsSequence()) {
       std::string all;
       for (const auto &item : kv.second) all += (all.empty() ? "" : "\n") + scalar_text(path, item, "each threshold");
@@ -308,6 +328,7 @@ Layer parse_yaml_layer(const std::string &text, const std::string &path) {
       all.push_back("options");
       all.push_back("database");
       all.push_back("phases");
+      all.push_back("server");
       throw UsageError(fmt::format("{}: unknown key '{}'{}", w, key, suggestion(key, all)));
     }
   }
@@ -387,6 +408,7 @@ Config merge_config(const std::string &command, const std::string &script, const
     for (const auto &[k, v] : l.settings) m.settings[k] = v;
     for (const auto &[k, v] : l.options) m.options[k] = v;
     for (const auto &[k, v] : l.database) m.database[k] = v;
+    for (const auto &[k, v] : l.server_settings) m.server_settings[k] = v;
   }
   Config c;
   c.command = command;
@@ -415,6 +437,15 @@ Config merge_config(const std::string &command, const std::string &script, const
   if (auto v = get("loaders")) c.loaders = static_cast<int>(to_int(*v, "loaders", 1));
   if (auto v = get("json")) c.json_path = v->value;
   if (auto v = get("keep_server")) c.keep_server = to_bool(*v, "keep_server");
+  if (auto v = get("pg_bin")) c.pg_bin = v->value;
+  for (const auto &[k, v] : m.server_settings) {
+    try {
+      conf_line(k + "=" + v.value);  // the name's shape; the server judges the rest
+    } catch (const ServerInputError &e) {
+      throw UsageError(fmt::format("{}: {}", v.source, e.what()));
+    }
+  }
+  c.server_settings = m.server_settings;
   if (auto v = get("prepare")) c.prepare_first = to_bool(*v, "prepare");
   if (auto v = get("check")) c.check_after = to_bool(*v, "check");
   if (auto v = get("force")) c.force = to_bool(*v, "force");
