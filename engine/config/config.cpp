@@ -356,7 +356,7 @@ Layer env_layer() {
 std::vector<std::string> env_warnings() {
   // Read by stormdb outside the settings, or by its test harness and tools.
   static const std::vector<std::string> kOther = {"path", "pg_bindir", "debug", "bin", "source_dir",
-                                                  "skip_server_tests"};
+                                                  "skip_server_tests", "pg_cache"};
   std::vector<std::string> known = kSettingKeys;
   known.insert(known.end(), kOther.begin(), kOther.end());
   std::vector<std::string> out;
