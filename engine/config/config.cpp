@@ -13,8 +13,7 @@
 #include <thread>
 
 #include "config/scale_spec.h"
-#include "pg/server_settings.h"
-#include "report/thresholds.h"
+#include "config/thresholds.h"
 #include "util/duration.h"
 #include "util/secrets.h"
 
@@ -438,14 +437,7 @@ Config merge_config(const std::string &command, const std::string &script, const
   if (auto v = get("json")) c.json_path = v->value;
   if (auto v = get("keep_server")) c.keep_server = to_bool(*v, "keep_server");
   if (auto v = get("pg_bin")) c.pg_bin = v->value;
-  for (const auto &[k, v] : m.server_settings) {
-    try {
-      conf_line(k + "=" + v.value);  // the name's shape; the server judges the rest
-    } catch (const ServerInputError &e) {
-      throw UsageError(fmt::format("{}: {}", v.source, e.what()));
-    }
-  }
-  c.server_settings = m.server_settings;
+  c.server_settings = m.server_settings;  // judged when the throwaway server starts (pg/server_settings.h)
   if (auto v = get("prepare")) c.prepare_first = to_bool(*v, "prepare");
   if (auto v = get("check")) c.check_after = to_bool(*v, "check");
   if (auto v = get("force")) c.force = to_bool(*v, "force");

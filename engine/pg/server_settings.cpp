@@ -39,9 +39,13 @@ std::string conf_line(const std::string& setting) {
   bool ok = !name.empty() && std::all_of(name.begin(), name.end(), [](unsigned char c) {
     return std::isalnum(c) || c == '_' || c == '.';
   });
+  // The name in double quotes, as the server quotes it, so the caller can tell which option gave it.
+  if (!ok && eq == std::string::npos)
+    throw ServerInputError(fmt::format("invalid server setting '{}': write it as name=value, e.g. shared_buffers=1GB", setting));
   if (!ok)
     throw ServerInputError(fmt::format(
-        "invalid server setting '{}'; write it as name=value, e.g. shared_buffers=1GB", setting));
+        "invalid server setting \"{}\" ('{}'): write it as name=value, with a name of letters, digits, '_' and '.', "
+        "e.g. shared_buffers=1GB", name, setting));
   std::string value = trim(setting.substr(eq + 1));
   if (value.size() >= 2 && value.front() == '\'' && value.back() == '\'') return name + " = " + value;
   std::string quoted = "'";
