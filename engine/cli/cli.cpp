@@ -43,7 +43,21 @@ const FlagSpec kValueFlags[] = {
     {"--pg-stats", "pg_stats", "sample PostgreSQL statistics during the run: true or false [true]"},
     {"--pg-stats-interval", "pg_stats_interval", "PostgreSQL statistics sampling period [report interval, else 1s]"},
     {"-L,--latency-limit", "latency_limit", "count transactions later than this; under a rate, skip those already this late"},
+    {"--pg-bin", "pg_bin", "throwaway server: folder of the PostgreSQL server binaries [newest /usr/lib/postgresql/*/bin]"},
 };
+
+const char *kServerSettingHelp = "throwaway server: a postgresql.conf setting name=value, e.g. shared_buffers=1GB (repeatable)";
+
+// --server-setting name=value, repeatable: the last value of a name wins, as in postgresql.conf.
+void add_server_settings(const std::vector<std::string> &given, Layer &layer) {
+  for (const auto &s : given) {
+    size_t eq = s.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw UsageError(fmt::format("--server-setting '{}': write it as name=value, e.g. shared_buffers=1GB", s));
+    std::string name = s.substr(0, eq);
+    layer.server_settings[name] = RawValue{s.substr(eq + 1), "--server-setting " + name};
+  }
+}
 
 const FlagSpec kBoolFlags[] = {
     {"--keep-server", "keep_server", "keep the throwaway server running and print how to connect"},
@@ -87,7 +101,7 @@ bool parse_cli(int argc, char **argv, CliArgs &out) {
   app.set_version_flag("--version", std::string("stormdb ") + STORMDB_VERSION);
   app.require_subcommand(1);
   std::map<std::string, std::string> raw;
-  std::vector<std::string> thresholds;
+  std::vector<std::string> thresholds, server_settings;
   std::vector<CLI::App *> workload_cmds;
   const std::pair<const char *, const char *> cmds[] = {
       {"run", "run a workload and report throughput and latency"},
@@ -106,6 +120,7 @@ bool parse_cli(int argc, char **argv, CliArgs &out) {
     for (const auto &f : kBoolFlags) sub->add_flag(f.names, f.help);
     sub->add_option("--threshold", thresholds, "pass/fail condition checked at the end, e.g. 'p99<20ms', "
                     "'new_order.p90<5s', 'errors<0.1%' (repeatable; exit 99 when one fails)");
+    sub->add_option("--server-setting", server_settings, kServerSettingHelp);
     workload_cmds.push_back(sub);
   }
   CLI::App *compare = app.add_subcommand("compare", "compare two result JSON files side by side (change in %)");
@@ -120,6 +135,9 @@ bool parse_cli(int argc, char **argv, CliArgs &out) {
   CLI::App *stop = server->add_subcommand("stop", "stop a throwaway server and remove its directory");
   std::string conninfo_file;
   start->add_option("--conninfo-file", out.server_dir, "also write the conninfo to this file");
+  std::string start_bin;
+  start->add_option("--pg-bin", start_bin, "folder of the PostgreSQL server binaries [newest /usr/lib/postgresql/*/bin]");
+  start->add_option("--server-setting", server_settings, kServerSettingHelp);
   stop->add_option("dir", out.server_dir, "the server's directory (printed by server start)")->required();
   CLI::App *plugin = app.add_subcommand("plugin", "native plugins: what is found, and checks of a plugin file");
   plugin->require_subcommand(1);
@@ -146,8 +164,10 @@ bool parse_cli(int argc, char **argv, CliArgs &out) {
     out.command = compare->parsed() ? "compare" : "report";
     return true;
   }
+  add_server_settings(server_settings, out.layer);
   if (start->parsed()) {
     out.command = "server-start";
+    if (!start_bin.empty()) out.layer.settings["pg_bin"] = RawValue{start_bin, "--pg-bin"};
     return true;
   }
   if (stop->parsed()) {

@@ -137,10 +137,9 @@ int command_server(const CliArgs &args) {
     std::fprintf(stderr, "stormdb: %s\n", EphemeralServer::remove(args.server_dir).c_str());
     return 0;
   }
-  EphemeralServerOptions o;
-  o.quiet = true;
-  o.interrupted = [] { return signals::count() > 0; };
-  auto server = EphemeralServer::start(o);
+  auto bin = args.layer.settings.find("pg_bin");
+  auto server = start_throwaway_server(bin == args.layer.settings.end() ? "" : bin->second.value, "--pg-bin",
+                                       args.layer.server_settings, {});
   server->keep();
   std::printf("%s\n", server->conninfo().c_str());
   std::fprintf(stderr, "stormdb: started PostgreSQL %s in %s; stop it with: stormdb server stop %s\n",

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "config/config.h"
+#include "util/install_dirs.h"
 
 namespace stormdb {
 namespace fs = std::filesystem;
@@ -52,7 +53,7 @@ std::vector<std::string> workload_search_dirs(const std::vector<std::string> &ex
       if (!d.empty()) dirs.push_back(d);
   }
   dirs.push_back("workloads");
-  dirs.push_back(std::string(STORMDB_SOURCE_DIR) + "/workloads");
+  for (const auto &d : shipped_workload_dirs()) dirs.push_back(d);
   std::vector<std::string> out, seen;
   for (const auto &d : dirs) {
     std::error_code ec;

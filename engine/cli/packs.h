@@ -25,7 +25,7 @@ struct Pack {
 };
 
 // The search path, in order and without duplicates: --path DIRs, STORMDB_PATH, ./workloads and
-// the built-in workloads folder.
+// the shipped workloads found next to the binary (util/install_dirs.h).
 std::vector<std::string> workload_search_dirs(const std::vector<std::string> &extra);
 // Reads dir/stormdb-pack.yaml if present. Throws UsageError naming file:line for unknown keys
 // (with the closest valid one) and malformed values.

@@ -2,6 +2,7 @@
 // the steps commands are made of (hooks, checks, one measured run).
 #pragma once
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -29,6 +30,13 @@ struct Session {
 // Finds the script, merges the configuration, describes the workload, builds the plan, starts a
 // throwaway server when no database is named and checks the server answers. Throws UsageError.
 Session open_session(const CliArgs &args);
+// Starts the throwaway server of a run or of `server start`: binaries from pg_bin (source names
+// its option in messages; "" = the newest installed), pg_stat_statements preloaded and created,
+// first_settings ("name=value") then the user's settings, which win. Throws UsageError naming
+// the option when the server rejects a setting or pg_bin holds no server binaries.
+std::unique_ptr<EphemeralServer> start_throwaway_server(const std::string &pg_bin, const std::string &source,
+                                                        const std::map<std::string, RawValue> &settings,
+                                                        std::vector<std::string> first_settings);
 // Runs a hook if the workload defines it; prints and returns false when it failed. *out gets the
 // outcome, also of a failed hook.
 bool run_hook(Engine &engine, Session &s, const std::string &hook, HookOutcome *out = nullptr);

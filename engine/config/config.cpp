@@ -93,6 +93,23 @@ void read_map(const YAML::Node &node, const std::string &path, std::map<std::str
   }
 }
 
+// server: { bin_dir: DIR, settings: { name: value } }: the throwaway server's binaries and settings.
+void read_server(const YAML::Node &node, const std::string &path, Layer &layer) {
+  if (!node.IsMap())
+    throw UsageError(fmt::format("{}: 'server' must be a mapping (bin_dir:, settings:)", where(path, node)));
+  for (const auto &kv : node) {
+    std::string key = scalar_text(path, kv.first, "a key");
+    std::string w = where(path, kv.first);
+    if (key == "settings") {
+      read_map(kv.second, path, layer.server_settings, "server.settings");
+    } else if (key == "bin_dir") {
+      layer.settings["pg_bin"] = RawValue{expand_env(scalar_text(path, kv.second, "server.bin_dir"), w), w};
+    } else {
+      throw UsageError(fmt::format("{}: unknown key 'server.{}'{}", w, key, suggestion(key, {"bin_dir", "settings"})));
+    }
+  }
+}
+
 int64_t to_int(const RawValue &v, const std::string &key, int64_t min) {
   try {
     size_t pos = 0;
@@ -296,6 +313,8 @@ Layer parse_yaml_layer(const std::string &text, const std::string &path) {
       read_map(kv.second, path, layer.options, "options");
     } else if (key == "database") {
       read_map(kv.second, path, layer.database, "database");
+    } else if (key == "server") {
+      read_server(kv.second, path, layer);
     } else if (key == "thresholds" && kv.second.IsSequence()) {
       std::string all;
       for (const auto &item : kv.second) all += (all.empty() ? "" : "\n") + scalar_text(path, item, "each threshold");
@@ -308,6 +327,7 @@ Layer parse_yaml_layer(const std::string &text, const std::string &path) {
       all.push_back("options");
       all.push_back("database");
       all.push_back("phases");
+      all.push_back("server");
       throw UsageError(fmt::format("{}: unknown key '{}'{}", w, key, suggestion(key, all)));
     }
   }
@@ -335,7 +355,7 @@ Layer env_layer() {
 std::vector<std::string> env_warnings() {
   // Read by stormdb outside the settings, or by its test harness and tools.
   static const std::vector<std::string> kOther = {"path", "pg_bindir", "debug", "bin", "source_dir",
-                                                  "skip_server_tests", "plugin_path"};
+                                                  "skip_server_tests", "plugin_path", "pg_cache"};
   std::vector<std::string> known = kSettingKeys;
   known.insert(known.end(), kOther.begin(), kOther.end());
   std::vector<std::string> out;
@@ -387,6 +407,7 @@ Config merge_config(const std::string &command, const std::string &script, const
     for (const auto &[k, v] : l.settings) m.settings[k] = v;
     for (const auto &[k, v] : l.options) m.options[k] = v;
     for (const auto &[k, v] : l.database) m.database[k] = v;
+    for (const auto &[k, v] : l.server_settings) m.server_settings[k] = v;
   }
   Config c;
   c.command = command;
@@ -415,6 +436,8 @@ Config merge_config(const std::string &command, const std::string &script, const
   if (auto v = get("loaders")) c.loaders = static_cast<int>(to_int(*v, "loaders", 1));
   if (auto v = get("json")) c.json_path = v->value;
   if (auto v = get("keep_server")) c.keep_server = to_bool(*v, "keep_server");
+  if (auto v = get("pg_bin")) c.pg_bin = v->value;
+  c.server_settings = m.server_settings;  // judged when the throwaway server starts (pg/server_settings.h)
   if (auto v = get("prepare")) c.prepare_first = to_bool(*v, "prepare");
   if (auto v = get("check")) c.check_after = to_bool(*v, "check");
   if (auto v = get("force")) c.force = to_bool(*v, "force");

@@ -92,7 +92,8 @@ void print_progress(std::FILE *out, const IntervalRow &row) {
 void print_report(std::FILE *out, const RunResult &r, const Config &cfg) {
   line(out, fmt::format("workload: {} ({})", r.workload, r.script));
   line(out, fmt::format("server: PostgreSQL {}{}", r.server_version,
-                        r.throwaway ? ", throwaway cluster in " + r.server_where : " at " + r.server_where));
+                        r.throwaway ? fmt::format(", throwaway cluster in {} (binaries: {})", r.server_where, r.server_bin_dir)
+                                    : " at " + r.server_where));
   std::string limit = cfg.transactions > 0 ? fmt::format("{} transactions per client", cfg.transactions)
                                            : "duration: " + format_duration(cfg.duration_us);
   line(out, fmt::format("clients: {}, threads: {}, {}, warmup: {}, max tries: {}, seed: {}", cfg.clients, cfg.threads,

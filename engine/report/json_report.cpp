@@ -75,6 +75,7 @@ json result_json(const RunResult &r, const Config &cfg) {
   j["stormdb_version"] = STORMDB_VERSION;
   j["workload"] = {{"name", r.workload}, {"script", r.script}};
   j["server"] = {{"version", r.server_version}, {"throwaway", r.throwaway}};
+  if (!r.server_bin_dir.empty()) j["server"]["bin_dir"] = r.server_bin_dir;
   j["started_at_unix"] = r.started_unix;
   j["elapsed_s"] = r.elapsed_s;
   j["config"] = config_json(cfg);
