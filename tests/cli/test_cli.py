@@ -70,6 +70,25 @@ CASES = [
     ("yaml database password, unreachable", ["run", POINT, "-f", "{dir}/p.yaml"],
      {"p.yaml": "database:\n  host: /nonexistent-stormdb-dir\n  port: 1\n  password: s3cr3tpw\n"}, {},
      2, ["cannot connect", "password=***"]),
+    # psql's connection flags build the conninfo, over --url when given (last keyword wins in libpq)
+    ("-h -p -U -d build the conninfo", ["run", POINT, "-h", "/nonexistent-stormdb-dir", "-p", "1", "-U", "bob", "-d", "shop"],
+     {}, {}, 2, ["cannot connect to the database (dbname='shop' host='/nonexistent-stormdb-dir' port='1' user='bob')"]),
+    ("-h -p add to a --url URI", ["run", POINT, "--url", "postgresql://bob@localhost/shop", "-h", "/nonexistent-stormdb-dir",
+     "--port", "1"], {}, {}, 2, ["postgresql://bob@localhost/shop?host=/nonexistent-stormdb-dir&port=1"]),
+    ("-d conninfo with -p", ["run", POINT, "-d", "host=/nonexistent-stormdb-dir dbname=shop", "-p", "1"], {}, {},
+     2, ["cannot connect to the database (host=/nonexistent-stormdb-dir dbname=shop port='1')"]),
+    ("-d conninfo beside --url", ["run", POINT, "--url", UNREACHABLE, "-d", "host=/tmp dbname=x"], {}, {},
+     2, ["-d/--dbname gives a whole conninfo and --url", "give the database in one way"]),
+    ("-d password never printed", ["run", POINT, "-d", "postgresql://bob:s3cr3tpw@localhost:1/db"], {}, {},
+     2, ["cannot connect", "bob:***@"]),
+    ("-h needs a value", ["run", POINT, "-h"], {}, {}, 2, ["-h"]),
+    # pgbench and sysbench flags that stormdb spells differently or lacks name what to use
+    ("pgbench -n", ["run", POINT, "-n", "--url", UNREACHABLE], {}, {}, 2, ["'-n'", "never vacuums"]),
+    ("pgbench -i", ["run", POINT, "-i", "--url", UNREACHABLE], {}, {}, 2, ["'-i'", "stormdb prepare tpcb_like --scale=N"]),
+    ("pgbench --random-seed", ["run", POINT, "--random-seed=5", "--url", UNREACHABLE], {}, {},
+     2, ["no option 'random_seed'", "stormdb's --seed"]),
+    ("sysbench --time", ["run", POINT, "--time=10", "--url", UNREACHABLE], {}, {},
+     2, ["--time: workload point_select has no option 'time'", "-T/--duration"]),
 ]
 
 
@@ -100,7 +119,8 @@ class CliTest(unittest.TestCase):
         for sub in ["run", "prepare", "cleanup", "check", "list"]:
             p = self.run_case([sub, "--help"], {}, {})
             self.assertEqual(p.returncode, 0, sub)
-            for flag in ["--clients", "--threads", "--duration", "--url", "--json", "--config"]:
+            for flag in ["--clients", "--threads", "--duration", "--url", "--json", "--config", "-h,--host", "-p,--port",
+                         "-U,--username", "-d,--dbname"]:
                 self.assertIn(flag, p.stdout, f"{sub} --help lacks {flag}")
 
     def test_list_describes_options(self):
@@ -108,6 +128,11 @@ class CliTest(unittest.TestCase):
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertIn("--rows", p.stdout)
         self.assertIn("point_select", p.stdout)
+
+    def test_dash_h_is_host_not_help(self):
+        p = self.run_case(["run", POINT, "-h", "/nonexistent-stormdb-dir"], {}, {})
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertNotIn("Usage", p.stdout)
 
 
 if __name__ == "__main__":
