@@ -365,7 +365,10 @@ function M._boot(conf, script)
   M._options = cfg.opt
   local chunk, err = loadfile(script)
   if not chunk then error(err, 0) end
+  local sysbench_compat = require("sysbench_compat")
+  sysbench_compat.install(cfg, script)  -- a sysbench script gets its API (docs/compat.md)
   chunk()
+  sysbench_compat.adapt()
   if not rawget(_G, "client_init") then client_init = rawget(_G, "thread_init") end
   if not rawget(_G, "client_done") then client_done = rawget(_G, "thread_done") end
   local w = rawget(_G, "workload")

@@ -17,6 +17,11 @@ workload = { options = { rows = { default = 10 }, mode = { default = "read", cho
 function txn(ctx) end
 """
 
+SB_SCRIPT = """
+sysbench.cmdline.options = { rows = {"Number of rows", 10}, fast = {"Go fast", false} }
+function event() con:query("SELECT " .. sysbench.opt.rows) end
+"""
+
 # (name, args, files {name: content}, env, exit code, [substrings of stderr])
 CASES = [
     ("malformed yaml", ["run", POINT, "-f", "{dir}/bad.yaml"], {"bad.yaml": "clients: 4\n  threads: [2\n"}, {},
@@ -114,6 +119,12 @@ CASES = [
      {}, 2, ["run as the pgbench workload", "point_select.lua"]),
     ("pgbench -D without =", ["run", "{dir}/s.sql", "-D", "foo", "--url", UNREACHABLE], {"s.sql": "SELECT 1;\n"}, {},
      2, ["-D/--define foo: expected NAME=VALUE"]),
+    # sysbench scripts: options from sysbench.cmdline.options, unsupported calls named at the script's line
+    ("sysbench script option misspelled", ["run", "{dir}/sb.lua", "--rowz=5", "--url", UNREACHABLE], {"sb.lua": SB_SCRIPT},
+     {}, 2, ["--rowz", "no option 'rowz'", "did you mean 'rows'"]),
+    ("sysbench unsupported call", ["run", "{dir}/sb.lua", "--url", UNREACHABLE],
+     {"sb.lua": "sysbench.cmdline.options = {}\nlocal v = sysbench.rand.poisson(1, 2)\nfunction event() end\n"},
+     {}, 2, ["sb.lua:2", "sysbench.rand.poisson is not supported"]),
 ]
 
 
@@ -153,6 +164,13 @@ class CliTest(unittest.TestCase):
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertIn("--rows", p.stdout)
         self.assertIn("point_select", p.stdout)
+
+    def test_list_describes_sysbench_script_options(self):
+        p = self.run_case(["list", "{dir}/sb.lua"], {"sb.lua": SB_SCRIPT}, {})
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("Number of rows [10]", p.stdout)
+        self.assertIn("--fast=true|false", p.stdout)
+        self.assertIn("--rand_type=", p.stdout)
 
     def test_dash_h_is_host_not_help(self):
         p = self.run_case(["run", POINT, "-h", "/nonexistent-stormdb-dir"], {}, {})

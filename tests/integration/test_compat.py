@@ -1,5 +1,5 @@
 # Integration tests of other tools' habits: psql's connection flags, pgbench custom scripts beside
-# pgbench itself (docs/compat.md).
+# pgbench itself, sysbench 1.0 scripts beside sysbench itself (docs/compat.md).
 import os
 import re
 import shutil
@@ -10,6 +10,8 @@ import unittest
 import harness
 
 PGBENCH = next((p for p in ["/usr/lib/postgresql/15/bin/pgbench", shutil.which("pgbench") or ""] if p and os.path.exists(p)), None)
+SYSBENCH = shutil.which("sysbench")
+SYSBENCH_DIR = "/usr/share/sysbench"
 
 # A TPC-B-like script using the expression language, \gset and \if: both branches keep the
 # invariant sum(abalance) = sum(tbalance) = sum(bbalance) = sum(history.delta).
@@ -145,6 +147,98 @@ class PgbenchScriptTest(harness.DatabaseTestCase):
         self.assertEqual(result["transactions"]["tpcb_like"]["committed"], 200)
         # bid is drawn from 1..scale: with scale 2 some of 200 transactions hit branch 2
         self.assertGreater(int(self.scalar("SELECT count(*) FROM pgbench_history WHERE bid = 2")), 0)
+
+
+@unittest.skipUnless(SYSBENCH and os.path.isdir(SYSBENCH_DIR), "sysbench not installed (tools/install-deps.sh)")
+class SysbenchScriptTest(unittest.TestCase):
+    """Each script through sysbench itself and through stormdb, in two databases, with the same
+    options: the same tables, row counts, and per-table changes where the script makes them
+    deterministic."""
+
+    OPTS = ["--tables=2", "--table-size=500"]
+
+    def setUp(self):
+        self.ours, self.theirs = harness.Database("t_sb_"), harness.Database("t_sbref_")
+        self.parts = conninfo_parts(self.theirs.base)
+
+    def tearDown(self):
+        self.ours.drop()
+        self.theirs.drop()
+
+    def sysbench(self, command, script, *args):
+        p = subprocess.run([SYSBENCH, f"{SYSBENCH_DIR}/{script}.lua", "--db-driver=pgsql",
+                            f"--pgsql-host={self.parts['host']}", f"--pgsql-port={self.parts.get('port', '5432')}",
+                            f"--pgsql-user={self.parts.get('user', 'postgres')}", f"--pgsql-db={self.theirs.name}",
+                            *args, command], capture_output=True, text=True, timeout=120)
+        self.assertEqual(p.returncode, 0, f"sysbench {script} {command}: {p.stdout}\n{p.stderr}")
+
+    def stormdb(self, command, script, *args):
+        extra = ["-q", "--pg-stats=false"] if command == "run" else []
+        return self.ours.stormdb(command, f"{SYSBENCH_DIR}/{script}.lua", *args, *extra)
+
+    def both(self, command, script, *args, events=None):
+        if events is None:
+            self.sysbench(command, script, *args)
+            self.stormdb(command, script, *args)
+        else:
+            self.sysbench(command, script, *args, "--threads=1", f"--events={events}", "--time=0")
+            self.stormdb(command, script, *args, "--threads=1", "-t", str(events))
+
+    def rows_and_k(self, db):
+        """(rows, sum of k) over the two tables."""
+        r = db.sql("SELECT (SELECT count(*) FROM sbtest1) + (SELECT count(*) FROM sbtest2), "
+                   "(SELECT sum(k) FROM sbtest1) + (SELECT sum(k) FROM sbtest2)")[0]
+        return int(r[0]), int(r[1])
+
+    def shape(self, db, table):
+        cols = db.sql(f"SELECT column_name, data_type FROM information_schema.columns WHERE table_name = '{table}' ORDER BY 1")
+        idx = db.sql(f"SELECT indexname FROM pg_indexes WHERE tablename = '{table}' ORDER BY 1")
+        return cols, idx
+
+    def test_oltp_scripts_match_sysbench(self):
+        self.both("prepare", "oltp_read_write", *self.OPTS)
+        for t in ["sbtest1", "sbtest2"]:
+            self.assertEqual(self.shape(self.ours, t), self.shape(self.theirs, t), t)
+        self.assertEqual(self.rows_and_k(self.ours)[0], 1000)
+        self.assertEqual(self.rows_and_k(self.theirs)[0], 1000)
+        # read-only scripts change nothing (what they do under sysbench, by construction)
+        before = self.rows_and_k(self.ours)
+        for script in ["oltp_read_only", "oltp_point_select", "select_random_points", "select_random_ranges"]:
+            opts = self.OPTS if not script.startswith("select_random") else ["--tables=1", "--table-size=500"]
+            self.stormdb("run", script, *opts, "--threads=1", "-t", "10")
+        self.assertEqual(self.rows_and_k(self.ours), before)
+        # each tool: update_index adds exactly 1 to k per event, insert one row per event,
+        # read_write and write_only keep the rows (delete+insert pairs), delete removes some
+        for name, db in [("stormdb", self.ours), ("sysbench", self.theirs)]:
+            setattr(self, "start_" + name, self.rows_and_k(db))
+        self.both("run", "oltp_update_index", *self.OPTS, events=40)
+        for name, db in [("stormdb", self.ours), ("sysbench", self.theirs)]:
+            rows, k = self.rows_and_k(db)
+            self.assertEqual((rows, k), (getattr(self, "start_" + name)[0], getattr(self, "start_" + name)[1] + 40), name)
+        self.both("run", "oltp_insert", *self.OPTS, events=30)
+        self.both("run", "oltp_read_write", *self.OPTS, events=10)
+        self.stormdb("run", "oltp_write_only", *self.OPTS, "--threads=1", "-t", "10")
+        self.assertEqual(self.rows_and_k(self.ours)[0], 1030)
+        self.assertEqual(self.rows_and_k(self.theirs)[0], 1030)
+        self.both("run", "oltp_delete", *self.OPTS, events=20)
+        for name, db in [("stormdb", self.ours), ("sysbench", self.theirs)]:
+            self.assertTrue(1010 <= self.rows_and_k(db)[0] < 1030, (name, self.rows_and_k(db)))
+        self.stormdb("cleanup", "oltp_read_write", *self.OPTS)
+        self.assertEqual(self.ours.scalar("SELECT count(*) FROM pg_tables WHERE tablename LIKE 'sbtest%'"), "0")
+
+    def test_bulk_insert(self):
+        self.both("prepare", "bulk_insert", "--threads=2")
+        self.both("run", "bulk_insert", events=300)
+        self.assertEqual(self.ours.scalar("SELECT count(*) FROM sbtest1"), self.theirs.scalar("SELECT count(*) FROM sbtest1"))
+        self.assertEqual(self.ours.scalar("SELECT count(*) FROM sbtest1"), "300")
+
+    def test_options_listed_and_validated(self):
+        p = harness.run_stormdb(["list", f"{SYSBENCH_DIR}/oltp_read_write.lua"], check_rc=0)
+        for opt in ["--table_size=", "--skip_trx=true|false", "--range_selects=true|false", "Number of tables"]:
+            self.assertIn(opt, p.stdout)
+        p = harness.run_stormdb(["run", f"{SYSBENCH_DIR}/oltp_read_write.lua", "--table-sise=5", "--url", self.ours.url],
+                                check_rc=2)
+        self.assertIn("did you mean 'table_size'", p.stderr)
 
 
 if __name__ == "__main__":
