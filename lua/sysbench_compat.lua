@@ -104,9 +104,8 @@ end
 -- ---- sysbench.sql (the pgsql driver's behaviour) ----------------------------------------------
 
 local ResultSet = {}
-ResultSet.__index = function(_, k)
-  return rawget(ResultSet, k) or unsupported("result set method " .. tostring(k), 2)
-end
+ResultSet.__index = ResultSet
+setmetatable(ResultSet, { __index = function(_, k) unsupported("result set method " .. tostring(k), 2) end })
 
 -- A result set reads the connection's current result, as sysbench's does (valid until the next
 -- query); `reuse` (a statement's own) saves an allocation per execute.
@@ -131,12 +130,14 @@ end
 function ResultSet:free() end
 
 local Bind = {}
-Bind.__index = function(_, k) return rawget(Bind, k) or unsupported("bind:" .. tostring(k), 2) end
+Bind.__index = Bind
+setmetatable(Bind, { __index = function(_, k) unsupported("bind:" .. tostring(k), 2) end })
 function Bind:set(v) self.value = v end
 function Bind:set_rand_str(tpl) self.value = rand_string(tpl) end
 
 local Statement = {}
-Statement.__index = function(_, k) return rawget(Statement, k) or unsupported("statement:" .. tostring(k), 2) end
+Statement.__index = Statement
+setmetatable(Statement, { __index = function(_, k) unsupported("statement:" .. tostring(k), 2) end })
 function Statement:bind_create(btype, maxlen) return setmetatable({ type = btype, maxlen = maxlen }, Bind) end
 function Statement:bind_param(...) self.binds = { ... }; self.nbinds = select("#", ...) end
 function Statement:execute()
@@ -145,12 +146,12 @@ function Statement:execute()
   if n == 0 then
     db:exec(self.name)
   elseif n == 1 then
-    db:exec(self.name, b[1].value)
+    db:exec(self.name, rawget(b[1], "value"))
   elseif n == 2 then
-    db:exec(self.name, b[1].value, b[2].value)
+    db:exec(self.name, rawget(b[1], "value"), rawget(b[2], "value"))
   else
     local v = self.values
-    for i = 1, n do v[i] = b[i].value end
+    for i = 1, n do v[i] = rawget(b[i], "value") end
     db:exec(self.name, unpack(v, 1, n))
   end
   return result_set(self.con, self.rs)
@@ -175,7 +176,8 @@ local function dollar_params(sql)
 end
 
 local Connection = {}
-Connection.__index = function(_, k) return rawget(Connection, k) or unsupported("connection:" .. tostring(k), 2) end
+Connection.__index = Connection
+setmetatable(Connection, { __index = function(_, k) unsupported("connection:" .. tostring(k), 2) end })
 local stmt_seq = 0
 function Connection:query(sql)
   self.db:exec(sql)
@@ -208,7 +210,7 @@ function Connection:bulk_insert_next(values)
 end
 function Connection:bulk_insert_done()
   if self.bulk and self.bulk_n > 0 then self.db:exec(table.concat(self.bulk)) end
-  self.bulk, self.bulk_n = nil, 0
+  self.bulk, self.bulk_n = false, 0
 end
 -- The connection is the client's, which the engine opened and will close: these keep it.
 function Connection:disconnect() end
@@ -216,11 +218,12 @@ Connection.close = Connection.disconnect
 function Connection:reconnect() self.db:connect() end
 
 local Driver = {}
-Driver.__index = function(_, k) return rawget(Driver, k) or unsupported("driver:" .. tostring(k), 2) end
+Driver.__index = Driver
+setmetatable(Driver, { __index = function(_, k) unsupported("driver:" .. tostring(k), 2) end })
 function Driver:name() return "pgsql" end
 function Driver:connect()
   local ctx = ctx_now()
-  return setmetatable({ db = ctx.db, ctx = ctx }, Connection)
+  return setmetatable({ db = ctx.db, ctx = ctx, bulk = false, bulk_n = 0, bulk_bytes = 0 }, Connection)
 end
 
 -- ---- the sysbench global ----------------------------------------------------------------------
