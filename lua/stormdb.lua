@@ -402,7 +402,8 @@ function M._describe(script)
     selection = selection(resolved_options(w))
   end
   local d = { name = w.name or script:match("([^/]+)%.lua$") or script, description = w.description or "",
-    selection = selection or "random", options = {}, mix = {}, background = {}, hooks = {} }
+    selection = selection or "random", options = {}, mix = {}, background = {}, hooks = {},
+    one_client_per_thread = w.one_client_per_thread and "true" or nil }
   if d.selection ~= "random" and d.selection ~= "deck" then
     error(script .. ": workload.selection must be \"random\" or \"deck\", not \"" .. tostring(d.selection) .. "\"", 0)
   end

@@ -379,6 +379,7 @@ function M.adapt()
     description = "sysbench script " .. cfg.script,
     options = workload_options(),
     mix = { event = 1 },
+    one_client_per_thread = true,  -- the script's globals (con, stmt) are per sysbench thread
   }
   local prepare = command_hook("prepare")
   rawset(_G, "prepare", prepare)

@@ -407,6 +407,13 @@ Config merge_config(const std::string &command, const std::string &script, const
   c.clients = c.threads;
   if (auto v = get("clients")) c.clients = static_cast<int>(to_int(*v, "clients", 1));
   if (c.threads > c.clients) c.threads = c.clients;  // as pgbench: no idle threads
+  if (w.one_client_per_thread && c.clients != c.threads) {
+    if (c.sources.count("threads"))
+      throw UsageError(fmt::format("{} and {}: workload {} runs one client per thread (sysbench's model: each thread has "
+                                   "its own Lua globals): give --threads=N alone", c.sources["clients"],
+                                   c.sources["threads"], w.name));
+    c.threads = c.clients;  // -c alone: one thread per client
+  }
   if (auto v = get("transactions")) c.transactions = static_cast<uint64_t>(to_int(*v, "transactions", 0));
   if (auto v = get("duration")) c.duration_us = run_duration(*v, c.transactions);
   if (c.duration_us == 0 && c.transactions == 0) c.duration_us = 10'000'000;  // 10 s, like sysbench

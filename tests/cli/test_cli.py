@@ -122,6 +122,8 @@ CASES = [
     # sysbench scripts: options from sysbench.cmdline.options, unsupported calls named at the script's line
     ("sysbench script option misspelled", ["run", "{dir}/sb.lua", "--rowz=5", "--url", UNREACHABLE], {"sb.lua": SB_SCRIPT},
      {}, 2, ["--rowz", "no option 'rowz'", "did you mean 'rows'"]),
+    ("sysbench script: clients beside other threads", ["run", "{dir}/sb.lua", "-c", "4", "-j", "2", "--url", UNREACHABLE],
+     {"sb.lua": SB_SCRIPT}, {}, 2, ["-c/--clients and -j/--threads", "runs one client per thread", "--threads=N alone"]),
     ("sysbench unsupported call", ["run", "{dir}/sb.lua", "--url", UNREACHABLE],
      {"sb.lua": "sysbench.cmdline.options = {}\nlocal v = sysbench.rand.poisson(1, 2)\nfunction event() end\n"},
      {}, 2, ["sb.lua:2", "sysbench.rand.poisson is not supported"]),

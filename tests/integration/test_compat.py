@@ -239,6 +239,10 @@ class SysbenchScriptTest(unittest.TestCase):
         p = harness.run_stormdb(["run", f"{SYSBENCH_DIR}/oltp_read_write.lua", "--table-sise=5", "--url", self.ours.url],
                                 check_rc=2)
         self.assertIn("did you mean 'table_size'", p.stderr)
+        # one client per thread, as sysbench: -c differing from --threads is refused
+        p = harness.run_stormdb(["run", f"{SYSBENCH_DIR}/oltp_point_select.lua", "-c", "4", "-j", "2", "--url", self.ours.url],
+                                check_rc=2)
+        self.assertIn("-c/--clients and -j/--threads: workload sysbench runs one client per thread", p.stderr)
 
 
 if __name__ == "__main__":
