@@ -15,7 +15,7 @@
 #include "config/conn_flags.h"
 #include "config/foreign_flags.h"
 #include "config/scale_spec.h"
-#include "report/thresholds.h"
+#include "config/thresholds.h"
 #include "util/duration.h"
 #include "util/secrets.h"
 

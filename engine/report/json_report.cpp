@@ -144,8 +144,4 @@ void write_outputs(const nlohmann::json &j, const std::string &json_path, const 
   if (!f) throw std::runtime_error("cannot write " + html_path);
 }
 
-void write_json(const std::string &path, const RunResult &r, const Config &cfg) {
-  write_json_file(path, result_json(r, cfg));
-}
-
 }  // namespace stormdb

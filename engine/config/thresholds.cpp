@@ -1,5 +1,5 @@
 // Parsing and evaluation of --threshold expressions against the result JSON rows.
-#include "report/thresholds.h"
+#include "config/thresholds.h"
 
 #include <fmt/format.h>
 
