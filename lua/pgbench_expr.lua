@@ -279,163 +279,174 @@ local function lex(text, where)
   return toks
 end
 
--- Compiles expression text into function(st) -> value. where ("file:line") prefixes every error,
--- at compile time (syntax, unknown function, argument count) and at run time (NULL, division).
-function M.compile(text, where)
-  local toks, pos = lex(text, where), 1
-  local function peek() return toks[pos].k end
-  local function take(k)
-    local t = toks[pos]
-    if k and t.k ~= k then fail(where, "expected '" .. k .. "' in expression, found '" .. (t.v or t.k) .. "'") end
-    pos = pos + 1
-    return t
+-- The parser: P = { toks, pos, where }; each level returns a closure function(st) -> value.
+local function peek(P) return P.toks[P.pos].k end
+local function take(P, k)
+  local t = P.toks[P.pos]
+  if k and t.k ~= k then fail(P.where, "expected '" .. k .. "' in expression, found '" .. (t.v or t.k) .. "'") end
+  P.pos = P.pos + 1
+  return t
+end
+local expr
+
+local function call(P, name)
+  local where, f = P.where, FUNCS[name:lower()]
+  if not f then fail(where, "unknown function '" .. name .. "' in expression (pgbench functions: see docs/compat.md)") end
+  take(P, "(")
+  local args = {}
+  if peek(P) ~= ")" then
+    args[1] = expr(P)
+    while peek(P) == "," do take(P, ","); args[#args + 1] = expr(P) end
   end
-  local expr
-  local function call(name)
-    local f = FUNCS[name:lower()]
-    if not f then fail(where, "unknown function '" .. name .. "' in expression (pgbench functions: see docs/compat.md)") end
-    take("(")
-    local args = {}
-    if peek() ~= ")" then
-      args[1] = expr()
-      while peek() == "," do take(","); args[#args + 1] = expr() end
+  take(P, ")")
+  if #args < f[1] or (f[2] and #args > f[2]) then
+    fail(where, string.format("%s() takes %s argument(s), got %d", name, f[2] == f[1] and f[1] or
+      (f[1] .. (f[2] and (" to " .. f[2]) or " or more")), #args))
+  end
+  local fn, n = f[3], #args
+  local a1, a2, a3 = args[1], args[2], args[3]
+  if n == 0 then return function(st) return fn(st, where) end end
+  if n == 1 then return function(st) return fn(st, where, a1(st)) end end
+  if n == 2 then return function(st) return fn(st, where, a1(st), a2(st)) end end
+  if n == 3 then return function(st) return fn(st, where, a1(st), a2(st), a3(st)) end end
+  return function(st)
+    local vals = {}
+    for i = 1, n do vals[i] = args[i](st) end
+    return fn(st, where, unpack(vals, 1, n))
+  end
+end
+
+local function case_expr(P)
+  local where, whens = P.where, {}
+  while peek(P) == "when" do
+    take(P, "when")
+    local cond = expr(P)
+    take(P, "then")
+    whens[#whens + 1] = { cond, expr(P) }
+  end
+  if #whens == 0 then fail(where, "CASE needs at least one WHEN") end
+  local otherwise = function() return NULL end
+  if peek(P) == "else" then take(P, "else"); otherwise = expr(P) end
+  take(P, "end")
+  return function(st)
+    for _, wt in ipairs(whens) do
+      if truth(wt[1](st), where) then return wt[2](st) end
     end
-    take(")")
-    if #args < f[1] or (f[2] and #args > f[2]) then
-      fail(where, string.format("%s() takes %s argument(s), got %d", name, f[2] == f[1] and f[1] or
-        (f[1] .. (f[2] and (" to " .. f[2]) or " or more")), #args))
-    end
-    local fn, n = f[3], #args
-    local a1, a2, a3 = args[1], args[2], args[3]
-    if n == 0 then return function(st) return fn(st, where) end end
-    if n == 1 then return function(st) return fn(st, where, a1(st)) end end
-    if n == 2 then return function(st) return fn(st, where, a1(st), a2(st)) end end
-    if n == 3 then return function(st) return fn(st, where, a1(st), a2(st), a3(st)) end end
+    return otherwise(st)
+  end
+end
+
+local function primary(P)
+  local t, where = take(P), P.where
+  if t.k == "num" then local v = t.v; return function() return v end end
+  if t.k == "var" then
+    local name = t.v
     return function(st)
-      local vals = {}
-      for i = 1, n do vals[i] = args[i](st) end
-      return fn(st, where, unpack(vals, 1, n))
+      local v = st.vars[name]
+      if v == nil then fail(where, "undefined variable '" .. name .. "'") end
+      return v
     end
   end
-  local function case_expr()
-    local whens = {}
-    while peek() == "when" do
-      take("when")
-      local cond = expr()
-      take("then")
-      whens[#whens + 1] = { cond, expr() }
-    end
-    if #whens == 0 then fail(where, "CASE needs at least one WHEN") end
-    local otherwise = function() return NULL end
-    if peek() == "else" then take("else"); otherwise = expr() end
-    take("end")
-    return function(st)
-      for _, wt in ipairs(whens) do
-        if truth(wt[1](st), where) then return wt[2](st) end
-      end
-      return otherwise(st)
-    end
+  if t.k == "true" then return function() return true end end
+  if t.k == "false" then return function() return false end end
+  if t.k == "null" then return function() return NULL end end
+  if t.k == "case" then return case_expr(P) end
+  if t.k == "id" then return call(P, t.v) end
+  if t.k == "(" then
+    local e = expr(P)
+    take(P, ")")
+    return e
   end
-  local function primary()
-    local t = take()
-    if t.k == "num" then local v = t.v; return function() return v end end
-    if t.k == "var" then
-      local name = t.v
-      return function(st)
-        local v = st.vars[name]
-        if v == nil then fail(where, "undefined variable '" .. name .. "'") end
-        return v
-      end
-    end
-    if t.k == "true" then return function() return true end end
-    if t.k == "false" then return function() return false end end
-    if t.k == "null" then return function() return NULL end end
-    if t.k == "case" then return case_expr() end
-    if t.k == "id" then return call(t.v) end
-    if t.k == "(" then
-      local e = expr()
-      take(")")
-      return e
-    end
-    fail(where, "unexpected '" .. (t.v or t.k) .. "' in expression")
-  end
-  local function unary()
-    local k = peek()
-    if k == "-" then take(); local e = unary(); local sub = arith("-", where); return function(st) return sub(0, e(st)) end end
-    if k == "+" then take(); return unary() end
-    if k == "~" then take(); local e = unary(); local x = bitwise("#", where); return function(st) return x(-1, e(st)) end end
-    return primary()
-  end
-  local function binary(next_level, ops, make)
-    return function()
-      local left = next_level()
-      while ops[peek()] do
-        local op = take().k
-        local right, f, l = next_level(), make(op, where), left
-        left = function(st) return f(l(st), right(st)) end
-      end
-      return left
-    end
-  end
-  local mul = binary(unary, { ["*"] = true, ["/"] = true, ["%"] = true }, arith)
-  local add = binary(mul, { ["+"] = true, ["-"] = true }, arith)
-  local bits = binary(add, { ["&"] = true, ["|"] = true, ["#"] = true, ["<<"] = true, [">>"] = true }, bitwise)
-  local function cmp()
-    local left = bits()
-    local k = peek()
-    if k == "=" or k == "<>" or k == "!=" or k == "<" or k == "<=" or k == ">" or k == ">=" then
-      take()
-      local right, f = bits(), compare(k, where)
-      return function(st) return f(left(st), right(st)) end
+  fail(where, "unexpected '" .. (t.v or t.k) .. "' in expression")
+end
+
+local function unary(P)
+  local k = peek(P)
+  if k == "-" then take(P); local e = unary(P); local sub = arith("-", P.where); return function(st) return sub(0, e(st)) end end
+  if k == "+" then take(P); return unary(P) end
+  if k == "~" then take(P); local e = unary(P); local x = bitwise("#", P.where); return function(st) return x(-1, e(st)) end end
+  return primary(P)
+end
+
+-- A left-associative level of binary operators ops over next_level; make(op, where) builds one.
+local function binary(next_level, ops, make)
+  return function(P)
+    local left = next_level(P)
+    while ops[peek(P)] do
+      local op = take(P).k
+      local right, f, l = next_level(P), make(op, P.where), left
+      left = function(st) return f(l(st), right(st)) end
     end
     return left
   end
-  local function is_expr()
-    local e = cmp()
-    local k = peek()
-    if k == "isnull" or k == "notnull" then
-      take()
-      local want = k == "isnull"
-      return function(st) return (e(st) == NULL) == want end
-    end
-    if k == "is" then
-      take()
-      local negate = peek() == "not"
-      if negate then take() end
-      local what = take().k
-      if what ~= "null" and what ~= "true" and what ~= "false" then fail(where, "IS must be followed by NULL, TRUE or FALSE") end
-      return function(st)
-        local v, r = e(st), nil
-        if what == "null" then r = v == NULL else r = v ~= NULL and truth(v, where) == (what == "true") end
-        return r ~= negate
-      end
-    end
-    return e
+end
+local mul = binary(unary, { ["*"] = true, ["/"] = true, ["%"] = true }, arith)
+local add = binary(mul, { ["+"] = true, ["-"] = true }, arith)
+local bits = binary(add, { ["&"] = true, ["|"] = true, ["#"] = true, ["<<"] = true, [">>"] = true }, bitwise)
+local COMPARE = { ["="] = true, ["<>"] = true, ["!="] = true, ["<"] = true, ["<="] = true, [">"] = true, [">="] = true }
+
+local function cmp(P)
+  local left = bits(P)
+  local k = peek(P)
+  if not COMPARE[k] then return left end
+  take(P)
+  local right, f = bits(P), compare(k, P.where)
+  return function(st) return f(left(st), right(st)) end
+end
+
+local function is_expr(P)
+  local e, where = cmp(P), P.where
+  local k = peek(P)
+  if k == "isnull" or k == "notnull" then
+    take(P)
+    local want = k == "isnull"
+    return function(st) return (e(st) == NULL) == want end
   end
-  local function not_expr()
-    if peek() == "not" then
-      take()
-      local e = not_expr()
-      return function(st) return not truth(e(st), where) end
-    end
-    return is_expr()
+  if k ~= "is" then return e end
+  take(P)
+  local negate = peek(P) == "not"
+  if negate then take(P) end
+  local what = take(P).k
+  if what ~= "null" and what ~= "true" and what ~= "false" then fail(where, "IS must be followed by NULL, TRUE or FALSE") end
+  return function(st)
+    local v, r = e(st), nil
+    if what == "null" then r = v == NULL else r = v ~= NULL and truth(v, where) == (what == "true") end
+    return r ~= negate
   end
-  local function and_expr()
-    local left = not_expr()
-    if peek() ~= "and" then return left end
-    take()
-    local right = and_expr()
-    return function(st) return truth(left(st), where) and truth(right(st), where) end
+end
+
+local function not_expr(P)
+  if peek(P) ~= "not" then return is_expr(P) end
+  take(P)
+  local e, where = not_expr(P), P.where
+  return function(st) return not truth(e(st), where) end
+end
+
+local function and_expr(P)
+  local left, where = not_expr(P), P.where
+  if peek(P) ~= "and" then return left end
+  take(P)
+  local right = and_expr(P)
+  return function(st) return truth(left(st), where) and truth(right(st), where) end
+end
+
+function expr(P)
+  local left, where = and_expr(P), P.where
+  if peek(P) ~= "or" then return left end
+  take(P)
+  local right = expr(P)
+  return function(st) return truth(left(st), where) or truth(right(st), where) end
+end
+
+-- Compiles expression text into function(st) -> value. where ("file:line") prefixes every error,
+-- at compile time (syntax, unknown function, argument count) and at run time (NULL, division).
+function M.compile(text, where)
+  local P = { toks = lex(text, where), pos = 1, where = where }
+  local e = expr(P)
+  if peek(P) ~= "eof" then
+    local t = P.toks[P.pos]
+    fail(where, "unexpected '" .. (t.v and M.text(t.v) or t.k) .. "' after the expression")
   end
-  function expr()
-    local left = and_expr()
-    if peek() ~= "or" then return left end
-    take()
-    local right = expr()
-    return function(st) return truth(left(st), where) or truth(right(st), where) end
-  end
-  local e = expr()
-  if peek() ~= "eof" then fail(where, "unexpected '" .. (toks[pos].v and M.text(toks[pos].v) or toks[pos].k) .. "' after the expression") end
   return e
 end
 
