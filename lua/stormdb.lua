@@ -367,7 +367,10 @@ function M._boot(conf, script)
   M._options = cfg.opt
   local chunk, err = loadfile(script)
   if not chunk then error(err, 0) end
+  local sysbench_compat = require("sysbench_compat")
+  sysbench_compat.install(cfg, script)  -- a sysbench script gets its API (docs/compat.md)
   chunk()
+  sysbench_compat.adapt()
   if not rawget(_G, "client_init") then client_init = rawget(_G, "thread_init") end
   if not rawget(_G, "client_done") then client_done = rawget(_G, "thread_done") end
   local w = rawget(_G, "workload")
@@ -407,7 +410,8 @@ function M._describe(script)
     selection = selection(resolved_options(w))
   end
   local d = { name = w.name or script:match("([^/]+)%.lua$") or script, description = w.description or "",
-    selection = selection or "random", options = {}, mix = {}, background = {}, hooks = {} }
+    selection = selection or "random", options = {}, mix = {}, background = {}, hooks = {},
+    one_client_per_thread = w.one_client_per_thread and "true" or nil }
   if d.selection ~= "random" and d.selection ~= "deck" then
     error(script .. ": workload.selection must be \"random\" or \"deck\", not \"" .. tostring(d.selection) .. "\"", 0)
   end

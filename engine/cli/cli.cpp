@@ -9,6 +9,9 @@
 #include <filesystem>
 #include <map>
 
+#include "cli/pgbench_args.h"
+#include "config/foreign_flags.h"
+
 namespace stormdb {
 namespace {
 
@@ -59,6 +62,14 @@ void add_server_settings(const std::vector<std::string> &given, Layer &layer) {
   }
 }
 
+// psql's connection flags; they build the conninfo with --url (config/conn_flags.h).
+const FlagSpec kConnFlags[] = {
+    {"-h,--host", "host", "database server host or socket directory, as psql -h (adds to --url)"},
+    {"-p,--port", "port", "database server port, as psql -p"},
+    {"-U,--username", "user", "database user name, as psql -U"},
+    {"-d,--dbname", "dbname", "database name, or a whole conninfo or URI, as psql -d"},
+};
+
 const FlagSpec kBoolFlags[] = {
     {"--keep-server", "keep_server", "keep the throwaway server running and print how to connect"},
     {"--prepare", "prepare", "run the workload's prepare before the run"},
@@ -72,8 +83,10 @@ const FlagSpec kBoolFlags[] = {
 void parse_extras(const std::vector<std::string> &extras, Layer &layer) {
   for (size_t i = 0; i < extras.size(); i++) {
     const std::string &a = extras[i];
-    if (a.rfind("--", 0) != 0 || a.size() < 3)
-      throw UsageError(fmt::format("unexpected argument '{}'", a));
+    if (a.rfind("--", 0) != 0 || a.size() < 3) {
+      std::string hint = foreign_flag_hint(a);
+      throw UsageError(fmt::format("unexpected argument '{}'{}", a, hint.empty() ? "" : ": " + hint));
+    }
     std::string body = a.substr(2);
     std::string name, value;
     size_t eq = body.find('=');
@@ -100,9 +113,11 @@ bool parse_cli(int argc, char **argv, CliArgs &out) {
   CLI::App app{"stormdb: PostgreSQL benchmark runner with LuaJIT workloads", "stormdb"};
   app.set_version_flag("--version", std::string("stormdb ") + STORMDB_VERSION);
   app.require_subcommand(1);
+  app.set_help_flag("--help", "print this help message and exit");  // -h is psql's --host
   std::map<std::string, std::string> raw;
   std::vector<std::string> thresholds, server_settings;
   std::vector<CLI::App *> workload_cmds;
+  PgbenchArgs pgbench;
   const std::pair<const char *, const char *> cmds[] = {
       {"run", "run a workload and report throughput and latency"},
       {"prepare", "create the workload's schema and load its data"},
@@ -113,10 +128,14 @@ bool parse_cli(int argc, char **argv, CliArgs &out) {
   for (const auto &[name, help] : cmds) {
     CLI::App *sub = app.add_subcommand(name, help);
     sub->allow_extras();
+    sub->set_help_flag("--help", "print this help message and exit");
     sub->add_option("workload", out.script, "workload script (path, or a name found on the search path)");
-    sub->add_option("-f,--config", out.config_file, "YAML configuration file")->check(CLI::ExistingFile);
+    sub->add_option("-f,--config", out.config_file, "YAML configuration file (a pgbench script is --file)")
+        ->check(CLI::Validator([](std::string &f) { return check_config_file(f); }, "FILE"));
+    add_pgbench_flags(sub, pgbench);
     sub->add_option("--path", out.path, "extra folders to search for workloads (also STORMDB_PATH)");
     for (const auto &f : kValueFlags) sub->add_option(f.names, raw[f.key], f.help);
+    for (const auto &f : kConnFlags) sub->add_option(f.names, raw[f.key], f.help);
     for (const auto &f : kBoolFlags) sub->add_flag(f.names, f.help);
     sub->add_option("--threshold", thresholds, "pass/fail condition checked at the end, e.g. 'p99<20ms', "
                     "'new_order.p90<5s', 'errors<0.1%' (repeatable; exit 99 when one fails)");
@@ -187,6 +206,11 @@ bool parse_cli(int argc, char **argv, CliArgs &out) {
       std::replace(shown.begin(), shown.end(), ',', '/');
       if (sub->count(first) > 0) out.layer.settings[f.key] = RawValue{raw[f.key], shown};
     }
+    for (const auto &f : kConnFlags) {
+      std::string names = f.names;
+      std::replace(names.begin(), names.end(), ',', '/');
+      if (sub->count(names.substr(names.find('/') + 1)) > 0) out.layer.conn_flags[f.key] = RawValue{raw[f.key], names};
+    }
     for (const auto &f : kBoolFlags) {
       std::string first = std::string(f.names).substr(std::string(f.names).rfind(',') + 1);
       if (sub->count(first) > 0) out.layer.settings[f.key] = RawValue{"true", first};
@@ -198,8 +222,8 @@ bool parse_cli(int argc, char **argv, CliArgs &out) {
     }
     // "--warehouses 4" with no workload argument: CLI11 takes the 4 as the workload, so give it
     // back to the option when it directly follows an option CLI11 did not know.
+    std::vector<std::string> extras = sub->remaining();
     if (!out.script.empty() && !std::filesystem::exists(out.script)) {
-      std::vector<std::string> extras = sub->remaining();
       for (int i = 2; i < argc; i++) {
         std::string prev = argv[i - 1];
         if (out.script != argv[i] || prev.rfind("--", 0) != 0 || prev.find('=') != std::string::npos) continue;
@@ -209,10 +233,9 @@ bool parse_cli(int argc, char **argv, CliArgs &out) {
         out.script.clear();
         break;
       }
-      parse_extras(extras, out.layer);
-    } else {
-      parse_extras(sub->remaining(), out.layer);
     }
+    apply_pgbench_args(pgbench, out, extras);
+    parse_extras(extras, out.layer);
   }
   return true;
 }

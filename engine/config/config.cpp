@@ -12,6 +12,8 @@
 #include <regex>
 #include <thread>
 
+#include "config/conn_flags.h"
+#include "config/foreign_flags.h"
 #include "config/scale_spec.h"
 #include "config/thresholds.h"
 #include "util/duration.h"
@@ -383,6 +385,7 @@ void remember_secrets(const std::vector<Layer> &layers) {
     if (auto it = l.settings.find("url"); it != l.settings.end()) remember_conninfo_secrets(it->second.value);
     for (const auto &[k, v] : l.database)
       if (k.find("pass") != std::string::npos) remember_secret(v.value);
+    if (auto it = l.conn_flags.find("dbname"); it != l.conn_flags.end()) remember_conninfo_secrets(it->second.value);
   }
   if (const char *pw = std::getenv("PGPASSWORD")) remember_secret(pw);
 }
@@ -408,6 +411,7 @@ Config merge_config(const std::string &command, const std::string &script, const
     for (const auto &[k, v] : l.options) m.options[k] = v;
     for (const auto &[k, v] : l.database) m.database[k] = v;
     for (const auto &[k, v] : l.server_settings) m.server_settings[k] = v;
+    for (const auto &[k, v] : l.conn_flags) m.conn_flags[k] = v;
   }
   Config c;
   c.command = command;
@@ -424,6 +428,13 @@ Config merge_config(const std::string &command, const std::string &script, const
   c.clients = c.threads;
   if (auto v = get("clients")) c.clients = static_cast<int>(to_int(*v, "clients", 1));
   if (c.threads > c.clients) c.threads = c.clients;  // as pgbench: no idle threads
+  if (w.one_client_per_thread && c.clients != c.threads) {
+    if (c.sources.count("threads"))
+      throw UsageError(fmt::format("{} and {}: workload {} runs one client per thread (sysbench's model: each thread has "
+                                   "its own Lua globals): give --threads=N alone", c.sources["clients"],
+                                   c.sources["threads"], w.name));
+    c.threads = c.clients;  // -c alone: one thread per client
+  }
   if (auto v = get("transactions")) c.transactions = static_cast<uint64_t>(to_int(*v, "transactions", 0));
   if (auto v = get("duration")) c.duration_us = run_duration(*v, c.transactions);
   if (c.duration_us == 0 && c.transactions == 0) c.duration_us = 10'000'000;  // 10 s, like sysbench
@@ -501,6 +512,7 @@ Config merge_config(const std::string &command, const std::string &script, const
   }
   if (auto v = get("url")) c.conninfo = v->value;
   if (c.conninfo.empty() && !m.database.empty()) c.conninfo = conninfo_from_database(m.database);
+  if (!m.conn_flags.empty()) c.conninfo = apply_conn_flags(c.conninfo, m.conn_flags);
   c.database_named = !c.conninfo.empty();
   for (const char *pg : {"PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGSERVICE"})
     if (std::getenv(pg)) c.database_named = true;  // libpq reads them itself
@@ -513,7 +525,8 @@ Config merge_config(const std::string &command, const std::string &script, const
   for (const auto &d : w.options) names.push_back(d.name);
   for (const auto &[k, v] : m.options) {
     if (!w.option(k))
-      throw UsageError(fmt::format("{}: workload {} has no option '{}'{}", v.source, w.name, k, suggestion(k, names)));
+      throw UsageError(fmt::format("{}: workload {} has no option '{}'{}{}", v.source, w.name, k, suggestion(k, names),
+                                   foreign_flag_hint(v.source).empty() ? "" : " (" + foreign_flag_hint(v.source) + ")"));
   }
   for (const auto &d : w.options) {
     auto it = m.options.find(d.name);

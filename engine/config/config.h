@@ -38,6 +38,7 @@ struct Layer {
   std::map<std::string, RawValue> options;   // workload options
   std::map<std::string, RawValue> database;  // libpq keywords from YAML database:
   std::map<std::string, RawValue> server_settings;  // --server-setting, YAML server: settings:
+  std::map<std::string, RawValue> conn_flags;  // -h/-p/-U/-d as libpq keywords (config/conn_flags.h)
 };
 
 // A phase of a phased run: its own duration, clients, load model and mix weights.

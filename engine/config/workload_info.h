@@ -22,6 +22,7 @@ struct WorkloadInfo {
   std::vector<OptionDecl> options;  // sorted by name
   std::vector<std::pair<std::string, double>> mix;  // sorted by name
   bool deck = false;
+  bool one_client_per_thread = false;  // workload.one_client_per_thread (sysbench scripts: globals per thread)
   std::vector<std::pair<std::string, int>> background;
   std::vector<std::string> hooks;   // hooks the script defines: prepare, cleanup, check, summary, ...
 

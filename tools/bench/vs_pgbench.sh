@@ -35,30 +35,9 @@ if [[ -z "$PGBENCH" ]]; then
   else PGBENCH=$(command -v pgbench || true); fi
 fi
 [[ -n "$PGBENCH" ]] || { echo "pgbench not found (set PGBENCH)" >&2; exit 1; }
-# GNU time measures one child's user+sys; bash's `times` would need a subshell per run anyway.
-if [[ ! -x /usr/bin/time ]]; then
-  echo "installing GNU time" >&2
-  apt-get install -y time >/dev/null 2>&1 || { echo "/usr/bin/time missing (apt-get install time)" >&2; exit 1; }
-fi
-# The libpq PG* variables would redirect pgbench and stormdb away from the throwaway server.
-for v in $(env | sed -n 's/^\(PG[A-Z]*\)=.*/\1/p'); do unset "$v"; done
-
-WORK=$(mktemp -d /tmp/vs-pgbench.XXXXXX)
-SERVER_DIR=""
-cleanup() {
-  [[ -n "$SERVER_DIR" ]] && "$STORMDB" server stop "$SERVER_DIR" >/dev/null 2>&1 || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-# The conninfo file holds the conninfo on line 1 and the server directory on line 2.
-"$STORMDB" server start --conninfo-file "$WORK/conninfo" >/dev/null 2>&1
-SERVER_DIR=$(sed -n 2p "$WORK/conninfo")
-BASE=$(sed -n 1p "$WORK/conninfo" | sed -E 's/(^| )dbname=[^ ]*//')
-URL="$BASE dbname=postgres"
-
+source "$ROOT/tools/bench/common.sh"
+bench_start_server
 echo "mode: $MODE; tools: $TOOLS"
-echo "server: $(psql -X -A -t -d "$URL" -c 'SHOW server_version'), $(nproc) CPUs shared by server and client"
 echo "pgbench -i -s $SCALE ..."
 "$PGBENCH" -i -q -s "$SCALE" "$URL" >"$WORK/init.log" 2>&1 || { cat "$WORK/init.log" >&2; exit 1; }
 psql -X -q -d "$URL" -c "CHECKPOINT"
