@@ -55,6 +55,16 @@ const OptionDecl *WorkloadInfo::option(const std::string &n) const {
   return nullptr;
 }
 
+std::string option_constraints(const OptionDecl &o) {
+  std::string out = o.integer ? "integer" : "";
+  if (!o.min.empty() || !o.max.empty()) {
+    std::string range = !o.max.empty() ? (o.min.empty() ? "<= " + o.max : o.min + ".." + o.max) : ">= " + o.min;
+    out += (out.empty() ? "" : ", ") + range;
+  }
+  for (size_t i = 0; i < o.choices.size(); i++) out += (i == 0 ? (out.empty() ? "" : ", ") : "|") + o.choices[i];
+  return out;
+}
+
 WorkloadInfo describe_workload(const std::string &path, const std::string &options_lua) {
   RunPlan plan;
   plan.script_path = path;
@@ -78,6 +88,11 @@ WorkloadInfo describe_workload(const std::string &path, const std::string &optio
   for_each_item(L, d, "options", [&](int i) {
     OptionDecl o{str_field(L, i, "name"), str_field(L, i, "type"), str_field(L, i, "default"),
                  str_field(L, i, "help"), split(str_field(L, i, "choices"), '|')};
+    lua_getfield(L, i, "integer");
+    o.integer = lua_toboolean(L, -1) != 0;
+    lua_pop(L, 1);
+    o.min = str_field(L, i, "min");
+    o.max = str_field(L, i, "max");
     info.options.push_back(std::move(o));
   });
   for_each_item(L, d, "mix", [&](int i) {
