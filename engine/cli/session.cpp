@@ -88,6 +88,14 @@ Session open_session(const CliArgs &args) {
 
   ConnectionNeed need = connections_needed(s.cfg, s.info, !s.cfg.database_named);
   check_fd_limit(need, s.cfg.threads);
+  if (!s.cfg.database_named && (args.command == "prepare" || args.command == "cleanup") && !s.cfg.keep_server) {
+    // The throwaway server is deleted when the command ends: a load into it, or a cleanup of
+    // it, would be gone the moment it is done.
+    throw UsageError(fmt::format("{}: no database named (--url, PG* variables, database: in YAML): a throwaway server "
+                                 "would be deleted right after, and the {} with it. Name the database, or add "
+                                 "--keep-server to keep the throwaway server", args.command,
+                                 args.command == "prepare" ? "load" : "cleanup"));
+  }
   if (!s.cfg.database_named) {
     EphemeralServerOptions o;
     o.quiet = true;
