@@ -38,3 +38,29 @@ class ScriptApiTest(harness.DatabaseTestCase):
 
 if __name__ == "__main__":
     harness.main()
+
+
+LONG = "a_transaction_name_longer_than_sixteen"
+LONG_SCRIPT = """-- report_probe.lua: one transaction with a long name
+workload = { mix = { %s = 1 }, txn = { %s = function(ctx) ctx.db:value("SELECT 1") end } }
+""" % (LONG, LONG)
+
+
+class ConsoleReportTest(harness.DatabaseTestCase):
+    def test_mean_column_long_names_and_server_from_pg_variables(self):
+        path = f"/tmp/stormdb-report-probe-{self.dbname}.lua"
+        with open(path, "w") as f:
+            f.write(LONG_SCRIPT)
+        self.addCleanup(os.unlink, path)
+        conn = dict(kv.split("=", 1) for kv in harness.server_conninfo().split())
+        env = {"PGHOST": conn["host"], "PGPORT": conn["port"], "PGUSER": conn["user"], "PGDATABASE": self.dbname}
+        p = harness.run_stormdb(["run", path, "-c", "1", "-t", "3"], env=env, check_rc=0)
+        lines = p.stdout.splitlines()
+        server = [x for x in lines if x.startswith("server: ")][0]
+        self.assertIn(f"host={conn['host']} port={conn['port']} dbname={self.dbname} user={conn['user']} "
+                      "(from PG* variables)", server)
+        header = [x for x in lines if x.startswith("transaction ")][0]
+        row = [x for x in lines if x.startswith(LONG + " ")][0]
+        self.assertIn("mean ms", header)
+        # the count column ends where its header does, whatever the name's length
+        self.assertEqual(header.index("count") + len("count"), row.index(" 3 ") + 2)
