@@ -1,5 +1,7 @@
 -- workloads/kv.lua: a key-value read/write test in a dozen lines.
-workload = { options = { keys = { default = 10000, type = "integer", min = 1 } }, mix = { get = 9, put = 1 } }
+workload = { description = "key-value reads and writes",
+             options = { keys = { default = 10000, type = "integer", min = 1, help = "rows in kv" } },
+             mix = { get = 9, put = 1 } }
 function prepare(ctx)
   ctx.db:exec("CREATE TABLE kv (k int PRIMARY KEY, v text)")
   ctx.db:exec("INSERT INTO kv SELECT g, md5(g::text) FROM generate_series(1, $1) g", ctx.opt.keys)

@@ -1,6 +1,7 @@
 # CLI behaviour of issue 15 (no server needed): values of --threshold/--path never swallow the
 # workload name, `NAME --help` shows the workload's options, a script beside the current folder is
 # found by name, declared option types/ranges are enforced, prepare/cleanup refuse a throwaway server.
+import json
 import os
 import subprocess
 import tempfile
@@ -73,6 +74,49 @@ class CliApiTest(unittest.TestCase):
             self.assertEqual(p.returncode, 2, p.stderr)
             self.assertIn("a throwaway server would be deleted right after", p.stderr)
             self.assertIn("--keep-server", p.stderr)
+
+    def write_json(self, name, data):
+        path = os.path.join(self.dir, name)
+        with open(path, "w") as f:
+            json.dump(data, f)
+        return path
+
+    def test_compare_shows_the_noise_of_each_change(self):
+        def run(tps_series):
+            rows = [{"count": int(t), "tps": t, "failed": 0, "latency_ms": {"p50": 1.0, "p95": 2.0, "p99": 3.0, "max": 4.0}}
+                    for t in tps_series]
+            mean = sum(tps_series) / len(tps_series)
+            total = {"count": int(mean * len(rows)), "tps": mean, "failed": 0,
+                     "latency_ms": {"p50": 1.0, "p95": 2.0, "p99": 3.0, "max": 4.0}}
+            return {"schema": "stormdb.result/1", "workload": {"name": "kv"}, "config": {"clients": 2},
+                    "elapsed_s": len(rows), "transactions": {"get": total}, "total": total,
+                    "intervals": [{"phase": "measure", "t_s": i + 1, "span_s": 1.0, "total": r, "transactions": {"get": r}}
+                                  for i, r in enumerate(rows)]}
+        a = self.write_json("a.json", run([90, 100, 110]))       # mean 100, spread ±10%
+        b = self.write_json("b.json", run([95, 105, 115]))       # mean 105: +5%, inside the noise
+        c = self.write_json("c.json", run([180, 200, 220]))      # mean 200: +100%, outside it
+        p = stormdb(["compare", a, b])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("interval tps spread ±10.0% over 3 intervals", p.stdout)
+        total = [x for x in p.stdout.splitlines() if x.startswith("total ")][0]
+        self.assertIn("+5.0%", total)
+        self.assertIn("within noise", total)
+        p = stormdb(["compare", a, c])
+        total = [x for x in p.stdout.splitlines() if x.startswith("total ")][0]
+        self.assertIn("+100.0%", total)
+        self.assertNotIn("within noise", total)
+
+    def test_report_of_a_progressive_run_lists_its_bands(self):
+        band = lambda n, tps: {"clients": n, "elapsed_s": 1.0, "total": {"count": int(tps), "tps": tps, "failed": 0,
+                                                                         "latency_ms": {"p99": 1.5}}}
+        path = self.write_json("prog.json", {"schema": "stormdb.progressive/1", "workload": {"name": "kv"},
+                                             "bands": [band(1, 100.0), band(2, 190.0)], "best_band": 2,
+                                             "usl": {"ok": True, "lambda": 100.0, "sigma": 0.05, "kappa": 0.0, "r2": 0.99}})
+        p = stormdb(["report", path])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("progressive run of kv, 2 bands", p.stdout)
+        self.assertIn("2 clients: 190 transactions in 1.000 s, 190.0 tps, p99 1.500 ms, 0 failed", p.stdout)
+        self.assertIn("best band: 2 clients", p.stdout)
 
 
 if __name__ == "__main__":
