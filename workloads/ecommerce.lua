@@ -121,7 +121,7 @@ function client_init(ctx)
 end
 
 -- Every operation is a global function named as in the mix, followed by the optional pause.
-common.register(ops.TXN, function() return think_ms end)
+workload.txn = common.transactions(ops.TXN, function() return think_ms end)
 
 -- Business figures beside the engine's latency table (analytics count as reads).
 function summary(r)

@@ -530,7 +530,7 @@ function T.log_product_view(ctx)
               r:uniform(1, 2) == 1 and r:uniform(1, K.sessions) or nil)
 end
 
-common.register(T, function() return think_ms end)
+workload.txn = common.transactions(T, function() return think_ms end)
 
 function summary(r)
   return common.summary(r, function(name) return WEIGHTS.write[name] ~= nil end)

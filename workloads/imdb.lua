@@ -103,10 +103,11 @@ function client_init(ctx)
   queries.client_init(ctx, schema)
 end
 
--- Every transaction of either mode becomes a global function named as in the mix, followed by
--- the optional think time; ctx:think keeps it outside the measured latency.
+-- Every transaction of either mode, under the name the mix uses (workload.txn: no globals),
+-- followed by the optional think time; ctx:think keeps it outside the measured latency.
+workload.txn = {}
 for name, fn in pairs(queries.TXN) do
-  _G[name] = function(ctx)
+  workload.txn[name] = function(ctx)
     fn(ctx)
     if think_ms > 0 then ctx:think(ctx.rand:uniform(0, think_ms)) end
   end

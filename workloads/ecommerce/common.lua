@@ -213,16 +213,19 @@ M.THINK_MS = { oltp = 9, analytics = 499, read = 49, write = 49, mixed = 49 }
 
 -- ---- run ---------------------------------------------------------------------------------------
 
--- Defines each operation of txns as the global transaction function the mix names, followed by the
--- optional --think pause (think_ms() is read per call: it is set in client_init).
-function M.register(txns, think_ms)
+-- The operations of txns as the workload's transactions (for workload.txn, so that no global
+-- is needed), each followed by the optional --think pause (think_ms() is read per call: it is
+-- set in client_init).
+function M.transactions(txns, think_ms)
+  local out = {}
   for name, fn in pairs(txns) do
-    _G[name] = function(ctx)
+    out[name] = function(ctx)
       fn(ctx)
       local ms = think_ms()
       if ms > 0 then ctx:think(ctx.rand:uniform(0, ms)) end
     end
   end
+  return out
 end
 
 -- Business figures beside the engine's latency table: orders placed and rejected, and read vs
