@@ -6,7 +6,7 @@
 
 #include "config/config.h"
 #include "pg/preflight.h"
-#include "script/workload_info.h"
+#include "config/workload_info.h"
 
 namespace stormdb {
 

@@ -16,7 +16,8 @@
 #include "cli/progressive.h"
 #include "cli/session.h"
 #include "run/signals.h"
-#include "script/lua_runtime.h"
+#include "script/describe.h"
+#include "script/lua_state.h"
 
 namespace stormdb {
 namespace fs = std::filesystem;

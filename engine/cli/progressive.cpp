@@ -11,7 +11,7 @@
 #include "cli/commands.h"
 #include "metrics/usl.h"
 #include "report/json_report.h"
-#include "report/latency_value.h"
+#include "metrics/latency_value.h"
 #include "run/signals.h"
 
 namespace stormdb {

@@ -16,7 +16,9 @@
 #include "report/json_report.h"
 #include "run/progress.h"
 #include "run/signals.h"
-#include "script/lua_runtime.h"
+#include "run/snapshot.h"
+#include "script/describe.h"
+#include "script/lua_state.h"
 #include "script/summary_hook.h"
 
 namespace stormdb {

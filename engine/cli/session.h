@@ -11,9 +11,9 @@
 #include "pg/ephemeral_server.h"
 #include "pg/preflight.h"
 #include "report/metrics_server.h"
-#include "report/result.h"
+#include "metrics/result.h"
 #include "run/engine.h"
-#include "script/workload_info.h"
+#include "config/workload_info.h"
 
 namespace stormdb {
 

@@ -13,7 +13,7 @@
 #include <thread>
 
 #include "config/scale_spec.h"
-#include "report/thresholds.h"
+#include "config/thresholds.h"
 #include "util/duration.h"
 #include "util/secrets.h"
 

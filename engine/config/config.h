@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "config/scale_spec.h"
-#include "report/thresholds.h"
-#include "script/workload_info.h"
+#include "config/thresholds.h"
+#include "config/workload_info.h"
 
 namespace stormdb {
 

@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "metrics/latency_stats.h"
+#include "base/latency_stats.h"
 #include "util/duration.h"
 
 namespace stormdb {

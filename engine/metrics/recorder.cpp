@@ -4,7 +4,7 @@
 #include <algorithm>
 
 #include "metrics/collector.h"
-#include "script/stormdb_ffi.h"
+#include "base/ffi_types.h"
 
 namespace stormdb {
 namespace {

@@ -2,7 +2,6 @@
 #include "monitor/pg_sampler.h"
 
 #include <fmt/format.h>
-#include <libpq-fe.h>
 
 #include <chrono>
 #include <condition_variable>
@@ -14,6 +13,7 @@
 
 #include "monitor/pg_delta.h"
 #include "monitor/pg_queries.h"
+#include "pg/text_session.h"
 
 namespace stormdb {
 
@@ -45,20 +45,6 @@ std::string trimmed(const std::string& in) {
   return s;
 }
 
-Rows to_rows(PGresult* r) {
-  Rows rows;
-  int nf = PQnfields(r), nt = PQntuples(r);
-  for (int c = 0; c < nf; ++c) rows.columns.emplace_back(PQfname(r, c));
-  rows.values.resize(nt);
-  for (int i = 0; i < nt; ++i) {
-    rows.values[i].reserve(nf);
-    for (int c = 0; c < nf; ++c)
-      rows.values[i].push_back(PQgetisnull(r, i, c) ? std::nullopt
-                                                    : std::optional<std::string>(PQgetvalue(r, i, c)));
-  }
-  return rows;
-}
-
 // What one multi-statement query string gave back.
 struct Batch {
   std::vector<Rows> results;  // one per statement that succeeded, in order
@@ -69,30 +55,16 @@ struct Batch {
 
 // Sends the statements as one simple-query string: one round trip and one implicit transaction,
 // so the sampler adds one xact_commit per poll to the database it measures, not one per view.
-Batch run_batch(PGconn* conn, const std::vector<std::string>& sqls) {
-  Batch b;
+Batch run_batch(TextSession& conn, const std::vector<std::string>& sqls) {
   std::string text;
   for (const auto& s : sqls) text += s + ";\n";
-  if (!PQsendQuery(conn, text.c_str())) {
-    b.conn_lost = true;
-    b.message = trimmed(PQerrorMessage(conn));
-    return b;
-  }
-  while (PGresult* r = PQgetResult(conn)) {
-    ExecStatusType st = PQresultStatus(r);
-    if (st == PGRES_TUPLES_OK) {
-      b.results.push_back(to_rows(r));
-    } else if (st == PGRES_FATAL_ERROR && b.failed < 0) {
-      b.failed = static_cast<int>(b.results.size());
-      const char* ss = PQresultErrorField(r, PG_DIAG_SQLSTATE);
-      b.sqlstate = ss ? ss : "";
-      // The primary message alone: notes read "permission denied for view x", not "ERROR:  ...".
-      const char* m = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
-      b.message = trimmed(m ? m : PQresultErrorMessage(r));
-    }
-    PQclear(r);
-  }
-  if (PQstatus(conn) != CONNECTION_OK) b.conn_lost = true;
+  TextBatch t = conn.run_batch(text);
+  Batch b;
+  for (auto& r : t.results) b.results.push_back(Rows{std::move(r.columns), std::move(r.values)});
+  b.failed = t.failed;
+  b.sqlstate = std::move(t.sqlstate);
+  b.message = trimmed(t.message);
+  b.conn_lost = t.conn_lost;
   return b;
 }
 
@@ -114,7 +86,7 @@ double steady_us() {
 struct PgSampler::Impl {
   PgSamplerOptions opts;
   std::function<double()> clock = steady_us;
-  PGconn* conn = nullptr;
+  TextSession conn;
   std::string user;
 
   std::thread thread;
@@ -161,24 +133,18 @@ struct PgSampler::Impl {
 
 bool PgSampler::Impl::connect() {
   // Entries before dbname are defaults that the user's conninfo overrides.
-  const char* keys[] = {"connect_timeout", "fallback_application_name", "dbname", nullptr};
-  const char* vals[] = {"5", "stormdb-sampler", opts.conninfo.c_str(), nullptr};
-  conn = PQconnectdbParams(keys, vals, 1);
-  if (PQstatus(conn) != CONNECTION_OK) {
-    note("pg_stat sampler cannot connect, so no server statistics are reported: " +
-         trimmed(PQerrorMessage(conn)));
-    PQfinish(conn);
-    conn = nullptr;
+  if (!conn.connect({{"connect_timeout", "5"}, {"fallback_application_name", "stormdb-sampler"}}, opts.conninfo)) {
+    note("pg_stat sampler cannot connect, so no server statistics are reported: " + trimmed(conn.error()));
+    conn.close();
     return false;
   }
-  PQclear(PQexec(conn, kStatementTimeout));
+  conn.exec(kStatementTimeout);
   return true;
 }
 
 void PgSampler::Impl::setup() {
-  int v = PQserverVersion(conn);
-  const char* u = PQuser(conn);
-  user = u ? u : "";
+  int v = conn.server_version();
+  user = conn.user();
   {
     std::lock_guard lk(mu);
     version = v;
@@ -206,19 +172,17 @@ void PgSampler::Impl::setup_statements() {
     note(*n);
     return;
   }
-  char* q = PQescapeIdentifier(conn, p.schema->c_str(), p.schema->size());
+  std::optional<std::string> q = conn.quote_identifier(*p.schema);
   if (!q) return;
-  statements_schema = q;
-  PQfreemem(q);
+  statements_schema = *q;
   statements = SectionQuery{"statements", "pg_stat_statements",
-                            statements_sql(PQserverVersion(conn), p.version, statements_schema), nullptr};
+                            statements_sql(conn.server_version(), p.version, statements_schema), nullptr};
 }
 
 bool PgSampler::Impl::ensure_connected() {
-  if (PQstatus(conn) == CONNECTION_OK) return true;
-  PQreset(conn);
-  if (PQstatus(conn) != CONNECTION_OK) return false;
-  PQclear(PQexec(conn, kStatementTimeout));
+  if (conn.ok()) return true;
+  if (!conn.reset()) return false;
+  conn.exec(kStatementTimeout);
   note("pg_stat sampler reconnected after losing its connection; the intervals around the loss are merged");
   return true;
 }
@@ -227,7 +191,7 @@ void PgSampler::Impl::poll() {
   // Each failure disables one section and runs the batch again, so this ends.
   for (size_t attempt = 0; attempt <= queries.size() + 1; ++attempt) {
     if (!ensure_connected()) {
-      note("lost", "pg_stat sampler lost its connection (" + trimmed(PQerrorMessage(conn)) +
+      note("lost", "pg_stat sampler lost its connection (" + trimmed(conn.error()) +
                        "); polls are skipped until it reconnects");
       return;
     }
@@ -358,13 +322,13 @@ PgSampler::~PgSampler() {
     (void)impl_.release();  // its thread may still wake up and use it
     return;
   }
-  if (impl_->conn) PQfinish(impl_->conn);
+  impl_->conn.close();
 }
 
 bool PgSampler::start() {
   Impl& s = *impl_;
   if (s.running) return true;
-  if (!s.conn && !s.connect()) return false;
+  if (!s.conn.open() && !s.connect()) return false;
   s.setup();
   s.poll();
   s.stop_requested = false;
@@ -380,8 +344,7 @@ void PgSampler::stop() {
   s.halt();  // the sampler's thread takes the final snapshot
   s.running = false;
   if (s.abandoned) return;
-  PQfinish(s.conn);
-  s.conn = nullptr;
+  s.conn.close();
 }
 
 json PgSampler::intervals() const {

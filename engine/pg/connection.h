@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "script/stormdb_ffi.h"
+#include "pg/pg_ffi.h"
 
 typedef struct pg_conn PGconn;
 typedef struct pg_result PGresult;

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <iterator>
 
-#include "script/stormdb_ffi.h"
+#include "pg/pg_ffi.h"
 
 namespace stormdb {
 namespace {
@@ -37,7 +37,6 @@ bool sqlstate_is_connection_loss(std::string_view s) {
   return s.empty() || s.substr(0, 2) == "08" || s == "57P01" || s == "57P02" || s == "57P03";
 }
 
-bool sqlstate_is_retryable(std::string_view s) { return s == "40001" || s == "40P01"; }
 
 }  // namespace stormdb
 

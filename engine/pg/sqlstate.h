@@ -12,7 +12,5 @@ const char *sqlstate_name(std::string_view sqlstate);
 // True when the error ends the session: class 08, 57P01..57P03 (admin/crash/cannot-connect-now)
 // or no SQLSTATE at all.
 bool sqlstate_is_connection_loss(std::string_view sqlstate);
-// True for the errors the engine retries: 40001 serialization_failure and 40P01 deadlock_detected.
-bool sqlstate_is_retryable(std::string_view sqlstate);
 
 }  // namespace stormdb

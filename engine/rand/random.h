@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string>
 
-#include "script/stormdb_ffi.h"
+#include "rand/rand_ffi.h"
 
 namespace stormdb {
 

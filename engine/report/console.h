@@ -3,7 +3,7 @@
 #include <cstdio>
 
 #include "config/config.h"
-#include "report/result.h"
+#include "metrics/result.h"
 
 namespace stormdb {
 

@@ -3,7 +3,7 @@
 #pragma once
 #include <string>
 
-#include "report/result.h"
+#include "metrics/result.h"
 
 namespace stormdb {
 

@@ -3,7 +3,7 @@
 #include "report/json_report.h"
 
 #include "report/html_report.h"
-#include "report/latency_value.h"
+#include "metrics/latency_value.h"
 
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -151,10 +151,6 @@ void write_outputs(const nlohmann::json &j, const std::string &json_path, const 
   std::ofstream f(html_path);
   f << render_html_report(j);
   if (!f) throw std::runtime_error("cannot write " + html_path);
-}
-
-void write_json(const std::string &path, const RunResult &r, const Config &cfg) {
-  write_json_file(path, result_json(r, cfg));
 }
 
 }  // namespace stormdb

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "config/config.h"
-#include "report/result.h"
+#include "metrics/result.h"
 
 namespace stormdb {
 
@@ -21,7 +21,5 @@ void write_json_file(const std::string &path, const nlohmann::json &j);
 // Writes j as --json (when json_path is set) and its HTML rendering as --html (when html_path is
 // set); throws std::runtime_error when a file cannot be written.
 void write_outputs(const nlohmann::json &j, const std::string &json_path, const std::string &html_path);
-// Writes the run's result; throws std::runtime_error when the file cannot be written.
-void write_json(const std::string &path, const RunResult &r, const Config &cfg);
 
 }  // namespace stormdb

@@ -1,4 +1,5 @@
-// One simulated client: a Lua coroutine, its connection, its place in the mix and its wait state.
+// One simulated client: its runtime task (a Lua coroutine, say), its connection, its place in the
+// mix and its wait state.
 #pragma once
 #include <atomic>
 #include <cstdint>
@@ -6,24 +7,22 @@
 #include <string>
 #include <vector>
 
+#include "base/client_runtime.h"
+#include "base/ffi_types.h"
 #include "pg/connection.h"
-#include "script/stormdb_ffi.h"
-
-struct lua_State;
 
 namespace stormdb {
 class Worker;
 }
 
-// Defined at global scope because the FFI header declares `struct sdb_client`.
+// Defined at global scope because the FFI types header declares `struct sdb_client`.
 struct sdb_client {
-  enum class Kind { kTerminal, kBackground, kHook, kPart };
+  using Kind = stormdb::ClientKind;
 
   stormdb::Worker *worker = nullptr;
   Kind kind = Kind::kTerminal;
   int id = 0;                 // global client id; the part number for kPart
-  lua_State *co = nullptr;    // the coroutine
-  int ref = -2;               // registry reference keeping the coroutine alive (LUA_NOREF)
+  stormdb::ClientTask task;   // the client runtime's state for this client
   std::unique_ptr<sdb_conn> conn;
 
   sdb_rng mix_rng{};          // picks transactions; its own stream so scripts' draws stay reproducible

@@ -4,6 +4,7 @@
 #include "run/engine.h"
 #include "run/event_loop.h"
 #include "run/progress.h"
+#include "script/stormdb_ffi.h"
 
 using stormdb::now_us;
 

@@ -10,12 +10,15 @@
 #include <thread>
 
 #include "run/signals.h"
+#include "script/lua_client_runtime.h"
 
 namespace stormdb {
 
-Engine::Engine(RunPlan plan) : plan_(std::move(plan)), stop_at_(std::numeric_limits<double>::infinity()) {
+Engine::Engine(RunPlan plan, RuntimeFactory runtimes)
+    : plan_(std::move(plan)), stop_at_(std::numeric_limits<double>::infinity()) {
   txn_names_ = plan_.mix_names;
-  for (int i = 0; i < plan_.threads; i++) workers_.push_back(std::make_unique<Worker>(i, *this));
+  if (!runtimes) runtimes = [this](int id) { return std::make_unique<LuaClientRuntime>(plan_, id); };
+  for (int i = 0; i < plan_.threads; i++) workers_.push_back(std::make_unique<Worker>(i, *this, runtimes(i)));
   for (auto &w : workers_) signals::add_wake_fd(w->wake_fd());
 }
 
@@ -25,14 +28,6 @@ Engine::~Engine() {
   // in use (the process is about to exit anyway).
   if (abandoned_)
     for (auto &w : workers_) (void)w.release();
-}
-
-void Engine::run_threads(const Job &job) {
-  std::vector<std::thread> threads;
-  for (size_t i = 1; i < workers_.size(); i++)
-    threads.emplace_back([this, i, &job] { workers_[i]->run_job(job); });
-  workers_[0]->run_job(job);
-  for (auto &t : threads) t.join();
 }
 
 HookOutcome Engine::run_hook(const std::string &name) {
@@ -116,7 +111,7 @@ bool Engine::watchdog(std::vector<Watch> &watch, std::vector<std::thread> &threa
     if (now < stop_at() + kStopGraceUs || now - w.since < kStuckUs) continue;
     if (w.interrupted == 0) {
       w.interrupted = now;
-      signals::interrupt_lua(threads[i].native_handle(), (now - w.since) / 1e6);
+      signals::interrupt_thread(threads[i].native_handle(), (now - w.since) / 1e6);
       acted = true;
     } else if (now - w.interrupted >= kStuckUs) {
       int32_t txn = cl->txn.load(std::memory_order_relaxed);

@@ -12,46 +12,18 @@
 #include <utility>
 #include <vector>
 
+#include "base/client_runtime.h"
+#include "config/run_plan.h"
 #include "metrics/collector.h"
+#include "metrics/result.h"
 #include "run/worker.h"
 
 namespace stormdb {
-
-// Everything the workers need to know, fixed before they start.
-struct RunPlan {
-  std::string script_path;
-  std::string conninfo;
-  int threads = 1;
-  int clients = 1;
-  double duration_us = 0;      // 0: run until -t transactions are done
-  double warmup_us = 0;
-  double interval_us = 1e6;    // interval records (progress lines when report_interval is set)
-  uint64_t transactions = 0;   // per client; 0: unlimited
-  int max_tries = 10;
-  int64_t lua_memory_limit_mb = 1024;  // per Lua state
-  double rate_per_client = 0;  // open loop: arrivals/s of each client; 0 = closed loop
-  bool poisson = true;         // exponential inter-arrival gaps, else a fixed period
-  double latency_limit_us = 0;
-  double seed = 0;
-  int loaders = 1;
-  std::vector<std::string> mix_names;  // sorted; index = transaction type id
-  std::vector<double> mix_weights;
-  bool deck = false;
-  std::vector<std::pair<std::string, int>> background;  // global function, instances per thread
-  std::string options_lua;  // Lua chunk returning the resolved option table
-  std::string phase = "run";
-};
 
 struct HookOutcome {
   bool ok = true;
   std::string error;
   std::string result;  // hook-specific serialised result (check: one "ok\tname\tdetail" per line)
-};
-
-struct ConnectStats {
-  int clients = 0;
-  double total_us = 0;
-  double max_us = 0;
 };
 
 class Engine {
@@ -62,7 +34,8 @@ class Engine {
   // interrupted (Lua hook); if it is still stuck this long after that, its thread is abandoned.
   static constexpr double kStuckUs = 1e6;
 
-  explicit Engine(RunPlan plan);
+  // runtimes makes each worker's client runtime; empty: the Lua runtime (script/).
+  explicit Engine(RunPlan plan, RuntimeFactory runtimes = {});
   ~Engine();
 
   // Runs a hook (prepare/check/cleanup) on worker 0, with every worker serving ctx:parallel parts.
@@ -111,7 +84,6 @@ class Engine {
   std::pair<std::string, std::string> parallel_job();
 
  private:
-  void run_threads(const Job &job);
   struct Watch {
     uint64_t resumes = 0;
     sdb_client *running = nullptr;

@@ -1,17 +1,17 @@
 // Signal handlers that turn Ctrl-C into a graceful stop: they only count and write to eventfds.
-// Also the watchdog's interrupt: a signal to a stuck worker thread sets a Lua hook on its state,
-// which is what LuaJIT documents as safe from a signal handler (luajit.c does it for Ctrl-C).
+// Also the watchdog's interrupt: a signal to a stuck worker thread asks its client runtime to
+// interrupt the code running (for Lua, a hook set on its state: script/lua_client_runtime.h).
 #include "run/signals.h"
 
-#include <lua.hpp>
 #include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cstdint>
-#include <cstdio>
 #include <cstdlib>
 #include <mutex>
+
+#include "base/client_runtime.h"
 
 namespace stormdb::signals {
 namespace {
@@ -22,7 +22,7 @@ std::atomic<int> g_fds[kMaxFds];
 std::atomic<bool> g_installed{false};
 std::atomic<bool> g_report_on_exit{false};
 std::atomic<double> g_stuck_s{0};
-thread_local lua_State *t_lua = nullptr;
+thread_local ClientRuntime *t_runtime = nullptr;
 
 void handler(int) {
   int n = g_count.fetch_add(1) + 1;
@@ -42,19 +42,8 @@ void handler(int) {
 
 void backstop(int) { _exit(130); }
 
-// Runs in the stuck coroutine: it doesn't add a frame, so level 0 is the script's own function.
-void stuck_hook(lua_State *L, lua_Debug *) {
-  lua_sethook(L, nullptr, 0, 0);
-  luaL_where(L, 0);
-  char msg[160];
-  std::snprintf(msg, sizeof msg, "did not yield for %.1f s after the end of the run (endless loop?); interrupted",
-                g_stuck_s.load());
-  lua_pushfstring(L, "%s%s", lua_tostring(L, -1), msg);
-  lua_error(L);
-}
-
 void interrupt_handler(int) {
-  if (t_lua) lua_sethook(t_lua, stuck_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
+  if (t_runtime) t_runtime->interrupt(g_stuck_s.load());
 }
 
 int interrupt_signal() { return SIGRTMIN + 3; }
@@ -93,9 +82,9 @@ void set_report_on_exit(bool on) {
   if (!on) alarm(0);  // the reporter got there: no backstop needed
 }
 
-void set_thread_lua(lua_State *L) { t_lua = L; }
+void set_thread_runtime(ClientRuntime *runtime) { t_runtime = runtime; }
 
-void interrupt_lua(pthread_t t, double stuck_s) {
+void interrupt_thread(pthread_t t, double stuck_s) {
   static std::once_flag installed;
   std::call_once(installed, [] {
     struct sigaction sa{};

@@ -1,9 +1,11 @@
 // SIGINT/SIGTERM handling: count the signals and wake every event loop so workers notice at once;
-// and the watchdog's signal that makes a stuck worker thread raise an error in its Lua state.
+// and the watchdog's signal that makes a stuck worker thread interrupt its client code.
 #pragma once
 #include <pthread.h>
 
-struct lua_State;
+namespace stormdb {
+class ClientRuntime;
+}
 
 namespace stormdb::signals {
 
@@ -19,11 +21,12 @@ void remove_wake_fd(int fd);
 // While set, a third signal leaves the exit to the run's reporter (main thread).
 void set_report_on_exit(bool on);
 
-// The Lua state the calling (worker) thread runs, for the watchdog's interrupt; nullptr to clear.
-void set_thread_lua(lua_State *L);
-// Asks thread t to set a count hook on its Lua state (set_thread_lua): the next interpreted Lua
-// instruction raises "did not yield for N s after the end of the run". Code inside a JIT-compiled
-// trace never sees the hook (LuaJIT checks hooks only in the interpreter).
-void interrupt_lua(pthread_t t, double stuck_s);
+// The client runtime the calling (worker) thread runs, for the watchdog's interrupt; nullptr to clear.
+void set_thread_runtime(ClientRuntime *runtime);
+// Asks thread t to interrupt the client code it runs (ClientRuntime::interrupt, from the signal
+// handler): for Lua, the next interpreted instruction raises "did not yield for N s after the end
+// of the run". Code inside a JIT-compiled trace never sees it (LuaJIT checks hooks only in the
+// interpreter).
+void interrupt_thread(pthread_t t, double stuck_s);
 
 }  // namespace stormdb::signals

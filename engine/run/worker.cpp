@@ -1,8 +1,8 @@
-// Worker thread body: spawns the job's client coroutines and drives them from the event loop.
+// Worker thread body: spawns the job's clients and drives them from the event loop through the
+// client runtime.
 #include "run/worker.h"
 
 #include <fmt/format.h>
-#include <lua.hpp>
 
 #include <sys/epoll.h>
 
@@ -11,35 +11,33 @@
 #include <cstdint>
 #include <cstdio>
 
+#include "rand/rand_ffi.h"
 #include "run/engine.h"
 #include "run/signals.h"
-#include "script/lua_runtime.h"
 
 namespace stormdb {
 
-Worker::Worker(int id, Engine &engine)
-    : id_(id), engine_(engine), L_(new_script_state(engine.plan(), id)), recorder_(nullptr, id) {}
+Worker::Worker(int id, Engine &engine, std::unique_ptr<ClientRuntime> runtime)
+    : id_(id), engine_(engine), runtime_(std::move(runtime)), recorder_(nullptr, id) {}
 
 Worker::~Worker() {
   clients_.clear();
-  if (L_) lua_close(L_);
+  runtime_.reset();
 }
 
-sdb_client *Worker::spawn(sdb_client::Kind kind, int id, const std::string &fn) {
+sdb_client *Worker::spawn(sdb_client::Kind kind, int id, const std::string &fn, const std::string &args) {
   auto cl = std::make_unique<sdb_client>();
   cl->worker = this;
   cl->kind = kind;
   cl->id = id;
   cl->conn = std::make_unique<sdb_conn>(this, &engine_.plan().conninfo, cl.get());
   sdb_rng_seed(&cl->mix_rng, engine_.plan().seed, 1e6 + id + (kind == sdb_client::Kind::kTerminal ? 0 : 5e5));
-  cl->co = lua_newthread(L_);
-  cl->ref = luaL_ref(L_, LUA_REGISTRYINDEX);
   sdb_client *raw = cl.get();
   clients_.push_back(std::move(cl));
   alive_++;
   if (kind == sdb_client::Kind::kTerminal) terminals_alive_++;
-  push_client_main(raw->co, kind, raw, id, fn);
-  resume(raw);
+  ClientStart start{kind, id, fn, args};
+  resume(raw, &start);
   return raw;
 }
 
@@ -63,46 +61,26 @@ void Worker::make_runnable(sdb_client *cl) {
   if (!cl->finished) runnable_.push_back(cl);
 }
 
-void Worker::resume(sdb_client *cl) {
+void Worker::resume(sdb_client *cl, const ClientStart *start) {
   if (cl->finished) return;
-  int nargs;
-  if (lua_status(cl->co) == LUA_YIELD) {
-    // The status of the request the client waited for, as coroutine.yield()'s value: one FFI
-    // call less per query on the hot path.
-    lua_pushinteger(cl->co, cl->conn->res_status());
-    nargs = 1;
-  } else {
-    nargs = lua_gettop(cl->co) - 1;
-  }
   // Two relaxed stores per resume (plain moves): what the watchdog needs to see a stuck client.
   running_.store(cl, std::memory_order_relaxed);
   resumes_.store(resumes_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-  int status = lua_resume(cl->co, nargs);
+  Step step = start ? runtime_->start(cl, cl->task, *start) : runtime_->resume(cl, cl->task, cl->conn->res_status());
   running_.store(nullptr, std::memory_order_relaxed);
-  if (status == LUA_YIELD) {
-    lua_settop(cl->co, 0);
-    return;
-  }
-  on_finished(cl, status);
+  if (step == Step::kEnded) on_finished(cl);
 }
 
-void Worker::on_finished(sdb_client *cl, int status) {
+void Worker::on_finished(sdb_client *cl) {
   cl->finished = true;
-  if (status == LUA_ERRMEM && (cl->kind == sdb_client::Kind::kTerminal || cl->kind == sdb_client::Kind::kBackground)) {
-    // The state's memory limit: a script error that ends this client, not the run.
+  ClientOutcome out = runtime_->take_outcome(cl->task);
+  if (out.out_of_memory && (cl->kind == sdb_client::Kind::kTerminal || cl->kind == sdb_client::Kind::kBackground)) {
+    // The runtime's memory limit: a script error that ends this client, not the run.
     script_error(cl, "not enough memory");
-  } else if (status != 0) {
-    const char *m = lua_tostring(cl->co, -1);
-    cl->error = m ? m : "error in the client coroutine";
   } else {
-    // The prelude's client main returns (error or nil, result or nil).
-    int top = lua_gettop(cl->co);
-    if (top >= 1 && lua_isstring(cl->co, 1)) cl->error = lua_tostring(cl->co, 1);
-    if (top >= 2 && lua_isstring(cl->co, 2)) cl->result = lua_tostring(cl->co, 2);
+    cl->error = std::move(out.error);
+    cl->result = std::move(out.result);
   }
-  lua_settop(cl->co, 0);
-  luaL_unref(L_, LUA_REGISTRYINDEX, cl->ref);
-  cl->ref = LUA_NOREF;
   cl->conn->disconnect();
   alive_--;
   switch (cl->kind) {
@@ -125,13 +103,6 @@ void Worker::on_finished(sdb_client *cl, int status) {
       engine_.part_done(cl->id, cl->error);
       break;
   }
-}
-
-// After a memory error, outside any coroutine: garbage could otherwise keep the state at its
-// limit, and every later allocation would fail too.
-void Worker::collect_garbage() {
-  collect_garbage_ = false;
-  lua_gc(L_, LUA_GCCOLLECT, 0);
 }
 
 void Worker::post_part(int part) {
@@ -158,7 +129,10 @@ void Worker::drain_inbox() {
     parts.swap(inbox_parts_);
     done.swap(inbox_done_);
   }
-  for (int p : parts) spawn(sdb_client::Kind::kPart, p, engine_.parallel_job().first);
+  if (!parts.empty()) {
+    auto [fn, args] = engine_.parallel_job();
+    for (int p : parts) spawn(sdb_client::Kind::kPart, p, fn, args);
+  }
   for (sdb_client *w : done) make_runnable(w);
 }
 
@@ -199,11 +173,7 @@ void Worker::pass_barrier() {
 }
 
 void Worker::script_error(sdb_client *cl, const char *message) {
-  std::string m = message ? message : "";
-  if (m.size() >= 17 && m.compare(m.size() - 17, 17, "not enough memory") == 0) {
-    m += fmt::format(" (this thread's Lua state reached --lua-memory-limit={} MB)", lua_memory_limit_of(L_) >> 20);
-    collect_garbage_ = true;  // LuaJIT collects nothing on a failed allocation
-  }
+  std::string m = runtime_->explain_error(message ? message : "");
   if (engine_.first_script_error(m))
     std::fprintf(stderr, "stormdb: script error (client %d): %s\n", cl->id, m.c_str());
 }
@@ -333,7 +303,7 @@ void Worker::run_job(const Job &job) {
   alive_ = terminals_alive_ = at_barrier_ = 0;
   barrier_passed_ = stop_seen_ = cut_done_ = false;
   loop_.clear_timers();
-  signals::set_thread_lua(L_);
+  signals::set_thread_runtime(runtime_.get());
   hook_error_.clear();
   hook_result_.clear();
   recorder_ = Recorder(nullptr, id_);
@@ -354,7 +324,7 @@ void Worker::run_job(const Job &job) {
       resume(cl);
     }
     runnable_.clear();
-    if (collect_garbage_) collect_garbage();
+    runtime_->after_round();
     drain_inbox();
     if (!runnable_.empty()) continue;
     // Before sleeping in epoll, look for replies that are already there (as pgbench's loop

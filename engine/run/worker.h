@@ -1,4 +1,4 @@
-// A worker: one OS thread's Lua state, event loop and clients, running the jobs the Engine hands it.
+// A worker: one OS thread's client runtime, event loop and clients, running the jobs the Engine hands it.
 #pragma once
 #include <atomic>
 #include <memory>
@@ -6,11 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "base/client_runtime.h"
 #include "metrics/recorder.h"
 #include "run/client.h"
 #include "run/event_loop.h"
-
-struct lua_State;
 
 namespace stormdb {
 
@@ -24,13 +23,12 @@ struct Job {
 
 class Worker : public ConnHost {
  public:
-  Worker(int id, Engine &engine);
+  Worker(int id, Engine &engine, std::unique_ptr<ClientRuntime> runtime);
   ~Worker() override;
 
   int id() const { return id_; }
   Engine &engine() { return engine_; }
   Recorder &recorder() { return recorder_; }
-  lua_State *lua() { return L_; }
 
   // Runs one job to its end on the calling thread.
   void run_job(const Job &job);
@@ -64,22 +62,22 @@ class Worker : public ConnHost {
   const std::string &hook_error() const { return hook_error_; }
 
  private:
-  sdb_client *spawn(sdb_client::Kind kind, int id, const std::string &fn);
+  sdb_client *spawn(sdb_client::Kind kind, int id, const std::string &fn, const std::string &args = "");
   void make_runnable(sdb_client *cl);
-  void resume(sdb_client *cl);
-  void on_finished(sdb_client *cl, int status);
+  // Starts cl's code (start given) or resumes it; takes its outcome when it ended.
+  void resume(sdb_client *cl, const ClientStart *start = nullptr);
+  void on_finished(sdb_client *cl);
   void drain_inbox();
   void pass_barrier();
   void wake_sleepers();
   bool job_done(const Job &job) const;
   bool past_grace(double now, double &deadline);
-  void collect_garbage();
   void cut_requests();
   void drop_stragglers();
 
   int id_;
   Engine &engine_;
-  lua_State *L_ = nullptr;
+  std::unique_ptr<ClientRuntime> runtime_;
   EventLoop loop_;
   Recorder recorder_;
   std::vector<std::unique_ptr<sdb_client>> clients_;
@@ -91,7 +89,6 @@ class Worker : public ConnHost {
   bool stop_seen_ = false;
   bool polled_busy_ = false;  // busy connections were read once since the last epoll wait
   bool cut_done_ = false;     // requests still running at the stop time + grace were cut short
-  bool collect_garbage_ = false;  // a script hit the memory limit: full GC once back in the loop
   std::atomic<sdb_client *> running_{nullptr};
   std::atomic<uint64_t> resumes_{0};
   std::string hook_result_, hook_error_;

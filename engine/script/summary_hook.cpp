@@ -3,7 +3,7 @@
 
 #include <lua.hpp>
 
-#include "script/lua_runtime.h"
+#include "script/lua_state.h"
 
 namespace stormdb {
 namespace {

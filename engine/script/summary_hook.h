@@ -2,7 +2,8 @@
 #pragma once
 #include <vector>
 
-#include "report/result.h"
+#include "config/run_plan.h"
+#include "metrics/result.h"
 
 namespace stormdb {
 

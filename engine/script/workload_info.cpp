@@ -1,12 +1,12 @@
 // Reads a workload's declaration through the prelude's _describe() into plain C++ structures.
-#include "script/workload_info.h"
+#include "script/describe.h"
 
 #include <lua.hpp>
 
 #include <algorithm>
 
-#include "run/engine.h"
-#include "script/lua_runtime.h"
+#include "config/run_plan.h"
+#include "script/lua_state.h"
 
 namespace stormdb {
 namespace {
@@ -44,26 +44,6 @@ void for_each_item(lua_State *L, int idx, const char *field, F f) {
 }
 
 }  // namespace
-
-bool WorkloadInfo::has_hook(const std::string &h) const {
-  return std::find(hooks.begin(), hooks.end(), h) != hooks.end();
-}
-
-const OptionDecl *WorkloadInfo::option(const std::string &n) const {
-  for (const auto &o : options)
-    if (o.name == n) return &o;
-  return nullptr;
-}
-
-std::string option_constraints(const OptionDecl &o) {
-  std::string out = o.integer ? "integer" : "";
-  if (!o.min.empty() || !o.max.empty()) {
-    std::string range = !o.max.empty() ? (o.min.empty() ? "<= " + o.max : o.min + ".." + o.max) : ">= " + o.min;
-    out += (out.empty() ? "" : ", ") + range;
-  }
-  for (size_t i = 0; i < o.choices.size(); i++) out += (i == 0 ? (out.empty() ? "" : ", ") : "|") + o.choices[i];
-  return out;
-}
 
 WorkloadInfo describe_workload(const std::string &path, const std::string &options_lua) {
   RunPlan plan;

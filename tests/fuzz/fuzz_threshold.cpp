@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "report/thresholds.h"
+#include "config/thresholds.h"
 
 namespace {
 // A result with a total and one transaction type, so parsed thresholds reach every evaluation path.

@@ -3,7 +3,7 @@
 
 #include <stdexcept>
 
-#include "report/latency_value.h"
+#include "metrics/latency_value.h"
 
 using namespace stormdb;
 

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "run/engine.h"
-#include "script/lua_runtime.h"
+#include "script/lua_state.h"
 
 using namespace stormdb;
 

@@ -8,10 +8,10 @@
 #include <fstream>
 #include <string>
 
+#include "config/run_plan.h"
 #include "rand/random.h"
-#include "run/engine.h"
-#include "script/lua_runtime.h"
-#include "script/workload_info.h"
+#include "script/describe.h"
+#include "script/lua_state.h"
 
 using namespace stormdb;
 

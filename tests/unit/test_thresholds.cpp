@@ -4,7 +4,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "report/thresholds.h"
+#include "config/thresholds.h"
 
 using namespace stormdb;
 

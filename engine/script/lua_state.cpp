@@ -1,5 +1,5 @@
-// Creation of per-thread LuaJIT states and of the client coroutines that run in them.
-#include "script/lua_runtime.h"
+// Creation of per-thread LuaJIT states: prelude, search path, memory budget, the script loaded.
+#include "script/lua_state.h"
 
 #include <lua.hpp>
 
@@ -9,7 +9,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "run/engine.h"
+#include "config/run_plan.h"
 #include "script/embedded_lua.h"
 
 namespace stormdb {
@@ -143,22 +143,6 @@ lua_State *new_script_state(const RunPlan &plan, int thread_id) {
   }
   lua_pop(L, 1);
   return L;
-}
-
-void push_client_main(lua_State *co, sdb_client::Kind kind, sdb_client *cl, int id, const std::string &fn) {
-  lua_getglobal(co, "stormdb");
-  lua_getfield(co, -1, "_client_main");
-  lua_remove(co, -2);
-  static const char *kKinds[] = {"terminal", "background", "hook", "part"};
-  lua_pushstring(co, kKinds[static_cast<int>(kind)]);
-  lua_pushlightuserdata(co, cl);
-  lua_pushnumber(co, id);
-  lua_pushstring(co, fn.c_str());
-  if (kind == sdb_client::Kind::kPart) {
-    lua_pushstring(co, cl->worker->engine().parallel_job().second.c_str());
-  } else {
-    lua_pushnil(co);
-  }
 }
 
 }  // namespace stormdb

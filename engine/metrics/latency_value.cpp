@@ -1,5 +1,5 @@
 // Values of the named latency statistics in a LatencyMs.
-#include "report/latency_value.h"
+#include "metrics/latency_value.h"
 
 #include <stdexcept>
 #include <string>

@@ -1,10 +1,10 @@
-// A latency statistic of a result row by its name (metrics/latency_stats.h), for code that
+// A latency statistic of a result row by its name (base/latency_stats.h), for code that
 // iterates over the names: JSON rows, progressive bounds.
 #pragma once
 #include <string_view>
 
-#include "metrics/latency_stats.h"
-#include "report/result.h"
+#include "base/latency_stats.h"
+#include "metrics/result.h"
 
 namespace stormdb {
 

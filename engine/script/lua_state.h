@@ -1,9 +1,7 @@
-// LuaJIT states: creating one per thread with the embedded prelude and the workload script loaded,
-// and starting client coroutines in them.
+// LuaJIT states: creating one per thread with the embedded prelude and the workload script loaded.
 #pragma once
+#include <stdexcept>
 #include <string>
-
-#include "run/client.h"
 
 struct lua_State;
 
@@ -19,10 +17,6 @@ struct RunPlan;
 lua_State *new_script_state(const RunPlan &plan, int thread_id);
 // The memory limit of a state made by new_script_state, in bytes.
 size_t lua_memory_limit_of(lua_State *L);
-
-// Pushes the prelude's client main function and its arguments onto coroutine co, ready for the
-// first lua_resume.
-void push_client_main(lua_State *co, sdb_client::Kind kind, sdb_client *cl, int id, const std::string &fn);
 
 // Error raised while loading or describing a script; what() is "file:line: message".
 struct ScriptError : std::runtime_error {

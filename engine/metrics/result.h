@@ -1,5 +1,5 @@
-// The outcome of a command in plain data: what the console report, the JSON file and the
-// workload's summary hook are built from.
+// The outcome of a command in plain data, a snapshot taken after the run (run/snapshot.h): what
+// the console report, the JSON file and the workload's summary hook are built from.
 #pragma once
 #include <map>
 #include <nlohmann/json.hpp>
@@ -7,7 +7,6 @@
 #include <vector>
 
 #include "metrics/stats.h"
-#include "run/engine.h"
 
 namespace stormdb {
 
@@ -72,6 +71,13 @@ struct CheckLine {
   std::string detail;
 };
 
+// How long the clients' initial connects took (the connect-time line).
+struct ConnectStats {
+  int clients = 0;
+  double total_us = 0;
+  double max_us = 0;
+};
+
 struct RunResult {
   std::string workload, script, command;
   std::string server_version;
@@ -99,9 +105,5 @@ struct RunResult {
   bool interrupted = false;
   std::vector<std::string> cut_short;  // what the end of the run cut short (Engine::cut_short)
 };
-
-// Builds the measure-phase part of a RunResult from the engine after Engine::run.
-void fill_totals(RunResult &r, Engine &engine);
-IntervalRow interval_row(const IntervalStats &iv, Engine &engine);
 
 }  // namespace stormdb

@@ -1,5 +1,5 @@
 // Parsing and evaluation of --threshold expressions against the result JSON rows.
-#include "report/thresholds.h"
+#include "config/thresholds.h"
 
 #include <fmt/format.h>
 
@@ -7,7 +7,7 @@
 #include <regex>
 #include <stdexcept>
 
-#include "metrics/latency_stats.h"
+#include "base/latency_stats.h"
 #include "util/duration.h"
 
 namespace stormdb {

@@ -1,4 +1,5 @@
-// What a workload script declares (name, options, mix, hooks), read from its `workload` table.
+// What a workload script declares (name, options, mix, hooks), read from its `workload` table
+// (script/describe.h reads it).
 #pragma once
 #include <string>
 #include <utility>
@@ -32,9 +33,5 @@ struct WorkloadInfo {
   bool has_hook(const std::string &h) const;
   const OptionDecl *option(const std::string &name) const;
 };
-
-// Loads the script in a fresh Lua state and describes it; options_lua (a chunk returning the
-// option table) lets workload.mix be a function of the options. Throws ScriptError.
-WorkloadInfo describe_workload(const std::string &path, const std::string &options_lua = "");
 
 }  // namespace stormdb
