@@ -133,12 +133,16 @@ bool parse_cli(int argc, char **argv, CliArgs &out) {
     sub->add_option("-f,--config", out.config_file, "YAML configuration file (a pgbench script is --file)")
         ->check(CLI::Validator([](std::string &f) { return check_config_file(f); }, "FILE"));
     add_pgbench_flags(sub, pgbench);
-    sub->add_option("--path", out.path, "extra folders to search for workloads (also STORMDB_PATH)");
+    // One value per --path / --threshold (repeat the flag for more): otherwise CLI11 would take
+    // the workload name that follows as another value.
+    sub->add_option("--path", out.path, "extra folders to search for workloads (also STORMDB_PATH)")
+        ->allow_extra_args(false);
     for (const auto &f : kValueFlags) sub->add_option(f.names, raw[f.key], f.help);
     for (const auto &f : kConnFlags) sub->add_option(f.names, raw[f.key], f.help);
     for (const auto &f : kBoolFlags) sub->add_flag(f.names, f.help);
     sub->add_option("--threshold", thresholds, "pass/fail condition checked at the end, e.g. 'p99<20ms', "
-                    "'new_order.p90<5s', 'errors<0.1%' (repeatable; exit 99 when one fails)");
+                    "'new_order.p90<5s', 'errors<0.1%' (repeatable; exit 99 when one fails)")
+        ->allow_extra_args(false);
     sub->add_option("--server-setting", server_settings, kServerSettingHelp);
     workload_cmds.push_back(sub);
   }
@@ -147,7 +151,8 @@ bool parse_cli(int argc, char **argv, CliArgs &out) {
   CLI::App *report = app.add_subcommand("report", "rebuild outputs from a saved result JSON (--html) and check thresholds");
   report->add_option("result", out.files, "result JSON written by --json")->required()->expected(1);
   report->add_option("--html", out.html_out, "write the HTML report to FILE");
-  report->add_option("--threshold", out.thresholds, "pass/fail condition, e.g. 'p99<20ms' (repeatable; exit 99 when one fails)");
+  report->add_option("--threshold", out.thresholds, "pass/fail condition, e.g. 'p99<20ms' (repeatable; exit 99 when one fails)")
+      ->allow_extra_args(false);
   CLI::App *server = app.add_subcommand("server", "manage a throwaway PostgreSQL (for tests and experiments)");
   server->require_subcommand(1);
   CLI::App *start = server->add_subcommand("start", "start a throwaway server; prints its conninfo");
@@ -169,6 +174,12 @@ bool parse_cli(int argc, char **argv, CliArgs &out) {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp &e) {
     app.exit(e);
+    // `run NAME --help`: the workload's own options follow (main describes the script).
+    for (CLI::App *sub : workload_cmds) {
+      if (!sub->parsed() || out.script.empty()) continue;
+      out.command = "help";
+      return true;
+    }
     return false;
   } catch (const CLI::CallForAllHelp &e) {
     app.exit(e);

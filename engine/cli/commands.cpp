@@ -42,6 +42,8 @@ std::vector<std::string> workload_names(const std::vector<std::string> &dirs) {
 std::string find_script(const CliArgs &args, const std::string &given) {
   if (given.empty()) throw UsageError("no workload given: stormdb run <workload.lua> (see stormdb list)");
   if (fs::is_regular_file(given)) return given;
+  // "kv" beside kv.lua: the file in the current folder, as `run kv.lua` would take it
+  if (fs::path(given).extension() != ".lua" && fs::is_regular_file(given + ".lua")) return given + ".lua";
   auto dirs = search_dirs(args);
   std::string name = fs::path(given).filename().string();
   if (fs::path(name).extension() != ".lua") name += ".lua";
@@ -86,26 +88,54 @@ int command_workload(const CliArgs &args) {
   return rc;
 }
 
-int command_list(const CliArgs &args) {
-  if (!args.script.empty()) {
-    WorkloadInfo w;
-    try {
-      w = describe_workload(find_script(args, args.script));
-    } catch (const ScriptError &e) {
-      throw UsageError(e.what());
-    }
-    std::printf("%s: %s\n  script: %s\n", w.name.c_str(), w.description.c_str(), w.path.c_str());
-    std::printf("  transactions:");
-    for (const auto &[n, weight] : w.mix) std::printf(" %s (weight %g)", n.c_str(), weight);
-    std::printf("\n  options:\n");
-    for (const auto &o : w.options)
-      std::printf("    --%-22s %s [%s]%s\n", (o.name + "=" + (o.type == "boolean" ? "true|false" : "")).c_str(), o.help.c_str(),
-                  o.default_value.c_str(), o.choices.empty() ? "" : fmt::format(" ({})", fmt::join(o.choices, "|")).c_str());
-    return 0;
+namespace {
+void print_workload_options(const WorkloadInfo &w) {
+  std::printf("  options:\n");
+  for (const auto &o : w.options) {
+    std::string c = option_constraints(o);
+    std::printf("    --%-22s %s [%s]%s\n", (o.name + "=" + (o.type == "boolean" ? "true|false" : "")).c_str(), o.help.c_str(),
+                o.default_value.c_str(), c.empty() ? "" : fmt::format(" ({})", c).c_str());
   }
+}
+
+// Describes the named workload for `list NAME` and `NAME --help`.
+int describe_one(const CliArgs &args) {
+  WorkloadInfo w;
+  try {
+    w = describe_workload(find_script(args, args.script));
+  } catch (const ScriptError &e) {
+    throw UsageError(e.what());
+  }
+  std::printf("%s: %s\n  script: %s\n", w.name.c_str(), w.description.c_str(), w.path.c_str());
+  std::printf("  transactions:");
+  for (const auto &[n, weight] : w.mix) std::printf(" %s (weight %g)", n.c_str(), weight);
+  std::printf("\n");
+  print_workload_options(w);
+  return 0;
+}
+}  // namespace
+
+int command_workload_help(const CliArgs &args) {
+  std::printf("\nworkload ");
+  std::fflush(stdout);
+  return describe_one(args);
+}
+
+int command_list(const CliArgs &args) {
+  if (!args.script.empty()) return describe_one(args);
+  int rc = 0;
   for (const auto &d : search_dirs(args)) {
     if (!fs::is_directory(d)) continue;
-    Pack pack = load_pack(d);
+    Pack pack;
+    try {
+      pack = load_pack(d);
+    } catch (const UsageError &e) {
+      // One broken manifest must not hide the other packs: name it, list the rest, exit 2.
+      std::printf("pack in %s: cannot be listed\n", d.c_str());
+      std::fprintf(stderr, "stormdb: error: %s\n", e.what());
+      rc = kExitUsage;
+      continue;
+    }
     auto names = pack_workloads(pack);
     if (names.empty()) continue;
     std::printf("%s\n", fmt::format("pack {}{} ({}){}", pack.name, pack.version.empty() ? "" : " " + pack.version, pack.dir,
@@ -129,7 +159,7 @@ int command_list(const CliArgs &args) {
       }
     }
   }
-  return 0;
+  return rc;
 }
 
 int command_server(const CliArgs &args) {

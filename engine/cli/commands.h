@@ -16,6 +16,9 @@ constexpr int kExitAbandoned = 124;  // a worker thread did not come back after 
 // run, prepare, cleanup, check. Returns the exit status.
 int command_workload(const CliArgs &args);
 int command_list(const CliArgs &args);
+// After CLI11's help of `run NAME --help` (and prepare/cleanup/check/list): the workload's
+// description and options. Exit status 0, or 2 when the script cannot be found or loaded.
+int command_workload_help(const CliArgs &args);
 // compare A.json B.json: per-type throughput and latency side by side with the change in %.
 int command_compare(const CliArgs &args);
 // report RUN.json [--html FILE] [--threshold ...]: outputs rebuilt from a saved run.

@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 #include "metrics/usl.h"
 #include "report/json_report.h"
+#include "metrics/latency_value.h"
 #include "run/signals.h"
 
 namespace stormdb {
@@ -20,16 +21,6 @@ struct Band {
   int clients = 0;
   RunResult result;
 };
-
-double stat_of(const TxnRow &t, const std::string &stat) {
-  if (stat == "mean") return t.latency.mean;
-  if (stat == "p50") return t.latency.p50;
-  if (stat == "p90") return t.latency.p90;
-  if (stat == "p95") return t.latency.p95;
-  if (stat == "p99") return t.latency.p99;
-  if (stat == "p99.9") return t.latency.p999;
-  return t.latency.max;
-}
 
 void sleep_interruptible(int64_t us) {
   auto end = std::chrono::steady_clock::now() + std::chrono::microseconds(us);
@@ -101,7 +92,7 @@ int run_progressive(Session &s) {
   int best = -1;
   for (size_t i = 0; i < bands.size(); i++) {
     const TxnRow &t = bands[i].result.total;
-    if (s.cfg.scale_bound.set() && stat_of(t, s.cfg.scale_bound.stat) >= s.cfg.scale_bound.limit_ms) continue;
+    if (s.cfg.scale_bound.set() && latency_stat(t.latency, s.cfg.scale_bound.stat) >= s.cfg.scale_bound.limit_ms) continue;
     if (best < 0 || t.tps > bands[best].result.total.tps) best = static_cast<int>(i);
   }
   std::printf("\n%s\n", fmt::format("{:>8} {:>12} {:>10} {:>10} {:>10} {:>8} {:>12}", "clients", "tps", "p50 ms", "p95 ms",

@@ -118,6 +118,14 @@ Session open_session(const CliArgs &args) {
 
   ConnectionNeed need = connections_needed(s.cfg, s.info, !s.cfg.database_named);
   check_fd_limit(need, s.cfg.threads);
+  if (!s.cfg.database_named && (args.command == "prepare" || args.command == "cleanup") && !s.cfg.keep_server) {
+    // The throwaway server is deleted when the command ends: a load into it, or a cleanup of
+    // it, would be gone the moment it is done.
+    throw UsageError(fmt::format("{}: no database named (--url, PG* variables, database: in YAML): a throwaway server "
+                                 "would be deleted right after, and the {} with it. Name the database, or add "
+                                 "--keep-server to keep the throwaway server", args.command,
+                                 args.command == "prepare" ? "load" : "cleanup"));
+  }
   if (s.cfg.database_named && (!s.cfg.server_settings.empty() || !s.cfg.pg_bin.empty()))
     std::fprintf(stderr, "stormdb: warning: a database is named, so no throwaway server starts: --pg-bin, "
                          "--server-setting and the YAML server: section are ignored\n");
@@ -238,7 +246,9 @@ RunResult measure(Engine &engine, Session &s, bool progress_lines) {
   r.command = "run";
   r.server_version = s.server_info.version;
   r.throwaway = s.server != nullptr;
-  r.server_where = s.server ? s.server->dir() : s.cfg.redacted_conninfo();
+  r.server_where = s.server ? s.server->dir()
+                   : !s.cfg.conninfo.empty() ? s.cfg.redacted_conninfo()
+                                             : s.server_info.where + " (from PG* variables)";
   if (s.server) r.server_bin_dir = s.server->bindir();
   r.started_unix = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   std::unique_ptr<PgSampler> sampler;

@@ -170,6 +170,13 @@ void validate_option(const OptionDecl &d, const RawValue &v) {
     double x = std::strtod(v.value.c_str(), &end);
     if (v.value.empty() || *end != '\0' || !std::isfinite(x))
       throw UsageError(fmt::format("{}: option {} must be a number, not '{}'", v.source, d.name, v.value));
+    if (d.integer && x != std::floor(x))
+      throw UsageError(fmt::format("{}: option {} must be a whole number, not '{}'", v.source, d.name, v.value));
+    if ((!d.min.empty() && x < std::strtod(d.min.c_str(), nullptr)) ||
+        (!d.max.empty() && x > std::strtod(d.max.c_str(), nullptr)))
+      throw UsageError(fmt::format("{}: option {} must be {}, not '{}'", v.source, d.name,
+                                   d.max.empty() ? ">= " + d.min : d.min.empty() ? "<= " + d.max : "in " + d.min + ".." + d.max,
+                                   v.value));
   } else if (d.type == "boolean") {
     to_bool(v, "option " + d.name);
   }

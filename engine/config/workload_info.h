@@ -13,7 +13,12 @@ struct OptionDecl {
   std::string default_value;   // as text
   std::string help;
   std::vector<std::string> choices;  // empty: any value of the type
+  bool integer = false;        // a number that must be whole (declared type = "integer")
+  std::string min, max;        // inclusive bounds of a number, as text; empty: none
 };
+
+// The option's constraints as shown by `list` and `--help`, e.g. "integer, 1..64" or "a|b"; "" when none.
+std::string option_constraints(const OptionDecl &o);
 
 struct WorkloadInfo {
   std::string path;

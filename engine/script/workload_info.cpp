@@ -69,6 +69,11 @@ WorkloadInfo describe_workload(const std::string &path, const std::string &optio
   for_each_item(L, d, "options", [&](int i) {
     OptionDecl o{str_field(L, i, "name"), str_field(L, i, "type"), str_field(L, i, "default"),
                  str_field(L, i, "help"), split(str_field(L, i, "choices"), '|')};
+    lua_getfield(L, i, "integer");
+    o.integer = lua_toboolean(L, -1) != 0;
+    lua_pop(L, 1);
+    o.min = str_field(L, i, "min");
+    o.max = str_field(L, i, "max");
     info.options.push_back(std::move(o));
   });
   for_each_item(L, d, "mix", [&](int i) {
