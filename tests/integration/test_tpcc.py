@@ -208,7 +208,12 @@ class TpccTest(unittest.TestCase):
         for name in ["rolled-back New-Orders", "order-lines per order", "remote order-lines", "remote Payments",
                      "customers by last name"]:
             s = summary_line(self.rundata, name)
-            self.assertTrue(s["ok"], s)
+            # A slow machine finishes too few transactions in 20 s for a verdict: the line then
+            # carries no "ok" and says so, never a pass.
+            if "ok" in s:
+                self.assertTrue(s["ok"], s)
+            else:
+                self.assertIn("too few samples to judge", s["note"], s)
         # ... and from what the database holds for the orders and payments of the run.
         db = self.db
         orders = int(db.scalar("SELECT count(*) FROM orders WHERE o_id > 3000"))
