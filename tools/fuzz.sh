@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # libFuzzer runs of stormdb's text parsers (tests/fuzz: duration, threshold, config YAML, pack manifest).
-# Usage: tools/fuzz.sh --ci               each target 20 s on its seed corpus, two at a time (CI)
+# Usage: tools/fuzz.sh --ci               each target 10 s on its seed corpus, two at a time (CI)
 #        tools/fuzz.sh [SECONDS] [NAME...]  each named target (default all) SECONDS (default 600);
 #                                         what it finds stays in build-asan/fuzz-corpus/NAME
 # A crash, sanitizer report or leak fails the run; the input is saved in build-asan/fuzz-artifacts/.
@@ -11,7 +11,7 @@ ci=0
 seconds=600
 if [ "${1:-}" = "--ci" ]; then
   ci=1
-  seconds=20
+  seconds=10
   shift
 elif [[ "${1:-}" =~ ^[0-9]+$ ]]; then
   seconds=$1
