@@ -4,7 +4,9 @@
 install(TARGETS stormdb RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 # Packs are folders of workloads/ (each with its stormdb-pack.yaml); the binary looks for them at
 # <bindir>/${STORMDB_DATA_FROM_BIN}/workloads (engine/util/install_dirs.cpp).
-install(DIRECTORY ${CMAKE_SOURCE_DIR}/workloads/ DESTINATION ${CMAKE_INSTALL_DATADIR}/stormdb/workloads)
+# A workload's native/ folder holds its plugin's C sources: the built plugin is installed instead.
+install(DIRECTORY ${CMAKE_SOURCE_DIR}/workloads/ DESTINATION ${CMAKE_INSTALL_DATADIR}/stormdb/workloads
+        PATTERN native EXCLUDE)
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/config/ DESTINATION ${CMAKE_INSTALL_DATADIR}/stormdb/config)
 install(FILES ${CMAKE_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR})

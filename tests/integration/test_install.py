@@ -49,10 +49,16 @@ class InstallTest(harness.DatabaseTestCase):
             self.assertEqual(p.returncode, 0, p.stderr)
             for f in SHIPPED:
                 self.assertTrue(os.path.isfile(os.path.join(prefix, f)), f)
+            # Plugins ship built, not as the C sources of the workloads' native/ folders.
+            self.assertEqual(glob.glob(os.path.join(prefix, "share/stormdb/workloads/**/native"), recursive=True), [])
             # Moved after installing: nothing may point back at the prefix or the source tree.
             moved = os.path.join(tmp, "moved", "elsewhere")
             shutil.move(prefix, moved)
             self.check_tree_runs(moved, tmp)
+            p = run_from(os.path.join(moved, "bin", "stormdb"), ["plugin", "list"], tmp)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertIn("tpcc_native", p.stdout)
+            self.assertIn(os.path.realpath(moved), p.stdout)
 
     @unittest.skipUnless(shutil.which("cpack") and shutil.which("dpkg-deb"), "cpack or dpkg-deb missing")
     def test_deb_package(self):
