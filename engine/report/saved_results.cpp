@@ -1,14 +1,17 @@
 // Commands on saved result files: `compare` (two runs side by side) and `report` (outputs and
 // thresholds from a saved run).
+#include "report/saved_results.h"
+
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "cli/commands.h"
-#include "cli/session.h"
+#include "report/console.h"
 #include "report/json_report.h"
+#include "run/exit_status.h"
 
 namespace stormdb {
 namespace {
@@ -52,11 +55,11 @@ void compare_row(const std::string &name, const nlohmann::json *a, const nlohman
 
 }  // namespace
 
-int command_compare(const CliArgs &args) {
-  nlohmann::json a = load_result(args.files[0]), b = load_result(args.files[1]);
-  std::printf("A: %s (%s, %s clients, %.1f s)\nB: %s (%s, %s clients, %.1f s)\n\n", args.files[0].c_str(),
+int compare_results(const std::string &a_path, const std::string &b_path) {
+  nlohmann::json a = load_result(a_path), b = load_result(b_path);
+  std::printf("A: %s (%s, %s clients, %.1f s)\nB: %s (%s, %s clients, %.1f s)\n\n", a_path.c_str(),
               a["workload"].value("name", "?").c_str(), a["config"].value("clients", nlohmann::json(0)).dump().c_str(),
-              a.value("elapsed_s", 0.0), args.files[1].c_str(), b["workload"].value("name", "?").c_str(),
+              a.value("elapsed_s", 0.0), b_path.c_str(), b["workload"].value("name", "?").c_str(),
               b["config"].value("clients", nlohmann::json(0)).dump().c_str(), b.value("elapsed_s", 0.0));
   std::printf("%s\n", fmt::format("{:<16} {:>12} {:>12} {:>8}", "transaction", "A tps", "B tps", "change").c_str());
   std::vector<std::string> names;
@@ -72,10 +75,10 @@ int command_compare(const CliArgs &args) {
   return 0;
 }
 
-int command_report(const CliArgs &args) {
-  nlohmann::json j = load_result(args.files[0], args.thresholds.empty());
+int report_saved(const std::string &path, const std::vector<std::string> &thresholds, const std::string &html_out) {
+  nlohmann::json j = load_result(path, thresholds.empty());
   std::vector<Threshold> ts;
-  for (const auto &t : args.thresholds) {
+  for (const auto &t : thresholds) {
     try {
       ts.push_back(parse_threshold(t));
     } catch (const std::invalid_argument &e) {
@@ -84,15 +87,15 @@ int command_report(const CliArgs &args) {
   }
   const auto &total = j.contains("total") ? j["total"] : nlohmann::json::object();
   if (j.contains("total")) std::printf("%s\n", fmt::format("{}: {} transactions in {:.3f} s, {:.1f} tps, p99 {:.3f} ms, {} failed",
-                                  args.files[0], total.value("count", 0), j.value("elapsed_s", 0.0), total.value("tps", 0.0),
+                                  path, total.value("count", 0), j.value("elapsed_s", 0.0), total.value("tps", 0.0),
                                   total["latency_ms"].value("p99", 0.0), total.value("failed", 0)).c_str());
-  if (!args.html_out.empty()) {
+  if (!html_out.empty()) {
     try {
-      write_outputs(j, "", args.html_out);
+      write_outputs(j, "", html_out);
     } catch (const std::runtime_error &e) {
-      throw UsageError(fmt::format("{}: {}", args.files[0], e.what()));
+      throw UsageError(fmt::format("{}: {}", path, e.what()));
     }
-    std::printf("wrote %s\n", args.html_out.c_str());
+    std::printf("wrote %s\n", html_out.c_str());
   }
   return report_thresholds(stdout, ts, j) ? kExitThresholdFailed : 0;
 }
