@@ -15,8 +15,10 @@ int main(int argc, char **argv) {
     CliArgs args;
     if (!parse_cli(argc, argv, args)) return 0;
     if (args.command == "list") return command_list(args);
+    if (args.command == "help") return command_workload_help(args);
     if (args.command == "compare") return command_compare(args);
     if (args.command == "report") return command_report(args);
+    if (args.command.rfind("plugin-", 0) == 0) return command_plugin(args);
     // Ctrl-C must find the handlers in place before a throwaway server starts, so that it can
     // stop the server instead of leaving it behind.
     signals::install();

@@ -14,6 +14,7 @@ local KEYING = {}       -- mix index + 1 -> keying time in ms, slept before the 
 
 local db = require("stormdb_db")
 local new_rand = require("stormdb_rand").new_rand
+local plugins = require("stormdb_plugin")
 local new_db = db.new_db
 local is_connection_loss, message_of, traceback = db.is_connection_loss, db.message_of, db.traceback
 local check_type = db.check_type
@@ -150,6 +151,13 @@ function Ctx:parallel(n, fn, ...)
   end
 end
 
+local function call_hook(name, ctx)
+  local f = rawget(_G, name)
+  if type(f) ~= "function" then return true end
+  local ok, err = xpcall(f, traceback, ctx)
+  return ok, err
+end
+
 local function new_ctx(cl, id, kind, stream)
   local ctx = setmetatable({
     _cl = cl, _think = 0, _outcome = COMMITTED,
@@ -160,17 +168,14 @@ local function new_ctx(cl, id, kind, stream)
     thread_id = cfg.thread_id, threads = cfg.threads, phase = cfg.phase,
     background = kind == "background",
   }, Ctx)
+  ctx.db.on_connect = function()
+    local ok, err = call_hook("on_connect", ctx)
+    if not ok then error("on_connect: " .. tostring(err), 0) end
+  end
   return ctx
 end
 
 -- ---- transactions -----------------------------------------------------------------------------
-
-local function call_hook(name, ctx)
-  local f = rawget(_G, name)
-  if type(f) ~= "function" then return true end
-  local ok, err = xpcall(f, traceback, ctx)
-  return ok, err
-end
 
 -- Reconnects with backoff (100 ms doubling up to 5 s) until it works or the run stops. Every
 -- attempt is counted; a failed one marks the database unreachable since the loss (an outage).
@@ -178,13 +183,19 @@ end
 local function reconnect(ctx)
   local cl, delay, lost_at, tried = ctx._cl, 100, C.sdb_now_us(), false
   while not ctx:stopping() do
-    local connected = pcall(ctx.db.connect, ctx.db)
+    local connected = pcall(ctx.db._open, ctx.db)
     C.sdb_reconnect_attempt(cl, connected and 1 or 0, lost_at)
     tried = true
     if connected then
+      -- on_connect before the statements are prepared again: its SET search_path ... applies to them
       local ok, err = call_hook("on_connect", ctx)
-      if ok then return true end
-      C.sdb_script_error(cl, "on_connect: " .. tostring(err))
+      if not ok then
+        C.sdb_script_error(cl, "on_connect: " .. tostring(err))
+      else
+        ok, err = pcall(ctx.db._reprepare, ctx.db)
+        if ok then return true end
+        C.sdb_script_error(cl, "re-preparing statements after a reconnect: " .. message_of(err))
+      end
     end
     ctx:sleep(delay)
     delay = math.min(delay * 2, 5000)
@@ -330,7 +341,7 @@ function M._client_main(kind, clp, id, fn_name, args)
   local stream = kind == "terminal" and id or (kind == "part" and 1e5 + id or (kind == "hook" and 2e5 or 3e5 + id))
   local ctx = new_ctx(cl, id, kind, stream)
   local t = C.sdb_now_us()
-  local ok, err = pcall(ctx.db.connect, ctx.db)
+  local ok, err = pcall(ctx.db._open, ctx.db)
   if not ok then return "could not connect: " .. message_of(err) end
   if kind == "terminal" then C.sdb_connected(cl, C.sdb_now_us() - t) end
   ok, err = call_hook("on_connect", ctx)
@@ -357,35 +368,95 @@ end
 
 -- ---- boot and description ----------------------------------------------------------------------
 
+-- The function a mix name stands for: workload.txn[name] when the script keeps its transactions
+-- in that table (so one may be called `select` without replacing Lua's select), else the global.
+local function txn_function(w, name)
+  local t = type(w) == "table" and rawget(w, "txn") or nil
+  if type(t) == "table" and type(t[name]) == "function" then return t[name] end
+  local f = rawget(_G, name)
+  if type(f) == "function" then return f end
+  return nil
+end
+
 -- Loads the workload script into this state. conf: thread_id, threads, clients, seed, max_tries,
 -- loaders, phase, options (Lua chunk text), mix_names (array).
 function M._boot(conf, script)
   for k, v in pairs(conf) do cfg[k] = v end
+  cfg.script = script
   cfg.opt = conf.options and assert(loadstring(conf.options))() or {}
   M._options = cfg.opt
   local chunk, err = loadfile(script)
   if not chunk then error(err, 0) end
+  local sysbench_compat = require("sysbench_compat")
+  sysbench_compat.install(cfg, script)  -- a sysbench script gets its API (docs/compat.md)
   chunk()
+  sysbench_compat.adapt()
   if not rawget(_G, "client_init") then client_init = rawget(_G, "thread_init") end
   if not rawget(_G, "client_done") then client_done = rawget(_G, "thread_done") end
   local w = rawget(_G, "workload")
   local keying = type(w) == "table" and w.keying or nil
   if type(keying) == "function" then keying = keying(cfg.opt) end
   for i, name in ipairs(cfg.mix_names or {}) do
-    MIX[i] = rawget(_G, name)
+    MIX[i] = txn_function(w, name)
     KEYING[i] = type(keying) == "table" and tonumber(keying[name]) or 0
   end
 end
 
+-- Monotonic clock in milliseconds (fractions down to the µs), the unit of every other time in the
+-- API (ctx:sleep, ctx:observe, keying).
+function M.now_ms() return C.sdb_now_us() / 1000 end
+-- The same clock in microseconds: the unit stormdb.now() has always had (kept for old scripts).
 function M.now() return C.sdb_now_us() end
+-- stormdb.plugin(name [, {optional = true}]): a native plugin's FFI namespace and its plugin object
+-- (COPY generators); see lua/stormdb_plugin.lua and docs/plugins.md.
+function M.plugin(name, opts)
+  local native, plugin = plugins.open(name, opts, cfg.script, cfg.thread_id)  -- no tail call: open's
+  return native, plugin                                                       -- errors name the caller
+end
+
+-- A seeded random stream of the script's own, with the generator and methods of ctx.rand: the
+-- same (seed, stream) gives the same draws in every thread and every run. seed and stream are
+-- numbers (integers up to 2^53); stream separates independent streams of one seed.
+function M.rand(seed, stream)
+  if type(seed) ~= "number" then check_type("stormdb.rand", 1, "seed", seed, "number") end
+  if stream ~= nil and type(stream) ~= "number" then check_type("stormdb.rand", 2, "stream", stream, "number") end
+  return new_rand(seed, stream or 0)
+end
 
 -- The options, or before they are resolved (the engine describes the script first to learn them)
 -- the declared defaults, for the parts of `workload` that are functions of the options.
 local function resolved_options(w)
   if next(cfg.opt) ~= nil then return cfg.opt end
   local opt = {}
-  for name, o in pairs(w.options or {}) do opt[name] = type(o) == "table" and o.default or o end
+  for name, o in pairs(w.options or {}) do
+    if type(o) == "table" then opt[name] = o.default else opt[name] = o end  -- a false default stays false
+  end
   return opt
+end
+
+-- One option's declaration, checked: { default =, help =, type = "integer" (optional: a number
+-- that must be whole), min =, max = (numbers, inclusive), choices = { ... } }, or a bare default.
+-- The engine validates given values against it; errors here name the script and the option.
+local function describe_option(script, name, o)
+  if type(o) ~= "table" then o = { default = o } end
+  local function bad(what) error(script .. ": option '" .. name .. "' " .. what, 0) end
+  local t = type(o.default)
+  if t ~= "number" and t ~= "string" and t ~= "boolean" then bad("needs a default that is a number, string or boolean") end
+  if o.type ~= nil and o.type ~= t and not (o.type == "integer" and t == "number") then
+    bad("declares type \"" .. tostring(o.type) .. "\" but its default is a " .. t)
+  end
+  for _, k in ipairs({ "min", "max" }) do
+    if o[k] ~= nil and (type(o[k]) ~= "number" or t ~= "number") then bad(k .. " must be a number, on a number option") end
+  end
+  if o.choices ~= nil and (type(o.choices) ~= "table" or #o.choices == 0) then bad("choices must be a non-empty array") end
+  local integer = o.type == "integer"
+  if (integer and o.default % 1 ~= 0) or (o.min and o.default < o.min) or (o.max and o.default > o.max) then
+    bad("has a default (" .. tostring(o.default) .. ") outside its own type or range")
+  end
+  local choices = {}
+  for i, c in ipairs(o.choices or {}) do choices[i] = tostring(c) end
+  return { name = name, type = t, integer = integer, default = tostring(o.default), help = o.help or "",
+    choices = table.concat(choices, "|"), min = o.min and tostring(o.min) or "", max = o.max and tostring(o.max) or "" }
 end
 
 -- Normalised description of the loaded workload for the engine (names sorted, mix resolved
@@ -399,24 +470,19 @@ function M._describe(script)
     selection = selection(resolved_options(w))
   end
   local d = { name = w.name or script:match("([^/]+)%.lua$") or script, description = w.description or "",
-    selection = selection or "random", options = {}, mix = {}, background = {}, hooks = {} }
+    selection = selection or "random", options = {}, mix = {}, background = {}, hooks = {},
+    one_client_per_thread = w.one_client_per_thread and "true" or nil }
   if d.selection ~= "random" and d.selection ~= "deck" then
     error(script .. ": workload.selection must be \"random\" or \"deck\", not \"" .. tostring(d.selection) .. "\"", 0)
   end
   for name, o in pairs(w.options or {}) do
-    if type(o) ~= "table" then o = { default = o } end
-    local t = type(o.default)
-    if t ~= "number" and t ~= "string" and t ~= "boolean" then
-      error(script .. ": option '" .. name .. "' needs a default that is a number, string or boolean", 0)
-    end
-    d.options[#d.options + 1] = { name = name, type = t, default = tostring(o.default), help = o.help or "",
-      choices = o.choices and table.concat(o.choices, "|") or "" }
+    d.options[#d.options + 1] = describe_option(script, name, o)
   end
   table.sort(d.options, function(a, b) return a.name < b.name end)
   local mix = w.mix
   if type(mix) == "function" then mix = mix(resolved_options(w)) end
   if mix == nil then
-    if type(rawget(_G, "event")) ~= "function" then
+    if not txn_function(w, "event") then
       error(script .. ": define workload.mix = { name = weight, ... } or a global function event(ctx)", 0)
     end
     mix = { event = 1 }
@@ -426,8 +492,12 @@ function M._describe(script)
     if type(weight) ~= "number" or weight < 0 then
       error(script .. ": workload.mix weight of '" .. tostring(name) .. "' must be a number >= 0", 0)
     end
-    if type(rawget(_G, name)) ~= "function" then
-      error(script .. ": workload.mix names '" .. tostring(name) .. "' but no global function " .. tostring(name) .. "(ctx) is defined", 0)
+    if w.txn ~= nil and type(w.txn) ~= "table" then
+      error(script .. ": workload.txn must be a table of name = function(ctx)", 0)
+    end
+    if not txn_function(w, name) then
+      error(script .. ": workload.mix names '" .. tostring(name) .. "' but no global function " .. tostring(name) .. "(ctx) (nor workload.txn." ..
+        tostring(name) .. ") is defined", 0)
     end
     d.mix[#d.mix + 1] = { name = name, weight = weight }
   end

@@ -143,6 +143,28 @@ local function wait(conn)
   if yield() < 0 then raise(conn) end
 end
 
+-- One-word strings that are SQL statements on their own; any other one-word string passed as a
+-- statement is taken for the name of a prepared statement (a typo must not become a syntax error).
+local SQL_WORDS = { BEGIN = true, COMMIT = true, ROLLBACK = true, END = true, ABORT = true, START = true,
+  CHECKPOINT = true, VACUUM = true, ANALYZE = true, ANALYSE = true, CLUSTER = true, SELECT = true,
+  DISCARD = true, RESET = true, SHOW = true, REINDEX = true, LISTEN = true, UNLISTEN = true, [""] = true }
+
+-- Raises the argument error for a one-word statement that names no prepared statement, with the
+-- closest prepared name when there is one.
+local function unknown_statement(self, method, name)
+  local best, best_d
+  for known in pairs(self.stmts) do
+    local d = 0
+    for i = 1, math.max(#known, #name) do
+      if known:sub(i, i) ~= name:sub(i, i) then d = d + 1 end
+    end
+    if not best_d or d < best_d then best, best_d = known, d end
+  end
+  arg_error(string.format("%s: no prepared statement named '%s' on this connection (db:prepare it first, in " ..
+    "client_init)%s", method, name, best and best_d <= math.max(2, #name / 3) and
+    string.format("; did you mean '%s'?", best) or ""))
+end
+
 -- method names the db method for argument errors (a constant: no allocation per call).
 local function send(self, method, stmt, ...)
   if type(stmt) ~= "string" then check_type(method, 1, "SQL or prepared statement name", stmt, "string") end
@@ -152,6 +174,8 @@ local function send(self, method, stmt, ...)
   local rc
   if idx then
     rc = C.sdb_send_prepared(conn, idx, n, self.params)
+  elseif not stmt:find("[^%w_]") and not SQL_WORDS[stmt:upper()] then
+    unknown_statement(self, method, stmt)
   elseif n == 0 then
     rc = C.sdb_send_query(conn, stmt)
   else
@@ -251,12 +275,28 @@ function DB:in_transaction()
   return s == 1 or s == 2
 end
 
-function DB:connect()
+-- Opens the connection (the engine's first connect and each reconnect attempt); raises a SQL
+-- error value when it fails. Prepares nothing: on_connect runs first (see DB:connect).
+function DB:_open()
   local conn = self.conn
   if C.sdb_connect(conn) < 0 then raise(conn) end
   yield()
   if C.sdb_conn_ok(conn) == 0 then raise(conn) end
+end
+
+-- Prepares again, on a new connection, every statement db:prepare made on the old one. Runs
+-- after on_connect, so that session settings (search_path ...) apply to the statements.
+function DB:_reprepare()
   for _, s in ipairs(self.stmt_list) do self.stmts[s[1]] = prepare_on_server(self, s[1], s[2]) end
+end
+
+-- Connects again (after db:disconnect()): opens the connection, runs the script's on_connect
+-- hook (self.on_connect, set by ctx), then re-prepares the statements. Raises a SQL error value
+-- when the connection or a statement fails, and on_connect's error when it fails.
+function DB:connect()
+  self:_open()
+  if self.on_connect then self.on_connect() end
+  self:_reprepare()
 end
 
 function DB:disconnect() C.sdb_disconnect(self.conn) end
@@ -308,6 +348,7 @@ function Copy:finish()
 end
 
 M.new_db = new_db
+M.raise = raise   -- the SQL error of a connection's last request (stormdb_plugin.lua)
 M.check_type = check_type
 M.is_connection_loss = is_connection_loss
 M.message_of = message_of

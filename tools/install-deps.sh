@@ -7,9 +7,14 @@ packages=(
   libluajit2-5.1-dev libpq-dev libyaml-cpp-dev libfmt-dev doctest-dev libcli11-dev nlohmann-json3-dev
   libcpp-httplib-dev
   postgresql-15 postgresql-client-15
+  sysbench  # tests/integration/test_compat.py and tools/bench/vs_sysbench.sh run its scripts
   python3
+  dpkg-dev file  # cpack -G DEB: dpkg-shlibdeps computes the package's Depends
   chromium  # headless, for the HTML report test
 )
+# tools/fetch-pg.sh (PostgreSQL 13-18 for the version tests) needs npm; a Node.js from elsewhere
+# (e.g. NodeSource) brings its own npm and conflicts with Debian's.
+command -v npm >/dev/null || packages+=(npm)
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
 missing=()

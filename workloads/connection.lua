@@ -56,12 +56,12 @@ end
 
 -- Transaction latency here includes the connect; "transient_work" is the same without it.
 function transient(ctx)
-  local t0 = stormdb.now()
+  local t0 = stormdb.now_ms()
   ctx.db:connect()
-  local t1 = stormdb.now()
-  ctx:observe("connect", (t1 - t0) / 1000)
+  local t1 = stormdb.now_ms()
+  ctx:observe("connect", t1 - t0)
   work(ctx)
-  ctx:observe("transient_work", (stormdb.now() - t1) / 1000)
+  ctx:observe("transient_work", stormdb.now_ms() - t1)
   ctx.db:disconnect()
 end
 

@@ -20,18 +20,13 @@ function prepare(ctx)
   ctx.db:exec("ANALYZE sbtest")
 end
 
--- One loader part: COPYs every parts-th row, starting at its own part number.
+-- One loader part: a contiguous id slice (stormdb.slice), in one COPY that reports progress.
 function load_rows(ctx, part, parts)
-  local rows = ctx.opt.rows
-  local copy = ctx.db:copy("sbtest (id, k, c, pad)")
-  local n = 0
-  for id = part, rows, parts do
-    copy:row(id, ctx.rand:uniform(1, rows), ctx.rand:nstring(119, 119), ctx.rand:nstring(59, 59))
-    n = n + 1
-    if n % 10000 == 0 then ctx:progress(10000) end
-  end
-  copy:finish()
-  ctx:progress(n % 10000)
+  local rows, rand = ctx.opt.rows, ctx.rand
+  local first, last = stormdb.slice(part, parts, rows)
+  ctx:copy_range("sbtest (id, k, c, pad)", first, last, function(copy, id)
+    copy:row(id, rand:uniform(1, rows), rand:nstring(119, 119), rand:nstring(59, 59))
+  end)
 end
 
 function client_init(ctx)

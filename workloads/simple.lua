@@ -15,11 +15,11 @@ workload = {
   name = "simple",
   description = "sysbench-style OLTP: point/range selects, UPDATE k (indexed), UPDATE c, DELETE+INSERT",
   options = {
-    rows = { default = 100000, help = "rows per table (scale); keys are drawn uniformly over 1..rows" },
-    tables = { default = 1, help = "number of tables simple_sbtest1..N; each transaction picks one uniformly" },
+    rows = { default = 100000, type = "integer", min = 1, help = "rows per table (scale); keys are drawn uniformly over 1..rows" },
+    tables = { default = 1, type = "integer", min = 1, help = "number of tables simple_sbtest1..N; each transaction picks one uniformly" },
     mode = { default = "mixed", choices = { "read", "write", "mixed" },
              help = "read: point/range selects; write: updates and delete+insert; mixed: 70% reads, 30% writes" },
-    range_size = { default = 100, help = "ids per range_select (sysbench --range_size)" },
+    range_size = { default = 100, type = "integer", min = 1, help = "ids per range_select (sysbench --range_size)" },
   },
   -- Weights per mode. read keeps sysbench's many-point-selects-per-range flavour; mixed is 7 reads
   -- to 3 writes, the write share split evenly over the three write kinds.
@@ -35,12 +35,9 @@ workload = {
 
 local PREFIX = "simple_sbtest"
 
--- Validates the scale options once per hook that depends on them, with a message naming the option.
+-- The scale options (whole numbers >= 1: the engine checks what they declare).
 local function scale(opt)
-  local rows, tables = opt.rows, opt.tables
-  if rows < 1 or rows ~= math.floor(rows) then error("--rows must be a whole number >= 1", 0) end
-  if tables < 1 or tables ~= math.floor(tables) then error("--tables must be a whole number >= 1", 0) end
-  return rows, tables
+  return opt.rows, opt.tables
 end
 
 -- sysbench's c value: 11-digit groups joined by '-', 119 characters; pad is 59 (both fill char columns).
@@ -77,18 +74,11 @@ end
 -- selects then read few pages, as on a table filled in id order).
 function load_part(ctx, part, parts)
   local rows, tables = scale(ctx.opt)
-  local first = math.floor((part - 1) * rows / parts) + 1
-  local last = math.floor(part * rows / parts)
+  local first, last = stormdb.slice(part, parts, rows)
+  local rand = ctx.rand
+  local function row(copy, id) copy:row(id, rand:uniform(1, rows), c_value(rand), pad_value(rand)) end
   for t = 1, tables do
-    local copy = ctx.db:copy(string.format("%s%d (id, k, c, pad)", PREFIX, t))
-    local pending = 0
-    for id = first, last do
-      copy:row(id, ctx.rand:uniform(1, rows), c_value(ctx.rand), pad_value(ctx.rand))
-      pending = pending + 1
-      if pending == 10000 then ctx:progress(pending); pending = 0 end
-    end
-    copy:finish()
-    ctx:progress(pending)
+    ctx:copy_range(string.format("%s%d (id, k, c, pad)", PREFIX, t), first, last, row)
   end
 end
 
@@ -129,7 +119,6 @@ local KINDS = { "point_select", "range_select", "update_index", "update_non_inde
 function client_init(ctx)
   local _, tables = scale(ctx.opt)
   local size = ctx.opt.range_size
-  if size < 1 or size ~= math.floor(size) then error("--range_size must be a whole number >= 1", 0) end
   local db = ctx.db
   for _, kind in ipairs(KINDS) do
     S[kind] = {}

@@ -8,6 +8,7 @@
 --   stormdb run     workloads/tpcb_like.lua -c 8 -j 2 -T 60s -P 5   # like pgbench -M prepared
 --   stormdb run     workloads/tpcb_like.lua --select-only -c 8 -T 60s   # like pgbench -S -M prepared
 --   stormdb check   workloads/tpcb_like.lua                         # balances agree with history
+--   stormdb run     workloads/tpcb_like.lua --native -c 8 -T 60s    # the same transactions in C
 --
 -- `prepare` may be skipped on a database initialised by `pgbench -i` (run with --skip-load-check): the tables are the same,
 -- and without --scale the run reads the scale from pgbench_branches, as pgbench does.
@@ -15,9 +16,11 @@ workload = {
   name = "tpcb_like",
   description = "pgbench TPC-B-like: update account/teller/branch, select balance, insert history",
   options = {
-    scale = { default = 0, help = "pgbench scale: 1 branch, 10 tellers, 100000 accounts each; " ..
+    scale = { default = 0, type = "integer", min = 0, help = "pgbench scale: 1 branch, 10 tellers, 100000 accounts each; " ..
                                   "0 = count pgbench_branches when running, 1 when preparing" },
     select_only = { default = false, help = "run pgbench's -S transaction instead (SELECT abalance by aid)" },
+    native = { default = false, help = "run the transactions written in C (plugin tpcb_native, tpcb_like/native/): " ..
+                                       "same statements and draws, less client CPU" },
   },
   mix = function(opt)
     if opt.select_only then return { select_only = 1 } end
@@ -28,18 +31,13 @@ workload = {
 local NBRANCHES, NTELLERS, NACCOUNTS = 1, 10, 100000   -- per scale unit (pgbench.c)
 local SCALE_32BIT_THRESHOLD = 20000                      -- pgbench switches aid to bigint from here
 
-local function whole(n, what)
-  if n < 0 or n ~= math.floor(n) then error(what .. " must be a whole number >= 0", 0) end
-  return n
-end
-
 -- ---- prepare / check ---------------------------------------------------------------------
 
 -- pgbench -i's steps "tgvp" (no "d": stormdb cleanup drops what prepare recorded; tables of
 -- these names that stormdb did not create stop prepare): create tables, generate data, vacuum, primary keys. The DDL
 -- is pgbench's, including fillfactor=100 and the bigint aid at large scales.
 function prepare(ctx)
-  local scale = whole(ctx.opt.scale, "--scale")
+  local scale = ctx.opt.scale
   if scale == 0 then scale = 1 end
   local aid = scale >= SCALE_32BIT_THRESHOLD and "bigint" or "int"
   local db = ctx.db
@@ -68,18 +66,10 @@ end
 -- One loader part: a contiguous aid slice, so the table is in aid order as pgbench leaves it.
 -- The filler is '' (blank-padded by char(84)), as pgbench's initAccount writes it.
 function load_accounts(ctx, part, parts, scale)
-  local total = NACCOUNTS * scale
-  local first = math.floor((part - 1) * total / parts) + 1
-  local last = math.floor(part * total / parts)
-  local copy = ctx.db:copy("pgbench_accounts (aid, bid, abalance, filler)")
-  local pending = 0
-  for aid = first, last do
+  local first, last = stormdb.slice(part, parts, NACCOUNTS * scale)
+  ctx:copy_range("pgbench_accounts (aid, bid, abalance, filler)", first, last, function(copy, aid)
     copy:row(aid, math.floor((aid - 1) / NACCOUNTS) + 1, 0, "")
-    pending = pending + 1
-    if pending == 20000 then ctx:progress(pending); pending = 0 end
-  end
-  copy:finish()
-  ctx:progress(pending)
+  end)
 end
 
 -- Constraint names default to pgbench's (pgbench_accounts_pkey, ...); the three build in parallel.
@@ -116,18 +106,31 @@ end
 -- The scale the transactions draw from; the same for every client of a thread state.
 local scale
 
+-- The C versions of the two transactions (docs/plugins.md), used with --native.
+local _, tpcb_plugin = stormdb.plugin("tpcb_native", { optional = true })
+local native = {}
+if tpcb_plugin then
+  local function args() return scale end
+  native.tpcb_like = tpcb_plugin:txn("tpcb_like", args)
+  native.select_only = tpcb_plugin:txn("select_only", args)
+end
+
 function client_init(ctx)
   local db = ctx.db
   -- pgbench reads the scale from pgbench_branches for its built-in scripts; doing the same lets
   -- a run on a `pgbench -i -s N` database cover all of it without repeating N. A --scale that
   -- disagrees with the table would silently benchmark a different hot set, so it is an error.
   local branches = db:value("SELECT count(*) FROM pgbench_branches")
-  local wanted = whole(ctx.opt.scale, "--scale")
+  local wanted = ctx.opt.scale
   if branches == 0 then error("pgbench_branches is empty: run prepare (or pgbench -i) first", 0) end
   if wanted ~= 0 and wanted ~= branches then
     error(string.format("--scale=%d but pgbench_branches has %d rows (scale %d)", wanted, branches, branches), 0)
   end
   scale = branches
+  if ctx.opt.native and not tpcb_plugin then
+    error("--native: the tpcb_native plugin is not built (see stormdb plugin list)", 0)
+  end
+  if ctx.opt.native then return end   -- the C transactions prepare their own statements
   db:prepare("upd_account", "UPDATE pgbench_accounts SET abalance = abalance + $1 WHERE aid = $2")
   db:prepare("get_balance", "SELECT abalance FROM pgbench_accounts WHERE aid = $1")
   db:prepare("upd_teller", "UPDATE pgbench_tellers SET tbalance = tbalance + $1 WHERE tid = $2")
@@ -139,6 +142,7 @@ end
 -- pgbench's tpcb-like script: the draws are pgbench's \set lines, the statements its body.
 -- Accounts, tellers, branches are always locked in that order, so two of these cannot deadlock.
 function tpcb_like(ctx)
+  if ctx.opt.native then return native.tpcb_like(ctx) end
   local rand, db = ctx.rand, ctx.db
   local aid = rand:uniform(1, NACCOUNTS * scale)
   local bid = rand:uniform(1, NBRANCHES * scale)
@@ -155,5 +159,6 @@ end
 
 -- pgbench -S: one SELECT, no explicit transaction block.
 function select_only(ctx)
+  if ctx.opt.native then return native.select_only(ctx) end
   ctx.db:value("get_balance", ctx.rand:uniform(1, NACCOUNTS * scale))
 end

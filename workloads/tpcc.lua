@@ -16,6 +16,9 @@ local txn = require("tpcc.txn")
 local check_mod = require("tpcc.check")
 local report = require("tpcc.report")
 
+-- The native loader of the big tables (native/tpcc_native.c), when it is built.
+local _, native_loader = stormdb.plugin("tpcc_native", { optional = true })
+
 workload = {
   name = "tpcc",
   description = "TPC-C 5.11: nine tables, five transactions, 23-card deck mix, consistency checks, tpmC",
@@ -32,6 +35,8 @@ workload = {
     input_decks = { default = true,
                     help = "draw the 1% rollback, 1% remote line, 15% remote payment, 60% by-name choices from per-terminal 100-card decks" },
     verify = { default = false, help = "Order-Status cross-checks its result with an independent query (testing aid)" },
+    loader = { default = "auto", choices = { "auto", "native", "lua" },
+               help = "generator of STOCK, CUSTOMER, HISTORY, ORDERS, ORDER-LINE: the C plugin tpcc_native (auto: when built) or Lua; same rows" },
   },
   -- 5.2.4.2: 10 New-Order, 10 Payment, 1 Order-Status, 1 Delivery, 1 Stock-Level per 23 cards;
   -- --selection=random draws with the same weights (5.2.4.1).
@@ -64,6 +69,7 @@ function prepare(ctx)
   db:exec(string.format("INSERT INTO tpcc_meta (warehouses, c_load, c_run, data_seed, fk) " ..
                         "VALUES (%d, %d, %d, %d, %s)", W, c_load, c_run, data_seed, tostring(opt.fk)))
   ctx:progress(0, load.total_rows(W))
+  local generator = load.use_native(opt.loader, native_loader)
   local t0 = stormdb.now()
   -- n = nil: as many parts as --loaders
   ctx:parallel(nil, "tpcc_load_part", W, data_seed, c_load)
@@ -72,11 +78,12 @@ function prepare(ctx)
   if opt.fk then
     for _, sql in ipairs(schema.FOREIGN_KEYS) do db:exec(sql) end
   end
-  ctx:log("tpcc: W=%d: COPY %.1f s, keys/indexes%s/ANALYZE %.1f s", W, (t1 - t0) / 1e6,
+  ctx:log("tpcc: W=%d: COPY %.1f s (%s generator), keys/indexes%s/ANALYZE %.1f s", W, (t1 - t0) / 1e6, generator,
           opt.fk and "/foreign keys" or "", (stormdb.now() - t1) / 1e6)
 end
 
 function tpcc_load_part(ctx, part, parts, W, data_seed, c_load)
+  load.use_native(ctx.opt.loader, native_loader)
   load.part(ctx, part, parts, W, data_seed, c_load)
 end
 

@@ -27,22 +27,22 @@ workload = {
   options = {
     mode = { default = "search", choices = { "search", "ingest", "update" },
              help = "search: k-NN queries (+ recall checks); ingest: insert new vectors; update: rewrite existing ones" },
-    rows = { default = 10000, help = "vectors loaded at prepare (runs read the count from the meta table)" },
-    dims = { default = 128, help = "vector dimensions (indexes support up to 2000)" },
+    rows = { default = 10000, type = "integer", min = 1, help = "vectors loaded at prepare (runs read the count from the meta table)" },
+    dims = { default = 128, type = "integer", min = 1, help = "vector dimensions (indexes support up to 2000)" },
     metric = { default = "l2", choices = { "l2", "cosine", "ip" }, help = "distance: l2 (<->), cosine (<=>), ip inner product (<#>)" },
     index = { default = "hnsw", choices = { "none", "ivfflat", "hnsw" }, help = "ANN index built at prepare" },
-    lists = { default = 0, help = "IVFFlat lists (build); 0 = rows/1000, at least 1" },
-    m = { default = 16, help = "HNSW m, links per node (build)" },
-    ef_construction = { default = 64, help = "HNSW ef_construction (build)" },
-    probes = { default = 0, help = "IVFFlat lists probed per search (ivfflat.probes); 0 = sqrt(lists)" },
-    ef_search = { default = 40, help = "HNSW candidate list per search (hnsw.ef_search); must be >= k" },
-    k = { default = 10, help = "neighbours per search (LIMIT k), the k of recall@k" },
-    recall_every = { default = 10, help = "one search in N is a recall_check (ANN + exact scan); 0 = no recall checks" },
+    lists = { default = 0, type = "integer", min = 0, help = "IVFFlat lists (build); 0 = rows/1000, at least 1" },
+    m = { default = 16, type = "integer", min = 2, help = "HNSW m, links per node (build)" },
+    ef_construction = { default = 64, type = "integer", min = 4, help = "HNSW ef_construction (build)" },
+    probes = { default = 0, type = "integer", min = 0, help = "IVFFlat lists probed per search (ivfflat.probes); 0 = sqrt(lists)" },
+    ef_search = { default = 40, type = "integer", min = 1, help = "HNSW candidate list per search (hnsw.ef_search); must be >= k" },
+    k = { default = 10, type = "integer", min = 1, help = "neighbours per search (LIMIT k), the k of recall@k" },
+    recall_every = { default = 10, type = "integer", min = 0, help = "one search in N is a recall_check (ANN + exact scan); 0 = no recall checks" },
     ingest = { default = "batch", choices = { "single", "batch", "copy" },
                help = "write path of ingest/update: one row per statement, --batch_size rows per statement, " ..
                       "or COPY of --batch_size rows (update treats copy as batch)" },
-    batch_size = { default = 100, help = "rows per insert_batch/insert_copy/update_batch transaction" },
-    clusters = { default = 0, help = "Gaussian clusters the vectors are drawn around; 0 = sqrt(rows)" },
+    batch_size = { default = 100, type = "integer", min = 1, help = "rows per insert_batch/insert_copy/update_batch transaction" },
+    clusters = { default = 0, type = "integer", min = 0, help = "Gaussian clusters the vectors are drawn around; 0 = sqrt(rows)" },
     spread = { default = 0.15, help = "standard deviation of each component around its cluster centre (centres are in [-1, 1])" },
     schema = { default = "vector_bench", help = "schema holding the tables, created by prepare (must not exist yet)" },
   },
@@ -65,18 +65,9 @@ local INSTALL_HINT = "the server has no 'vector' extension (pgvector). Install i
 
 -- ---- options ---------------------------------------------------------------------------------------
 
-local function whole(v, name, min)
-  if v < min or v ~= math.floor(v) then error(string.format("--%s must be a whole number >= %d", name, min), 0) end
-  return v
-end
-
 local function check_options(opt)
   local s = opt.schema
   if not s:match("^[a-z_][a-z0-9_]*$") or #s > 63 then error("--schema must be a lower-case SQL identifier", 0) end
-  whole(opt.rows, "rows", 1); whole(opt.dims, "dims", 1); whole(opt.k, "k", 1)
-  whole(opt.lists, "lists", 0); whole(opt.m, "m", 2); whole(opt.ef_construction, "ef_construction", 4)
-  whole(opt.probes, "probes", 0); whole(opt.ef_search, "ef_search", 1); whole(opt.recall_every, "recall_every", 0)
-  whole(opt.batch_size, "batch_size", 1); whole(opt.clusters, "clusters", 0)
   if opt.index ~= "none" and opt.dims > 2000 then error("--dims above 2000 cannot be indexed by pgvector; use --index=none", 0) end
   if opt.spread <= 0 then error("--spread must be > 0", 0) end
   return s
@@ -85,9 +76,6 @@ end
 local function lists_for(opt, rows)
   return opt.lists > 0 and opt.lists or math.max(1, math.floor(rows / 1000))
 end
-
--- "@items" -> "<schema>.items"
-local function Q(schema, sql) return (sql:gsub("@(%a)", schema .. ".%1")) end
 
 -- ---- vectors ---------------------------------------------------------------------------------------
 
@@ -136,89 +124,86 @@ local function require_extension(db)
   db:exec("CREATE EXTENSION IF NOT EXISTS vector")
 end
 
-local function index_ddl(schema, opt, rows)
+local function index_ddl(opt, rows)
   local ops = METRICS[opt.metric].ops
   if opt.index == "ivfflat" then
-    return string.format("CREATE INDEX items_embedding ON %s.items USING ivfflat (embedding %s) WITH (lists = %d)",
-                         schema, ops, lists_for(opt, rows))
+    return string.format("CREATE INDEX items_embedding ON items USING ivfflat (embedding %s) WITH (lists = %d)",
+                         ops, lists_for(opt, rows))
   end
-  return string.format("CREATE INDEX items_embedding ON %s.items USING hnsw (embedding %s) " ..
-                       "WITH (m = %d, ef_construction = %d)", schema, ops, opt.m, opt.ef_construction)
+  return string.format("CREATE INDEX items_embedding ON items USING hnsw (embedding %s) " ..
+                       "WITH (m = %d, ef_construction = %d)", ops, opt.m, opt.ef_construction)
 end
 
 function prepare(ctx)
   local db, opt = ctx.db, ctx.opt
   local schema = check_options(opt)
   require_extension(db)
-  db:exec(Q(schema, string.format([[
-    CREATE SCHEMA %s;
-    CREATE TABLE @items (
+  -- on_connect put the schema first on search_path: unqualified names below land in it.
+  db:exec("CREATE SCHEMA " .. schema)
+  db:exec(string.format([[
+    CREATE TABLE items (
       id          bigint GENERATED BY DEFAULT AS IDENTITY,
       category    integer NOT NULL,          -- the cluster a vector was drawn around
       embedding   vector(%d) NOT NULL,
       created_at  timestamptz NOT NULL DEFAULT now()
     );
-    CREATE TABLE @meta (
+    CREATE TABLE meta (
       rows bigint NOT NULL, dims integer NOT NULL, metric text NOT NULL, index_type text NOT NULL,
       index_params text NOT NULL, clusters integer NOT NULL, build_ms double precision,
       index_bytes bigint, table_bytes bigint, loaded_at timestamptz NOT NULL DEFAULT now()
-    )]], schema, opt.dims)))
+    )]], opt.dims))
   local rows = opt.rows
   ctx:progress(0, rows)
-  local t0 = stormdb.now()
-  ctx:parallel(nil, "vector_load_part", schema, rows)
-  db:exec(Q(schema, "ALTER TABLE @items ADD PRIMARY KEY (id)"))
-  db:exec(Q(schema, "SELECT setval(pg_get_serial_sequence('@items', 'id'), " .. rows .. ")"))
+  local t0 = stormdb.now_ms()
+  ctx:parallel(nil, "vector_load_part", rows)
+  db:exec("ALTER TABLE items ADD PRIMARY KEY (id)")
+  db:exec("SELECT setval(pg_get_serial_sequence('items', 'id'), " .. rows .. ")")
   -- VACUUM sets the visibility map, so the exact scans of recall_check are not slowed by hint-bit writes.
-  db:exec(Q(schema, "VACUUM ANALYZE @items"))
-  local t1 = stormdb.now()
+  db:exec("VACUUM ANALYZE items")
+  local t1 = stormdb.now_ms()
   local build_ms, index_bytes, params = 0, 0, "exact scan"
   if opt.index ~= "none" then
-    local ddl = index_ddl(schema, opt, rows)
+    local ddl = index_ddl(opt, rows)
     params = ddl:match("WITH %((.*)%)")
     db:exec(ddl)
-    build_ms = (stormdb.now() - t1) / 1000
-    index_bytes = db:value(Q(schema, "SELECT pg_relation_size('@items_embedding')"))
+    build_ms = stormdb.now_ms() - t1
+    index_bytes = db:value("SELECT pg_relation_size('items_embedding')")
   end
-  local table_bytes = db:value(Q(schema, "SELECT pg_table_size('@items')"))
-  db:exec(Q(schema, "INSERT INTO @meta (rows, dims, metric, index_type, index_params, clusters, build_ms, " ..
-                    "index_bytes, table_bytes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"),
+  local table_bytes = db:value("SELECT pg_table_size('items')")
+  db:exec("INSERT INTO meta (rows, dims, metric, index_type, index_params, clusters, build_ms, " ..
+          "index_bytes, table_bytes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
           rows, opt.dims, opt.metric, opt.index, params, nclusters(opt, rows), build_ms, index_bytes, table_bytes)
   ctx:log("vector: %d x %d-d loaded in %.1f s (table %.1f MB); %s index (%s) built in %.2f s, %.1f MB",
-          rows, opt.dims, (t1 - t0) / 1e6, table_bytes / 1048576, opt.index, params, build_ms / 1000,
+          rows, opt.dims, (t1 - t0) / 1000, table_bytes / 1048576, opt.index, params, build_ms / 1000,
           index_bytes / 1048576)
 end
 
 -- One loader part: a contiguous id slice, COPYed.
-function vector_load_part(ctx, part, parts, schema, rows)
+function vector_load_part(ctx, part, parts, rows)
   local opt, rand = ctx.opt, ctx.rand
-  local first, last = math.floor((part - 1) * rows / parts) + 1, math.floor(part * rows / parts)
-  if first > last then return end
+  local first, last = stormdb.slice(part, parts, rows)
   local nc = nclusters(opt, rows)
-  local copy = ctx.db:copy(schema .. ".items (id, category, embedding)")
-  local pending = 0
-  for id = first, last do
+  ctx:copy_range("items (id, category, embedding)", first, last, function(copy, id)
     local c = rand:uniform(1, nc)
     copy:row(id, c, random_vector(rand, opt.dims, nc, opt.spread))
-    pending = pending + 1
-    if pending == 2000 then ctx:progress(pending); pending = 0 end
-  end
-  copy:finish()
-  ctx:progress(pending)
+  end)
 end
 
 -- ---- run -------------------------------------------------------------------------------------------
 
 local R = {}   -- what the run needs, read from the meta table (same for every client of a Lua state)
 
+-- The schema first on search_path (public after it, where the vector type lives), then the
+-- search setting: on_connect runs again after a reconnect, before the statements are re-prepared.
 function on_connect(ctx)
+  ctx.db:exec("SET search_path TO " .. check_options(ctx.opt) .. ", public")
   if R.search_setting then ctx.db:exec(R.search_setting) end
 end
 
 function client_init(ctx)
   local db, opt = ctx.db, ctx.opt
   local schema = check_options(opt)
-  local meta = db:row(Q(schema, "SELECT rows, dims, metric, index_type, clusters, build_ms, index_bytes FROM @meta"))
+  local meta = db:row("SELECT rows, dims, metric, index_type, clusters, build_ms, index_bytes FROM meta")
   if not meta then error("no " .. schema .. ".meta row: run prepare first", 0) end
   for _, f in ipairs({ { "dims", "dims" }, { "metric", "metric" }, { "index_type", "index" } }) do
     if tostring(meta[f[1]]) ~= tostring(opt[f[2]]) then
@@ -237,21 +222,20 @@ function client_init(ctx)
   elseif opt.index == "hnsw" then
     R.search_setting = "SET hnsw.ef_search = " .. opt.ef_search
   end
-  on_connect(ctx)
+  if R.search_setting then db:exec(R.search_setting) end
   local op = METRICS[opt.metric].op
   -- k is part of the text (not a parameter) so the planner knows the LIMIT when it picks the index.
-  db:prepare("knn", Q(schema, string.format("SELECT id FROM @items ORDER BY embedding %s $1::vector LIMIT %d", op, R.k)))
+  db:prepare("knn", string.format("SELECT id FROM items ORDER BY embedding %s $1::vector LIMIT %d", op, R.k))
   -- The exact reference: ordering by an expression over the distance (+ 0) cannot be served by
   -- the index, whatever the settings or a cached plan, so this is always a full scan and sort.
-  db:prepare("knn_exact", Q(schema, string.format(
-    "SELECT id FROM @items ORDER BY (embedding %s $1::vector) + 0 LIMIT %d", op, R.k)))
-  db:prepare("insert_single", Q(schema, "INSERT INTO @items (category, embedding) VALUES ($1, $2::vector)"))
-  db:prepare("insert_batch", Q(schema, "INSERT INTO @items (category, embedding) " ..
-                                       "SELECT * FROM unnest($1::int[], $2::vector[])"))
-  db:prepare("update_single", Q(schema, "UPDATE @items SET embedding = $2::vector WHERE id = $1"))
-  db:prepare("update_batch", Q(schema, "UPDATE @items i SET embedding = u.e FROM unnest($1::bigint[], $2::vector[]) " ..
-                                       "AS u(id, e) WHERE i.id = u.id"))
-  R.copy_target = schema .. ".items (category, embedding)"
+  db:prepare("knn_exact", string.format(
+    "SELECT id FROM items ORDER BY (embedding %s $1::vector) + 0 LIMIT %d", op, R.k))
+  db:prepare("insert_single", "INSERT INTO items (category, embedding) VALUES ($1, $2::vector)")
+  db:prepare("insert_batch", "INSERT INTO items (category, embedding) SELECT * FROM unnest($1::int[], $2::vector[])")
+  db:prepare("update_single", "UPDATE items SET embedding = $2::vector WHERE id = $1")
+  db:prepare("update_batch", "UPDATE items i SET embedding = u.e FROM unnest($1::bigint[], $2::vector[]) " ..
+                             "AS u(id, e) WHERE i.id = u.id")
+  R.copy_target = "items (category, embedding)"
 end
 
 -- The index figures reach summary(r) as counters; client 0 adds them once, after the run (counts
@@ -278,9 +262,9 @@ function recall_check(ctx)
   local q = query_vector(ctx)
   local db = ctx.db
   local approx = db:query("knn", q)
-  local t0 = stormdb.now()
+  local t0 = stormdb.now_ms()
   local exact = db:query("knn_exact", q)
-  ctx:observe("exact_scan", (stormdb.now() - t0) / 1000)
+  ctx:observe("exact_scan", stormdb.now_ms() - t0)
   local found = {}
   for _, r in ipairs(approx) do found[r.id] = true end
   local hits = 0

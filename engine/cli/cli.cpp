@@ -9,6 +9,9 @@
 #include <filesystem>
 #include <map>
 
+#include "cli/pgbench_args.h"
+#include "config/foreign_flags.h"
+
 namespace stormdb {
 namespace {
 
@@ -43,6 +46,28 @@ const FlagSpec kValueFlags[] = {
     {"--pg-stats", "pg_stats", "sample PostgreSQL statistics during the run: true or false [true]"},
     {"--pg-stats-interval", "pg_stats_interval", "PostgreSQL statistics sampling period [report interval, else 1s]"},
     {"-L,--latency-limit", "latency_limit", "count transactions later than this; under a rate, skip those already this late"},
+    {"--pg-bin", "pg_bin", "throwaway server: folder of the PostgreSQL server binaries [newest /usr/lib/postgresql/*/bin]"},
+};
+
+const char *kServerSettingHelp = "throwaway server: a postgresql.conf setting name=value, e.g. shared_buffers=1GB (repeatable)";
+
+// --server-setting name=value, repeatable: the last value of a name wins, as in postgresql.conf.
+void add_server_settings(const std::vector<std::string> &given, Layer &layer) {
+  for (const auto &s : given) {
+    size_t eq = s.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw UsageError(fmt::format("--server-setting '{}': write it as name=value, e.g. shared_buffers=1GB", s));
+    std::string name = s.substr(0, eq);
+    layer.server_settings[name] = RawValue{s.substr(eq + 1), "--server-setting " + name};
+  }
+}
+
+// psql's connection flags; they build the conninfo with --url (config/conn_flags.h).
+const FlagSpec kConnFlags[] = {
+    {"-h,--host", "host", "database server host or socket directory, as psql -h (adds to --url)"},
+    {"-p,--port", "port", "database server port, as psql -p"},
+    {"-U,--username", "user", "database user name, as psql -U"},
+    {"-d,--dbname", "dbname", "database name, or a whole conninfo or URI, as psql -d"},
 };
 
 const FlagSpec kBoolFlags[] = {
@@ -58,8 +83,10 @@ const FlagSpec kBoolFlags[] = {
 void parse_extras(const std::vector<std::string> &extras, Layer &layer) {
   for (size_t i = 0; i < extras.size(); i++) {
     const std::string &a = extras[i];
-    if (a.rfind("--", 0) != 0 || a.size() < 3)
-      throw UsageError(fmt::format("unexpected argument '{}'", a));
+    if (a.rfind("--", 0) != 0 || a.size() < 3) {
+      std::string hint = foreign_flag_hint(a);
+      throw UsageError(fmt::format("unexpected argument '{}'{}", a, hint.empty() ? "" : ": " + hint));
+    }
     std::string body = a.substr(2);
     std::string name, value;
     size_t eq = body.find('=');
@@ -86,9 +113,11 @@ bool parse_cli(int argc, char **argv, CliArgs &out) {
   CLI::App app{"stormdb: PostgreSQL benchmark runner with LuaJIT workloads", "stormdb"};
   app.set_version_flag("--version", std::string("stormdb ") + STORMDB_VERSION);
   app.require_subcommand(1);
+  app.set_help_flag("--help", "print this help message and exit");  // -h is psql's --host
   std::map<std::string, std::string> raw;
-  std::vector<std::string> thresholds;
+  std::vector<std::string> thresholds, server_settings;
   std::vector<CLI::App *> workload_cmds;
+  PgbenchArgs pgbench;
   const std::pair<const char *, const char *> cmds[] = {
       {"run", "run a workload and report throughput and latency"},
       {"prepare", "create the workload's schema and load its data"},
@@ -99,13 +128,22 @@ bool parse_cli(int argc, char **argv, CliArgs &out) {
   for (const auto &[name, help] : cmds) {
     CLI::App *sub = app.add_subcommand(name, help);
     sub->allow_extras();
+    sub->set_help_flag("--help", "print this help message and exit");
     sub->add_option("workload", out.script, "workload script (path, or a name found on the search path)");
-    sub->add_option("-f,--config", out.config_file, "YAML configuration file")->check(CLI::ExistingFile);
-    sub->add_option("--path", out.path, "extra folders to search for workloads (also STORMDB_PATH)");
+    sub->add_option("-f,--config", out.config_file, "YAML configuration file (a pgbench script is --file)")
+        ->check(CLI::Validator([](std::string &f) { return check_config_file(f); }, "FILE"));
+    add_pgbench_flags(sub, pgbench);
+    // One value per --path / --threshold (repeat the flag for more): otherwise CLI11 would take
+    // the workload name that follows as another value.
+    sub->add_option("--path", out.path, "extra folders to search for workloads (also STORMDB_PATH)")
+        ->allow_extra_args(false);
     for (const auto &f : kValueFlags) sub->add_option(f.names, raw[f.key], f.help);
+    for (const auto &f : kConnFlags) sub->add_option(f.names, raw[f.key], f.help);
     for (const auto &f : kBoolFlags) sub->add_flag(f.names, f.help);
     sub->add_option("--threshold", thresholds, "pass/fail condition checked at the end, e.g. 'p99<20ms', "
-                    "'new_order.p90<5s', 'errors<0.1%' (repeatable; exit 99 when one fails)");
+                    "'new_order.p90<5s', 'errors<0.1%' (repeatable; exit 99 when one fails)")
+        ->allow_extra_args(false);
+    sub->add_option("--server-setting", server_settings, kServerSettingHelp);
     workload_cmds.push_back(sub);
   }
   CLI::App *compare = app.add_subcommand("compare", "compare two result JSON files side by side (change in %)");
@@ -113,19 +151,35 @@ bool parse_cli(int argc, char **argv, CliArgs &out) {
   CLI::App *report = app.add_subcommand("report", "rebuild outputs from a saved result JSON (--html) and check thresholds");
   report->add_option("result", out.files, "result JSON written by --json")->required()->expected(1);
   report->add_option("--html", out.html_out, "write the HTML report to FILE");
-  report->add_option("--threshold", out.thresholds, "pass/fail condition, e.g. 'p99<20ms' (repeatable; exit 99 when one fails)");
+  report->add_option("--threshold", out.thresholds, "pass/fail condition, e.g. 'p99<20ms' (repeatable; exit 99 when one fails)")
+      ->allow_extra_args(false);
   CLI::App *server = app.add_subcommand("server", "manage a throwaway PostgreSQL (for tests and experiments)");
   server->require_subcommand(1);
   CLI::App *start = server->add_subcommand("start", "start a throwaway server; prints its conninfo");
   CLI::App *stop = server->add_subcommand("stop", "stop a throwaway server and remove its directory");
   std::string conninfo_file;
   start->add_option("--conninfo-file", out.server_dir, "also write the conninfo to this file");
+  std::string start_bin;
+  start->add_option("--pg-bin", start_bin, "folder of the PostgreSQL server binaries [newest /usr/lib/postgresql/*/bin]");
+  start->add_option("--server-setting", server_settings, kServerSettingHelp);
   stop->add_option("dir", out.server_dir, "the server's directory (printed by server start)")->required();
+  CLI::App *plugin = app.add_subcommand("plugin", "native plugins: what is found, and checks of a plugin file");
+  plugin->require_subcommand(1);
+  CLI::App *plugin_list = plugin->add_subcommand("list", "list the plugins found: name, ABI, file");
+  plugin_list->add_option("--path", out.path, "extra folders to search for workload packs (also STORMDB_PATH)");
+  CLI::App *plugin_check = plugin->add_subcommand("check", "load a plugin file and check it (exit 2 when unusable)");
+  plugin_check->add_option("file", out.files, "the plugin .so")->required()->expected(1);
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp &e) {
     app.exit(e);
+    // `run NAME --help`: the workload's own options follow (main describes the script).
+    for (CLI::App *sub : workload_cmds) {
+      if (!sub->parsed() || out.script.empty()) continue;
+      out.command = "help";
+      return true;
+    }
     return false;
   } catch (const CLI::CallForAllHelp &e) {
     app.exit(e);
@@ -140,12 +194,18 @@ bool parse_cli(int argc, char **argv, CliArgs &out) {
     out.command = compare->parsed() ? "compare" : "report";
     return true;
   }
+  add_server_settings(server_settings, out.layer);
   if (start->parsed()) {
     out.command = "server-start";
+    if (!start_bin.empty()) out.layer.settings["pg_bin"] = RawValue{start_bin, "--pg-bin"};
     return true;
   }
   if (stop->parsed()) {
     out.command = "server-stop";
+    return true;
+  }
+  if (plugin->parsed()) {
+    out.command = plugin_list->parsed() ? "plugin-list" : "plugin-check";
     return true;
   }
   for (CLI::App *sub : workload_cmds) {
@@ -156,6 +216,11 @@ bool parse_cli(int argc, char **argv, CliArgs &out) {
       std::string shown = f.names;
       std::replace(shown.begin(), shown.end(), ',', '/');
       if (sub->count(first) > 0) out.layer.settings[f.key] = RawValue{raw[f.key], shown};
+    }
+    for (const auto &f : kConnFlags) {
+      std::string names = f.names;
+      std::replace(names.begin(), names.end(), ',', '/');
+      if (sub->count(names.substr(names.find('/') + 1)) > 0) out.layer.conn_flags[f.key] = RawValue{raw[f.key], names};
     }
     for (const auto &f : kBoolFlags) {
       std::string first = std::string(f.names).substr(std::string(f.names).rfind(',') + 1);
@@ -168,8 +233,8 @@ bool parse_cli(int argc, char **argv, CliArgs &out) {
     }
     // "--warehouses 4" with no workload argument: CLI11 takes the 4 as the workload, so give it
     // back to the option when it directly follows an option CLI11 did not know.
+    std::vector<std::string> extras = sub->remaining();
     if (!out.script.empty() && !std::filesystem::exists(out.script)) {
-      std::vector<std::string> extras = sub->remaining();
       for (int i = 2; i < argc; i++) {
         std::string prev = argv[i - 1];
         if (out.script != argv[i] || prev.rfind("--", 0) != 0 || prev.find('=') != std::string::npos) continue;
@@ -179,10 +244,9 @@ bool parse_cli(int argc, char **argv, CliArgs &out) {
         out.script.clear();
         break;
       }
-      parse_extras(extras, out.layer);
-    } else {
-      parse_extras(sub->remaining(), out.layer);
     }
+    apply_pgbench_args(pgbench, out, extras);
+    parse_extras(extras, out.layer);
   }
   return true;
 }

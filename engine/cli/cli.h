@@ -8,7 +8,7 @@
 namespace stormdb {
 
 struct CliArgs {
-  std::string command;      // run, prepare, cleanup, check, list, server-start, server-stop
+  std::string command;      // run, prepare, cleanup, check, list, server-start, server-stop, help (NAME --help)
   std::string script;       // as given (may be a bare name such as "tpcc")
   std::string config_file;  // -f
   std::string server_dir;   // server start/stop

@@ -9,6 +9,7 @@
 
 #include "cli/commands.h"
 #include "cli/packs.h"
+#include "pg/server_settings.h"
 #include "report/console_output.h"
 #include "report/metrics_server.h"
 #include "run/capacity.h"
@@ -37,6 +38,33 @@ void check_pack_requirements(const Session &s, const CliArgs &args) {
                                  s.info.name, pack, fmt::join(missing, ", ")));
 }
 }  // namespace
+
+std::unique_ptr<EphemeralServer> start_throwaway_server(const std::string &pg_bin, const std::string &source,
+                                                        const std::map<std::string, RawValue> &settings,
+                                                        std::vector<std::string> first_settings) {
+  EphemeralServerOptions o;
+  o.quiet = true;
+  o.interrupted = [] { return signals::count() > 0; };
+  o.bindir = pg_bin;
+  o.stat_statements = true;
+  o.settings = std::move(first_settings);
+  for (const auto &[name, v] : settings) o.settings.push_back(name + "=" + v.value);
+  try {
+    return EphemeralServer::start(o);
+  } catch (const ServerInputError &e) {
+    // The options whose names the server's message quotes, else all of them.
+    std::vector<std::string> given, named;
+    for (const auto &[name, v] : settings) {
+      given.push_back(v.source);
+      if (std::string(e.what()).find('"' + name + '"') != std::string::npos) named.push_back(v.source);
+    }
+    if (!named.empty()) given = named;
+    std::string what = e.bindir        ? (source.empty() ? "--pg-bin" : source)
+                       : given.empty() ? "server settings"
+                                       : fmt::format("{}", fmt::join(given, ", "));
+    throw UsageError(fmt::format("{}: {}", what, e.what()));
+  }
+}
 
 Session open_session(const CliArgs &args) {
   Session s;
@@ -86,12 +114,20 @@ Session open_session(const CliArgs &args) {
 
   ConnectionNeed need = connections_needed(s.cfg, s.info, !s.cfg.database_named);
   check_fd_limit(need, s.cfg.threads);
+  if (!s.cfg.database_named && (args.command == "prepare" || args.command == "cleanup") && !s.cfg.keep_server) {
+    // The throwaway server is deleted when the command ends: a load into it, or a cleanup of
+    // it, would be gone the moment it is done.
+    throw UsageError(fmt::format("{}: no database named (--url, PG* variables, database: in YAML): a throwaway server "
+                                 "would be deleted right after, and the {} with it. Name the database, or add "
+                                 "--keep-server to keep the throwaway server", args.command,
+                                 args.command == "prepare" ? "load" : "cleanup"));
+  }
+  if (s.cfg.database_named && (!s.cfg.server_settings.empty() || !s.cfg.pg_bin.empty()))
+    std::fprintf(stderr, "stormdb: warning: a database is named, so no throwaway server starts: --pg-bin, "
+                         "--server-setting and the YAML server: section are ignored\n");
   if (!s.cfg.database_named) {
-    EphemeralServerOptions o;
-    o.quiet = true;
-    o.interrupted = [] { return signals::count() > 0; };
-    o.settings.push_back(fmt::format("max_connections={}", throwaway_max_connections(need)));
-    s.server = EphemeralServer::start(o);
+    s.server = start_throwaway_server(s.cfg.pg_bin, s.cfg.sources["pg_bin"], s.cfg.server_settings,
+                                      {fmt::format("max_connections={}", throwaway_max_connections(need))});
     s.cfg.conninfo = s.server->conninfo();
     std::fprintf(stderr, "stormdb: no database named (--url, PG* variables, database: in YAML); started a throwaway "
                  "PostgreSQL %s in %s (%.0f ms)\n", s.server->server_version().c_str(), s.server->dir().c_str(),

@@ -12,13 +12,14 @@
 #include <sstream>
 
 #include "config/config.h"
+#include "util/install_dirs.h"
 
 namespace stormdb {
 namespace fs = std::filesystem;
 
 namespace {
 const std::vector<std::string> kPackKeys = {"name", "version", "description", "workloads", "min_stormdb_version",
-                                            "extensions"};
+                                            "extensions", "plugins"};
 
 std::string at(const std::string &file, const YAML::Node &n) { return fmt::format("{}:{}", file, n.Mark().line + 1); }
 
@@ -52,7 +53,7 @@ std::vector<std::string> workload_search_dirs(const std::vector<std::string> &ex
       if (!d.empty()) dirs.push_back(d);
   }
   dirs.push_back("workloads");
-  dirs.push_back(std::string(STORMDB_SOURCE_DIR) + "/workloads");
+  for (const auto &d : shipped_workload_dirs()) dirs.push_back(d);
   std::vector<std::string> out, seen;
   for (const auto &d : dirs) {
     std::error_code ec;
@@ -100,6 +101,8 @@ void read_pack_manifest(const std::string &text, const std::string &dir, Pack &p
       p.min_stormdb = scalar_text(file, v, "min_stormdb_version");
     } else if (key == "extensions") {
       p.extensions = string_list(v, file, "extensions");
+    } else if (key == "plugins") {
+      p.plugins = string_list(v, file, "plugins");
     } else if (key == "workloads") {
       if (!v.IsSequence()) throw UsageError(fmt::format("{}: workloads must be a list", at(file, v)));
       for (const auto &item : v) {
@@ -109,8 +112,9 @@ void read_pack_manifest(const std::string &text, const std::string &dir, Pack &p
         } else if (item.IsMap() && item["name"]) {
           w.name = scalar_text(file, item["name"], "a workload's name");
           if (item["extensions"]) w.extensions = string_list(item["extensions"], file, "extensions");
+          if (item["plugins"]) w.plugins = string_list(item["plugins"], file, "plugins");
         } else {
-          throw UsageError(fmt::format("{}: a workload is a name or {{name:, extensions: [...]}}", at(file, item)));
+          throw UsageError(fmt::format("{}: a workload is a name or {{name:, extensions: [...], plugins: [...]}}", at(file, item)));
         }
         std::error_code missing;  // a name too long for a file is reported like any missing script
         if (!fs::is_regular_file(fs::path(dir) / (w.name + ".lua"), missing))

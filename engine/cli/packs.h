@@ -9,6 +9,7 @@ namespace stormdb {
 struct PackWorkload {
   std::string name;                     // script stem: <dir>/<name>.lua
   std::vector<std::string> extensions;  // server extensions it needs beyond the pack's
+  std::vector<std::string> plugins;     // native plugins it uses (stormdb list marks unbuilt ones)
 };
 
 struct Pack {
@@ -18,12 +19,13 @@ struct Pack {
   std::string description;
   std::string min_stormdb;  // minimum stormdb version, "" for any
   std::vector<std::string> extensions;    // needed by every workload of the pack
+  std::vector<std::string> plugins;       // native plugins the pack ships (docs/plugins.md)
   std::vector<PackWorkload> workloads;    // as declared; empty: every *.lua in dir
   bool has_manifest = false;
 };
 
 // The search path, in order and without duplicates: --path DIRs, STORMDB_PATH, ./workloads and
-// the built-in workloads folder.
+// the shipped workloads found next to the binary (util/install_dirs.h).
 std::vector<std::string> workload_search_dirs(const std::vector<std::string> &extra);
 // Reads dir/stormdb-pack.yaml if present. Throws UsageError naming file:line for unknown keys
 // (with the closest valid one) and malformed values.

@@ -12,6 +12,8 @@
 #include <regex>
 #include <thread>
 
+#include "config/conn_flags.h"
+#include "config/foreign_flags.h"
 #include "config/scale_spec.h"
 #include "config/thresholds.h"
 #include "util/duration.h"
@@ -93,6 +95,23 @@ void read_map(const YAML::Node &node, const std::string &path, std::map<std::str
   }
 }
 
+// server: { bin_dir: DIR, settings: { name: value } }: the throwaway server's binaries and settings.
+void read_server(const YAML::Node &node, const std::string &path, Layer &layer) {
+  if (!node.IsMap())
+    throw UsageError(fmt::format("{}: 'server' must be a mapping (bin_dir:, settings:)", where(path, node)));
+  for (const auto &kv : node) {
+    std::string key = scalar_text(path, kv.first, "a key");
+    std::string w = where(path, kv.first);
+    if (key == "settings") {
+      read_map(kv.second, path, layer.server_settings, "server.settings");
+    } else if (key == "bin_dir") {
+      layer.settings["pg_bin"] = RawValue{expand_env(scalar_text(path, kv.second, "server.bin_dir"), w), w};
+    } else {
+      throw UsageError(fmt::format("{}: unknown key 'server.{}'{}", w, key, suggestion(key, {"bin_dir", "settings"})));
+    }
+  }
+}
+
 int64_t to_int(const RawValue &v, const std::string &key, int64_t min) {
   try {
     size_t pos = 0;
@@ -151,6 +170,13 @@ void validate_option(const OptionDecl &d, const RawValue &v) {
     double x = std::strtod(v.value.c_str(), &end);
     if (v.value.empty() || *end != '\0' || !std::isfinite(x))
       throw UsageError(fmt::format("{}: option {} must be a number, not '{}'", v.source, d.name, v.value));
+    if (d.integer && x != std::floor(x))
+      throw UsageError(fmt::format("{}: option {} must be a whole number, not '{}'", v.source, d.name, v.value));
+    if ((!d.min.empty() && x < std::strtod(d.min.c_str(), nullptr)) ||
+        (!d.max.empty() && x > std::strtod(d.max.c_str(), nullptr)))
+      throw UsageError(fmt::format("{}: option {} must be {}, not '{}'", v.source, d.name,
+                                   d.max.empty() ? ">= " + d.min : d.min.empty() ? "<= " + d.max : "in " + d.min + ".." + d.max,
+                                   v.value));
   } else if (d.type == "boolean") {
     to_bool(v, "option " + d.name);
   }
@@ -296,6 +322,8 @@ Layer parse_yaml_layer(const std::string &text, const std::string &path) {
       read_map(kv.second, path, layer.options, "options");
     } else if (key == "database") {
       read_map(kv.second, path, layer.database, "database");
+    } else if (key == "server") {
+      read_server(kv.second, path, layer);
     } else if (key == "thresholds" && kv.second.IsSequence()) {
       std::string all;
       for (const auto &item : kv.second) all += (all.empty() ? "" : "\n") + scalar_text(path, item, "each threshold");
@@ -308,6 +336,7 @@ Layer parse_yaml_layer(const std::string &text, const std::string &path) {
       all.push_back("options");
       all.push_back("database");
       all.push_back("phases");
+      all.push_back("server");
       throw UsageError(fmt::format("{}: unknown key '{}'{}", w, key, suggestion(key, all)));
     }
   }
@@ -335,7 +364,7 @@ Layer env_layer() {
 std::vector<std::string> env_warnings() {
   // Read by stormdb outside the settings, or by its test harness and tools.
   static const std::vector<std::string> kOther = {"path", "pg_bindir", "debug", "bin", "source_dir",
-                                                  "skip_server_tests"};
+                                                  "skip_server_tests", "plugin_path", "pg_cache"};
   std::vector<std::string> known = kSettingKeys;
   known.insert(known.end(), kOther.begin(), kOther.end());
   std::vector<std::string> out;
@@ -363,6 +392,7 @@ void remember_secrets(const std::vector<Layer> &layers) {
     if (auto it = l.settings.find("url"); it != l.settings.end()) remember_conninfo_secrets(it->second.value);
     for (const auto &[k, v] : l.database)
       if (k.find("pass") != std::string::npos) remember_secret(v.value);
+    if (auto it = l.conn_flags.find("dbname"); it != l.conn_flags.end()) remember_conninfo_secrets(it->second.value);
   }
   if (const char *pw = std::getenv("PGPASSWORD")) remember_secret(pw);
 }
@@ -387,6 +417,8 @@ Config merge_config(const std::string &command, const std::string &script, const
     for (const auto &[k, v] : l.settings) m.settings[k] = v;
     for (const auto &[k, v] : l.options) m.options[k] = v;
     for (const auto &[k, v] : l.database) m.database[k] = v;
+    for (const auto &[k, v] : l.server_settings) m.server_settings[k] = v;
+    for (const auto &[k, v] : l.conn_flags) m.conn_flags[k] = v;
   }
   Config c;
   c.command = command;
@@ -403,6 +435,13 @@ Config merge_config(const std::string &command, const std::string &script, const
   c.clients = c.threads;
   if (auto v = get("clients")) c.clients = static_cast<int>(to_int(*v, "clients", 1));
   if (c.threads > c.clients) c.threads = c.clients;  // as pgbench: no idle threads
+  if (w.one_client_per_thread && c.clients != c.threads) {
+    if (c.sources.count("threads"))
+      throw UsageError(fmt::format("{} and {}: workload {} runs one client per thread (sysbench's model: each thread has "
+                                   "its own Lua globals): give --threads=N alone", c.sources["clients"],
+                                   c.sources["threads"], w.name));
+    c.threads = c.clients;  // -c alone: one thread per client
+  }
   if (auto v = get("transactions")) c.transactions = static_cast<uint64_t>(to_int(*v, "transactions", 0));
   if (auto v = get("duration")) c.duration_us = run_duration(*v, c.transactions);
   if (c.duration_us == 0 && c.transactions == 0) c.duration_us = 10'000'000;  // 10 s, like sysbench
@@ -415,6 +454,8 @@ Config merge_config(const std::string &command, const std::string &script, const
   if (auto v = get("loaders")) c.loaders = static_cast<int>(to_int(*v, "loaders", 1));
   if (auto v = get("json")) c.json_path = v->value;
   if (auto v = get("keep_server")) c.keep_server = to_bool(*v, "keep_server");
+  if (auto v = get("pg_bin")) c.pg_bin = v->value;
+  c.server_settings = m.server_settings;  // judged when the throwaway server starts (pg/server_settings.h)
   if (auto v = get("prepare")) c.prepare_first = to_bool(*v, "prepare");
   if (auto v = get("check")) c.check_after = to_bool(*v, "check");
   if (auto v = get("force")) c.force = to_bool(*v, "force");
@@ -478,6 +519,7 @@ Config merge_config(const std::string &command, const std::string &script, const
   }
   if (auto v = get("url")) c.conninfo = v->value;
   if (c.conninfo.empty() && !m.database.empty()) c.conninfo = conninfo_from_database(m.database);
+  if (!m.conn_flags.empty()) c.conninfo = apply_conn_flags(c.conninfo, m.conn_flags);
   c.database_named = !c.conninfo.empty();
   for (const char *pg : {"PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGSERVICE"})
     if (std::getenv(pg)) c.database_named = true;  // libpq reads them itself
@@ -490,7 +532,8 @@ Config merge_config(const std::string &command, const std::string &script, const
   for (const auto &d : w.options) names.push_back(d.name);
   for (const auto &[k, v] : m.options) {
     if (!w.option(k))
-      throw UsageError(fmt::format("{}: workload {} has no option '{}'{}", v.source, w.name, k, suggestion(k, names)));
+      throw UsageError(fmt::format("{}: workload {} has no option '{}'{}{}", v.source, w.name, k, suggestion(k, names),
+                                   foreign_flag_hint(v.source).empty() ? "" : " (" + foreign_flag_hint(v.source) + ")"));
   }
   for (const auto &d : w.options) {
     auto it = m.options.find(d.name);

@@ -37,6 +37,8 @@ struct Layer {
   std::map<std::string, RawValue> settings;  // engine keys, snake_case (clients, duration, ...)
   std::map<std::string, RawValue> options;   // workload options
   std::map<std::string, RawValue> database;  // libpq keywords from YAML database:
+  std::map<std::string, RawValue> server_settings;  // --server-setting, YAML server: settings:
+  std::map<std::string, RawValue> conn_flags;  // -h/-p/-U/-d as libpq keywords (config/conn_flags.h)
 };
 
 // A phase of a phased run: its own duration, clients, load model and mix weights.
@@ -81,6 +83,10 @@ struct Config {
   double pg_stats_interval_s = 1;  // PostgreSQL sampler period (default: the report interval)
   std::vector<Threshold> thresholds;  // --threshold: checked at the end, exit 99 when one fails
   bool keep_server = false;
+  std::string pg_bin;  // --pg-bin / server.bin_dir: the throwaway server's binaries; "" = the newest installed
+  // --server-setting / server.settings: postgresql.conf settings of the throwaway server, as
+  // name -> value with where each came from (the server judges them; a refusal is exit 2).
+  std::map<std::string, RawValue> server_settings;
   bool prepare_first = false;
   bool check_after = false;
   bool force = false;            // prepare --force: take over objects of the same names stormdb did not create

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "base/latency_stats.h"
 #include "util/duration.h"
 
 namespace stormdb {
@@ -73,8 +74,7 @@ std::vector<int> parse_scale_clients(const std::string &spec) {
 
 LatencyBound parse_latency_bound(const std::string &text) {
   size_t lt = text.find('<');
-  static const std::vector<std::string> kStats = {"mean", "p50", "p90", "p95", "p99", "p99.9", "max"};
-  if (lt == std::string::npos || std::find(kStats.begin(), kStats.end(), text.substr(0, lt)) == kStats.end())
+  if (lt == std::string::npos || !is_latency_stat(text.substr(0, lt)))
     throw std::invalid_argument(fmt::format("invalid latency bound '{}': expected e.g. p95<50ms (mean, p50, p90, p95, "
                                             "p99, p99.9 or max, then < and a duration)", text));
   LatencyBound b;

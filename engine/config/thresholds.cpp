@@ -7,14 +7,10 @@
 #include <regex>
 #include <stdexcept>
 
+#include "base/latency_stats.h"
 #include "util/duration.h"
 
 namespace stormdb {
-namespace {
-const std::vector<std::string> kLatency = {"p50", "p90", "p95", "p99", "p99.9", "max", "mean"};
-
-bool is_latency(const std::string &m) { return std::find(kLatency.begin(), kLatency.end(), m) != kLatency.end(); }
-}  // namespace
 
 Threshold parse_threshold(const std::string &text) {
   static const std::regex re(R"(^\s*(?:([A-Za-z_][A-Za-z0-9_]*)\.)?(p50|p90|p95|p99\.9|p99|max|mean|tps|errors|retries)\s*(<=|>=|<|>)\s*([0-9.]+)\s*([a-z%]*)\s*$)");
@@ -29,7 +25,7 @@ Threshold parse_threshold(const std::string &text) {
   t.metric = m[2].str();
   t.op = m[3].str();
   std::string number = m[4].str(), unit = m[5].str();
-  if (is_latency(t.metric)) {
+  if (is_latency_stat(t.metric)) {
     try {
       t.value = parse_duration_us(number + (unit.empty() ? "ms" : unit)) / 1e3;
     } catch (const std::invalid_argument &) {
@@ -75,7 +71,7 @@ std::vector<ThresholdResult> evaluate_thresholds(const std::vector<Threshold> &t
     }
     double count = row->value("count", 0.0), failed = row->value("failed", 0.0);
     std::string unit;
-    if (is_latency(t.metric)) {
+    if (is_latency_stat(t.metric)) {
       r.actual = (*row)["latency_ms"].value(t.metric, 0.0);
       unit = " ms";
     } else if (t.metric == "tps") {

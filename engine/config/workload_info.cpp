@@ -15,4 +15,14 @@ const OptionDecl *WorkloadInfo::option(const std::string &n) const {
   return nullptr;
 }
 
+std::string option_constraints(const OptionDecl &o) {
+  std::string out = o.integer ? "integer" : "";
+  if (!o.min.empty() || !o.max.empty()) {
+    std::string range = !o.max.empty() ? (o.min.empty() ? "<= " + o.max : o.min + ".." + o.max) : ">= " + o.min;
+    out += (out.empty() ? "" : ", ") + range;
+  }
+  for (size_t i = 0; i < o.choices.size(); i++) out += (i == 0 ? (out.empty() ? "" : ", ") : "|") + o.choices[i];
+  return out;
+}
+
 }  // namespace stormdb

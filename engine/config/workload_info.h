@@ -13,7 +13,12 @@ struct OptionDecl {
   std::string default_value;   // as text
   std::string help;
   std::vector<std::string> choices;  // empty: any value of the type
+  bool integer = false;        // a number that must be whole (declared type = "integer")
+  std::string min, max;        // inclusive bounds of a number, as text; empty: none
 };
+
+// The option's constraints as shown by `list` and `--help`, e.g. "integer, 1..64" or "a|b"; "" when none.
+std::string option_constraints(const OptionDecl &o);
 
 struct WorkloadInfo {
   std::string path;
@@ -22,6 +27,7 @@ struct WorkloadInfo {
   std::vector<OptionDecl> options;  // sorted by name
   std::vector<std::pair<std::string, double>> mix;  // sorted by name
   bool deck = false;
+  bool one_client_per_thread = false;  // workload.one_client_per_thread (sysbench scripts: globals per thread)
   std::vector<std::pair<std::string, int>> background;
   std::vector<std::string> hooks;   // hooks the script defines: prepare, cleanup, check, summary, ...
 

@@ -83,6 +83,7 @@ struct RunResult {
   std::string server_version;
   std::string server_where;  // redacted conninfo, or the throwaway server's directory
   bool throwaway = false;
+  std::string server_bin_dir;  // the throwaway server's binaries (--pg-bin), "" for a named server
   double started_unix = 0;
   double elapsed_s = 0;        // measured time
   std::vector<TxnRow> types;   // measure phase, per type, in type-id order

@@ -2,6 +2,7 @@
 #include "pg/ephemeral_server.h"
 
 #include "pg/server_cleanup.h"
+#include "pg/server_settings.h"
 
 #include <fcntl.h>
 #include <grp.h>
@@ -38,8 +39,8 @@ namespace {
 constexpr const char* kMetadataFile = "stormdb-server.json";
 constexpr const char* kMetadataFormat = "stormdb-ephemeral-server/1";
 constexpr const char* kInstallHint =
-    "install them with: apt-get install postgresql-15, or set STORMDB_PG_BINDIR to the directory "
-    "holding initdb and pg_ctl";
+    "install them with: apt-get install postgresql, or name the directory holding initdb and pg_ctl "
+    "with --pg-bin (server.bin_dir in YAML, STORMDB_PG_BINDIR)";
 // sun_path is 108 bytes; staying under 100 leaves room for PostgreSQL's own checks.
 constexpr size_t kMaxSocketPath = 100;
 constexpr const char* kSocketName = "/.s.PGSQL.5432";
@@ -65,9 +66,9 @@ std::vector<long> version_key(const std::string& s) {
 std::string find_bindir(const std::string& requested) {
   if (!requested.empty()) {
     if (!has_server_binaries(requested))
-      throw std::runtime_error(fmt::format(
+      throw ServerInputError(fmt::format(
           "no PostgreSQL server binaries (initdb, pg_ctl, postgres) in the requested bindir {}; {}",
-          requested, kInstallHint));
+          requested, kInstallHint), true);
     return requested;
   }
   if (const char* env = std::getenv("STORMDB_PG_BINDIR"); env && *env) {
@@ -166,28 +167,6 @@ std::string choose_parent(const std::string& requested, bool as_root) {
     if (fits(p) && is_plain_path(p) && fs::is_directory(p, ec) && (!as_root || world_searchable(p))) return p;
   }
   return "/tmp";
-}
-
-// Single-quoted postgresql.conf value; values the user already quoted are kept as written.
-std::string conf_line(const std::string& setting) {
-  auto eq = setting.find('=');
-  auto trim = [](std::string s) {
-    s.erase(0, s.find_first_not_of(" \t"));
-    s.erase(s.find_last_not_of(" \t") + 1);
-    return s;
-  };
-  std::string name = eq == std::string::npos ? "" : trim(setting.substr(0, eq));
-  bool ok = !name.empty() && std::all_of(name.begin(), name.end(), [](unsigned char c) {
-    return std::isalnum(c) || c == '_' || c == '.';
-  });
-  if (!ok)
-    throw std::runtime_error(fmt::format(
-        "invalid server setting '{}'; write it as name=value, e.g. shared_buffers=1GB", setting));
-  std::string value = trim(setting.substr(eq + 1));
-  if (value.size() >= 2 && value.front() == '\'' && value.back() == '\'') return name + " = " + value;
-  std::string quoted = "'";
-  for (char c : value) quoted += c == '\'' ? std::string("''") : std::string(1, c);
-  return name + " = " + quoted + "'";
 }
 
 std::string tail_lines(const std::string& path, size_t n) {
@@ -352,7 +331,8 @@ std::unique_ptr<EphemeralServer> EphemeralServer::start(const EphemeralServerOpt
     srv->init_cluster(opts);
     srv->write_metadata();
     srv->check_interrupted();
-    srv->launch();
+    srv->launch(opts.settings);
+    if (opts.stat_statements) create_stat_statements(srv->conninfo_);  // the sampler notes a failure
     srv->version_ = parse_version(capture_output(Child{{srv->bindir_ + "/postgres", "--version"}, srv->dir_, -1,
                                                        srv->drop_privileges_, srv->run_uid_, srv->run_gid_}));
     srv->startup_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
@@ -360,6 +340,7 @@ std::unique_ptr<EphemeralServer> EphemeralServer::start(const EphemeralServerOpt
     srv->check_interrupted();
   } catch (const std::exception& e) {
     bool interrupted = srv->interrupted_ && srv->interrupted_();
+    bool bad_input = dynamic_cast<const ServerInputError*>(&e) != nullptr;
     std::string msg = interrupted ? "interrupted while starting the throwaway server" : e.what();
     try {
       srv->stop();
@@ -369,6 +350,7 @@ std::unique_ptr<EphemeralServer> EphemeralServer::start(const EphemeralServerOpt
     }
     srv->keep_ = true;  // the destructor must not retry and report twice
     if (interrupted) throw ServerStartInterrupted(msg);
+    if (bad_input) throw ServerInputError(msg);
     throw std::runtime_error(msg);
   }
   if (!opts.quiet)
@@ -393,14 +375,22 @@ void EphemeralServer::init_cluster(const EphemeralServerOptions& opts) {
        << "unix_socket_directories = '" << dir_ << "'\n"
        << "port = " << port_ << "\n"  // the private socket dir means 5432 never conflicts
        << "max_connections = 300\n";
+  for (const auto& s : default_settings(bindir_, opts.stat_statements)) conf << conf_line(s) << "\n";
   for (const auto& s : opts.settings) conf << conf_line(s) << "\n";
   conf.close();
   if (!conf) throw std::runtime_error(fmt::format("could not append to {}/postgresql.conf", data_dir_));
 }
 
-void EphemeralServer::launch() {
+void EphemeralServer::launch(const std::vector<std::string>& user_settings) {
   int rc = run_tool({bindir_ + "/pg_ctl", "-D", data_dir_, "-l", log_path_, "-w", "-t", "60", "start"});
-  if (rc != 0) throw std::runtime_error(failure(fmt::format("pg_ctl start failed (exit code {})", rc)));
+  if (rc == 0) return;
+  std::string complaints = settings_complaints(log_path_, user_settings);
+  if (!complaints.empty()) {
+    std::string indented;
+    for (char c : complaints) indented += c == '\n' ? std::string("\n  ") : std::string(1, c);
+    throw ServerInputError("the server refused to start with the given server settings:\n  " + indented);
+  }
+  throw std::runtime_error(failure(fmt::format("pg_ctl start failed (exit code {})", rc)));
 }
 
 void EphemeralServer::write_metadata() const {
@@ -583,6 +573,7 @@ std::string EphemeralServer::failure(const std::string& what) const {
 const std::string& EphemeralServer::conninfo() const { return conninfo_; }
 const std::string& EphemeralServer::dir() const { return dir_; }
 const std::string& EphemeralServer::log_path() const { return log_path_; }
+const std::string& EphemeralServer::bindir() const { return bindir_; }
 std::string EphemeralServer::server_version() const { return version_; }
 double EphemeralServer::startup_ms() const { return startup_ms_; }
 

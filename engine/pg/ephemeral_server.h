@@ -18,8 +18,12 @@ struct EphemeralServerOptions {
   // Where the stormdb-XXXXXX directory is made. Empty: $TMPDIR if it is short enough for a unix
   // socket path (and reachable by the server user when running as root), else /tmp.
   std::string parent_dir;
-  // Extra "name=value" server settings, appended to postgresql.conf.
+  // Extra "name=value" server settings, appended to postgresql.conf after stormdb's own (so they
+  // win). One the server rejects makes start() throw ServerInputError with the server's message.
   std::vector<std::string> settings;
+  // Preload pg_stat_statements when the installation has it and create it in the postgres
+  // database, so statement statistics work out of the box (pg/server_settings.h).
+  bool stat_statements = false;
   // Suppress the one-line "started ..." notice on stderr.
   bool quiet = false;
   // Polled while the server is set up (e.g. "a Ctrl-C arrived"). When it returns true, start()
@@ -37,7 +41,8 @@ class EphemeralServer {
  public:
   /// Creates a temp directory, runs initdb and starts the server (unix socket only). When running
   /// as root, initdb and the server run as the `postgres` user (else `nobody`), since PostgreSQL
-  /// refuses to run as root. Throws std::runtime_error saying what went wrong and what to do,
+  /// refuses to run as root. Throws ServerInputError (pg/server_settings.h) for an opts.bindir
+  /// without server binaries or settings the server rejects, else std::runtime_error saying what went wrong and what to do,
   /// with the tail of the setup/server log; nothing is left behind on failure. From the moment
   /// the directory exists, a guardian process (ServerGuardian) removes it and stops the server if
   /// this process exits without stop() or keep(), e.g. on a third Ctrl-C or SIGKILL.
@@ -76,6 +81,8 @@ class EphemeralServer {
   const std::string& dir() const;
   /// The server's log file (<dir>/server.log).
   const std::string& log_path() const;
+  /// The directory of the server binaries that run it.
+  const std::string& bindir() const;
   /// The server's version from `postgres --version`, e.g. "15.18".
   std::string server_version() const;
   /// Wall time initdb + server start took, in milliseconds (as recorded at start for attach()).
@@ -85,7 +92,7 @@ class EphemeralServer {
   EphemeralServer() = default;
 
   void init_cluster(const EphemeralServerOptions& opts);
-  void launch();
+  void launch(const std::vector<std::string>& user_settings);
   void write_metadata() const;
   // Runs a server binary as the server user, output appended to setup.log; returns the exit code.
   // kill_on_interrupt: when interrupted_ says so, kill the tool and its process group at once.

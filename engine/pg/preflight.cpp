@@ -32,6 +32,10 @@ ServerInfo probe_server(const std::string &conninfo) {
   const char *v = PQparameterStatus(c, "server_version");
   info.version = v ? v : "";
   info.version_num = PQserverVersion(c);
+  // What the connection resolved to, for reports when the conninfo came from PG* variables.
+  auto part = [](const char *k, const char *v) { return v && *v ? std::string(k) + "=" + v + " " : std::string(); };
+  info.where = part("host", PQhost(c)) + part("port", PQport(c)) + part("dbname", PQdb(c)) + part("user", PQuser(c));
+  if (!info.where.empty()) info.where.pop_back();
   PQfinish(c);
   return info;
 }

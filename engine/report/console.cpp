@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "pg/sqlstate.h"
 #include "util/duration.h"
 
@@ -10,9 +12,18 @@ namespace stormdb {
 namespace {
 void line(std::FILE *out, const std::string &s) { std::fprintf(out, "%s\n", s.c_str()); }
 
-std::string type_line(const TxnRow &t) {
-  return fmt::format("{:<16} {:>10} {:>11.1f} {:>9.3f} {:>9.3f} {:>9.3f} {:>9.3f} {:>9.3f} {:>10.3f} {:>8} {:>8}", t.name,
-                     t.count, t.tps, t.latency.p50, t.latency.p90, t.latency.p95, t.latency.p99, t.latency.p999, t.latency.max, t.failed, t.retried);
+// Width of the name column: the longest transaction name, at least 16, so that no name pushes
+// its row's numbers out of their columns.
+size_t name_width(const RunResult &r) {
+  size_t w = 16;
+  for (const auto &t : r.types) w = std::max(w, t.name.size());
+  return w;
+}
+
+std::string type_line(const TxnRow &t, size_t w) {
+  return fmt::format("{:<{}} {:>10} {:>11.1f} {:>9.3f} {:>9.3f} {:>9.3f} {:>9.3f} {:>9.3f} {:>9.3f} {:>10.3f} {:>8} {:>8}",
+                     t.name, w, t.count, t.tps, t.latency.mean, t.latency.p50, t.latency.p90, t.latency.p95, t.latency.p99,
+                     t.latency.p999, t.latency.max, t.failed, t.retried);
 }
 }  // namespace
 
@@ -92,7 +103,8 @@ void print_progress(std::FILE *out, const IntervalRow &row) {
 void print_report(std::FILE *out, const RunResult &r, const Config &cfg) {
   line(out, fmt::format("workload: {} ({})", r.workload, r.script));
   line(out, fmt::format("server: PostgreSQL {}{}", r.server_version,
-                        r.throwaway ? ", throwaway cluster in " + r.server_where : " at " + r.server_where));
+                        r.throwaway ? fmt::format(", throwaway cluster in {} (binaries: {})", r.server_where, r.server_bin_dir)
+                                    : " at " + r.server_where));
   std::string limit = cfg.transactions > 0 ? fmt::format("{} transactions per client", cfg.transactions)
                                            : "duration: " + format_duration(cfg.duration_us);
   line(out, fmt::format("clients: {}, threads: {}, {}, warmup: {}, max tries: {}, seed: {}", cfg.clients, cfg.threads,
@@ -105,16 +117,19 @@ void print_report(std::FILE *out, const RunResult &r, const Config &cfg) {
   for (const auto &c : r.cut_short) line(out, "cut short: " + c);
   line(out, fmt::format("measured time: {:.3f} s", r.elapsed_s));
   line(out, "");
-  line(out, fmt::format("{:<16} {:>10} {:>11} {:>9} {:>9} {:>9} {:>9} {:>9} {:>10} {:>8} {:>8}", "transaction", "count",
-                        "tps", "p50 ms", "p90 ms", "p95 ms", "p99 ms", "p99.9 ms", "max ms", "failed", "retried"));
-  for (const auto &t : r.types) line(out, type_line(t));
-  if (r.types.size() > 1) line(out, type_line(r.total));
+  const size_t w = name_width(r);
+  line(out, fmt::format("{:<{}} {:>10} {:>11} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>10} {:>8} {:>8}", "transaction", w,
+                        "count", "tps", "mean ms", "p50 ms", "p90 ms", "p95 ms", "p99 ms", "p99.9 ms", "max ms", "failed",
+                        "retried"));
+  for (const auto &t : r.types) line(out, type_line(t, w));
+  if (r.types.size() > 1) line(out, type_line(r.total, w));
   if (r.total.has_service) {
     line(out, "");
     line(out, "service time (from the actual start; latency above is from the intended start):");
     auto svc = [&](const TxnRow &x) {
-      line(out, fmt::format("{:<16} {:>10} {:>11} {:>9.3f} {:>9.3f} {:>9.3f} {:>9.3f} {:>9.3f} {:>10.3f}", x.name, "", "",
-                            x.service.p50, x.service.p90, x.service.p95, x.service.p99, x.service.p999, x.service.max));
+      line(out, fmt::format("{:<{}} {:>10} {:>11} {:>9.3f} {:>9.3f} {:>9.3f} {:>9.3f} {:>9.3f} {:>9.3f} {:>10.3f}", x.name,
+                            w, "", "", x.service.mean, x.service.p50, x.service.p90, x.service.p95, x.service.p99,
+                            x.service.p999, x.service.max));
     };
     for (const auto &x : r.types) svc(x);
     if (r.types.size() > 1) svc(r.total);

@@ -3,6 +3,7 @@
 #include "report/json_report.h"
 
 #include "report/html_report.h"
+#include "metrics/latency_value.h"
 
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -10,6 +11,19 @@
 
 namespace stormdb {
 using nlohmann::json;
+
+namespace {
+// {mean, p50, ..., max} in ms under the names of kLatencyStats, with stddev and min when spread.
+json latency_json(const LatencyMs &l, bool spread) {
+  json j = json::object();
+  for (std::string_view name : kLatencyStats) j[std::string(name)] = latency_stat(l, name);
+  if (spread) {
+    j["stddev"] = l.stddev;
+    j["min"] = l.min;
+  }
+  return j;
+}
+}  // namespace
 
 json row_json(const TxnRow &t) {
   return json{{"count", t.count},
@@ -19,13 +33,9 @@ json row_json(const TxnRow &t) {
               {"retried", t.retried},
               {"retries", t.retries},
               {"tps", t.tps},
-              {"latency_ms",
-               {{"mean", t.latency.mean}, {"stddev", t.latency.stddev}, {"min", t.latency.min}, {"p50", t.latency.p50}, {"p90", t.latency.p90},
-                {"p95", t.latency.p95}, {"p99", t.latency.p99}, {"p99.9", t.latency.p999}, {"max", t.latency.max}}},
+              {"latency_ms", latency_json(t.latency, true)},
               {"schedule_lag_ms", {{"mean", t.lag_mean_ms}, {"max", t.lag_max_ms}}},
-              {"service_ms",
-               {{"mean", t.service.mean}, {"p50", t.service.p50}, {"p90", t.service.p90}, {"p95", t.service.p95},
-                {"p99", t.service.p99}, {"p99.9", t.service.p999}, {"max", t.service.max}}},
+              {"service_ms", latency_json(t.service, false)},
               {"skipped", t.skipped},
               {"late", t.late},
               {"failures", t.failures}};
@@ -75,6 +85,7 @@ json result_json(const RunResult &r, const Config &cfg) {
   j["stormdb_version"] = STORMDB_VERSION;
   j["workload"] = {{"name", r.workload}, {"script", r.script}};
   j["server"] = {{"version", r.server_version}, {"throwaway", r.throwaway}};
+  if (!r.server_bin_dir.empty()) j["server"]["bin_dir"] = r.server_bin_dir;
   j["started_at_unix"] = r.started_unix;
   j["elapsed_s"] = r.elapsed_s;
   j["config"] = config_json(cfg);
@@ -93,8 +104,7 @@ json result_json(const RunResult &r, const Config &cfg) {
   json timings = json::object();
   for (const auto &t : r.timings)
     timings[t.name] = {{"count", t.count},
-                       {"ms", {{"mean", t.latency.mean}, {"p50", t.latency.p50}, {"p90", t.latency.p90}, {"p95", t.latency.p95},
-                               {"p99", t.latency.p99}, {"max", t.latency.max}}},
+                       {"ms", latency_json(t.latency, false)},
                        {"histogram", histogram_json(t.histogram)}};
   j["timings"] = timings;
   j["reconnects"] = r.reconnects;

@@ -43,6 +43,10 @@ struct sdb_client {
   std::string error;              // why the coroutine ended early (connect failure, hook error)
   std::string result;             // what a hook returned (serialised check results)
 
+  // A native driver (run/client_driver.h) that takes this client's results before its coroutine.
+  int32_t (*driver)(void *arg) = nullptr;
+  void *driver_arg = nullptr;
+
   // A hook waiting for ctx:parallel parts.
   int parallel_failed = 0;
   std::string parallel_error;

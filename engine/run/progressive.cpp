@@ -7,21 +7,12 @@
 #include <cstdio>
 #include <thread>
 
+#include "metrics/latency_value.h"
 #include "run/exit_status.h"
 #include "run/signals.h"
 
 namespace stormdb {
 namespace {
-
-double stat_of(const TxnRow &t, const std::string &stat) {
-  if (stat == "mean") return t.latency.mean;
-  if (stat == "p50") return t.latency.p50;
-  if (stat == "p90") return t.latency.p90;
-  if (stat == "p95") return t.latency.p95;
-  if (stat == "p99") return t.latency.p99;
-  if (stat == "p99.9") return t.latency.p999;
-  return t.latency.max;
-}
 
 void sleep_interruptible(int64_t us) {
   auto end = std::chrono::steady_clock::now() + std::chrono::microseconds(us);
@@ -59,7 +50,7 @@ int run_progressive(Session &s) {
   int &best = sc.best;
   for (size_t i = 0; i < bands.size(); i++) {
     const TxnRow &t = bands[i].result.total;
-    if (s.cfg.scale_bound.set() && stat_of(t, s.cfg.scale_bound.stat) >= s.cfg.scale_bound.limit_ms) continue;
+    if (s.cfg.scale_bound.set() && latency_stat(t.latency, s.cfg.scale_bound.stat) >= s.cfg.scale_bound.limit_ms) continue;
     if (best < 0 || t.tps > bands[best].result.total.tps) best = static_cast<int>(i);
   }
   s.output->bands_done(s, sc);

@@ -104,7 +104,10 @@ RunResult measure(Engine &engine, Session &s, bool progress_lines) {
   r.command = "run";
   r.server_version = s.server_info.version;
   r.throwaway = s.server != nullptr;
-  r.server_where = s.server ? s.server->dir() : s.cfg.redacted_conninfo();
+  r.server_where = s.server ? s.server->dir()
+                   : !s.cfg.conninfo.empty() ? s.cfg.redacted_conninfo()
+                                             : s.server_info.where + " (from PG* variables)";
+  if (s.server) r.server_bin_dir = s.server->bindir();
   r.started_unix = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   std::unique_ptr<PgSampler> sampler;
   if (s.cfg.pg_stats) {

@@ -63,6 +63,10 @@ void Worker::make_runnable(sdb_client *cl) {
 
 void Worker::resume(sdb_client *cl, const ClientStart *start) {
   if (cl->finished) return;
+  if (!start && cl->driver) {  // a C transaction sends its next request without a trip through the runtime
+    if (cl->driver(cl->driver_arg)) return;
+    cl->driver = nullptr;
+  }
   // Two relaxed stores per resume (plain moves): what the watchdog needs to see a stuck client.
   running_.store(cl, std::memory_order_relaxed);
   resumes_.store(resumes_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);

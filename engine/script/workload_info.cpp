@@ -65,9 +65,15 @@ WorkloadInfo describe_workload(const std::string &path, const std::string &optio
   info.name = str_field(L, d, "name");
   info.description = str_field(L, d, "description");
   info.deck = str_field(L, d, "selection") == "deck";
+  info.one_client_per_thread = str_field(L, d, "one_client_per_thread") == "true";
   for_each_item(L, d, "options", [&](int i) {
     OptionDecl o{str_field(L, i, "name"), str_field(L, i, "type"), str_field(L, i, "default"),
                  str_field(L, i, "help"), split(str_field(L, i, "choices"), '|')};
+    lua_getfield(L, i, "integer");
+    o.integer = lua_toboolean(L, -1) != 0;
+    lua_pop(L, 1);
+    o.min = str_field(L, i, "min");
+    o.max = str_field(L, i, "max");
     info.options.push_back(std::move(o));
   });
   for_each_item(L, d, "mix", [&](int i) {

@@ -49,6 +49,7 @@ class PackTest(harness.DatabaseTestCase):
         p = harness.run_stormdb(["list", "--path", d], check_rc=2)
         self.assertIn("stormdb-pack.yaml:2: unknown key 'worklaods'", p.stderr)
         self.assertIn("did you mean 'workloads'", p.stderr)
+        self.assertIn("pack builtin", p.stdout)  # one broken manifest does not hide the other packs
 
 
 if __name__ == "__main__":

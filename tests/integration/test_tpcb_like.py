@@ -72,6 +72,30 @@ class TpcbLikeTest(harness.DatabaseTestCase):
         p = self.assert_check_passes()
         self.assertIn(f"({self.count('pgbench_history')} rows)", p.stdout)
 
+    def test_native_transactions_draw_and_write_like_lua(self):
+        # --native runs the C transactions of plugin tpcb_native (built with the engine): one
+        # client with one seed writes the same history rows as the Lua transactions.
+        self.stormdb("prepare", harness.workload("tpcb_like.lua"), "--scale=1")
+        history = "SELECT tid, bid, aid, delta FROM pgbench_history ORDER BY 1, 2, 3, 4"
+        self.stormdb("run", harness.workload("tpcb_like.lua"), "-c", "1", "-t", "40", "--seed", "11")
+        lua_rows = self.sql(history)
+        # Back to the loaded state (zero balances, no history) for the same draws again.
+        self.sql("TRUNCATE pgbench_history; UPDATE pgbench_accounts SET abalance = 0 WHERE abalance <> 0;"
+                 " UPDATE pgbench_tellers SET tbalance = 0; UPDATE pgbench_branches SET bbalance = 0")
+        _, result = self.stormdb_json("run", harness.workload("tpcb_like.lua"), "-c", "1", "-t", "40", "--seed", "11",
+                                      "--native")
+        self.assertEqual(result["transactions"]["tpcb_like"]["committed"], 40)
+        self.assertEqual(self.sql(history), lua_rows)
+        self.assertEqual(len(lua_rows), 40)
+        # Many clients: every committed native transaction is one history row; balances agree.
+        _, result = self.stormdb_json("run", harness.workload("tpcb_like.lua"), *RUN, "-t", "50", "--native")
+        self.assertEqual(result["transactions"]["tpcb_like"]["committed"], 200)
+        self.assertEqual(self.count("pgbench_history"), 240)
+        self.assert_check_passes()
+        _, result = self.stormdb_json("run", harness.workload("tpcb_like.lua"), *RUN, "-t", "50", "--native",
+                                      "--select-only")
+        self.assertEqual(result["transactions"]["select_only"]["committed"], 200)
+
     def test_check_detects_a_lost_update(self):
         self.stormdb("prepare", harness.workload("tpcb_like.lua"), "--scale=1")
         self.stormdb("run", harness.workload("tpcb_like.lua"), *RUN, "-t", "20")

@@ -37,6 +37,17 @@ TEST_CASE("pack manifest: fields, extensions and workloads from text") {
   CHECK(p.workloads[1].extensions == std::vector<std::string>{"vector", "hstore"});
 }
 
+TEST_CASE("pack manifest: plugins of the pack and of a workload") {
+  Pack p;
+  read_pack_manifest("plugins: [fast_gen]\nworkloads:\n  - name: tpcc\n    plugins: tpcc_native\n", kDir, p);
+  CHECK(p.plugins == std::vector<std::string>{"fast_gen"});
+  REQUIRE(p.workloads.size() == 1);
+  CHECK(p.workloads[0].plugins == std::vector<std::string>{"tpcc_native"});
+  CHECK(manifest_error("plugins: {a: 1}\n") == kFile + ":1: plugins must be a name or a list of names");
+  CHECK(manifest_error("plugns: [x]\n") ==
+        kFile + ":1: unknown key 'plugns' in a pack manifest (did you mean 'plugins'?)");
+}
+
 TEST_CASE("pack manifest: a list or mapping where one value belongs is bad input naming file:line") {
   // Found by tests/fuzz/fuzz_pack_manifest: yaml-cpp threw a bare "bad conversion" (exit status 1).
   CHECK(manifest_error("name: g\nextensions: [a: b]\n") ==

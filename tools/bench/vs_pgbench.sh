@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Benchmark: stormdb's tpcb_like --select-only against `pgbench -S -M prepared` on the same server, tables and data: tps and client CPU per 1,000 transactions.
+# Benchmark: stormdb's tpcb_like (Lua, and --native: the C transactions) against pgbench -M prepared on the same server, tables and data: tps and client CPU per 1,000 transactions.
 #
 # Usage: tools/bench/vs_pgbench.sh
 #   env: DURATION=10 (seconds per run)  SCALE=10  PAIRS=3  CONFIGS="8:2 64:2" (clients:threads)
+#        MODE=select (pgbench -S vs --select-only) | tpcb (pgbench's TPC-B-like default script)
+#        TOOLS="pgbench stormdb stormdb_native"
 #        STORMDB_BIN=build/stormdb  PGBENCH=/usr/lib/postgresql/15/bin/pgbench
 #
 # One throwaway server (`stormdb server start`), initialised once with `pgbench -i -s SCALE`.
@@ -18,6 +20,13 @@ DURATION=${DURATION:-10}
 SCALE=${SCALE:-10}
 PAIRS=${PAIRS:-3}
 CONFIGS=${CONFIGS:-"8:2 64:2"}
+MODE=${MODE:-select}
+TOOLS=${TOOLS:-"pgbench stormdb stormdb_native"}
+case "$MODE" in
+  select) PGBENCH_MODE=(-S); STORMDB_MODE=(--select-only) ;;
+  tpcb) PGBENCH_MODE=(); STORMDB_MODE=() ;;
+  *) echo "MODE must be select or tpcb" >&2; exit 2 ;;
+esac
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 STORMDB=${STORMDB_BIN:-$ROOT/build/stormdb}
 PGBENCH=${PGBENCH:-}
@@ -26,29 +35,9 @@ if [[ -z "$PGBENCH" ]]; then
   else PGBENCH=$(command -v pgbench || true); fi
 fi
 [[ -n "$PGBENCH" ]] || { echo "pgbench not found (set PGBENCH)" >&2; exit 1; }
-# GNU time measures one child's user+sys; bash's `times` would need a subshell per run anyway.
-if [[ ! -x /usr/bin/time ]]; then
-  echo "installing GNU time" >&2
-  apt-get install -y time >/dev/null 2>&1 || { echo "/usr/bin/time missing (apt-get install time)" >&2; exit 1; }
-fi
-# The libpq PG* variables would redirect pgbench and stormdb away from the throwaway server.
-for v in $(env | sed -n 's/^\(PG[A-Z]*\)=.*/\1/p'); do unset "$v"; done
-
-WORK=$(mktemp -d /tmp/vs-pgbench.XXXXXX)
-SERVER_DIR=""
-cleanup() {
-  [[ -n "$SERVER_DIR" ]] && "$STORMDB" server stop "$SERVER_DIR" >/dev/null 2>&1 || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-# The conninfo file holds the conninfo on line 1 and the server directory on line 2.
-"$STORMDB" server start --conninfo-file "$WORK/conninfo" >/dev/null 2>&1
-SERVER_DIR=$(sed -n 2p "$WORK/conninfo")
-BASE=$(sed -n 1p "$WORK/conninfo" | sed -E 's/(^| )dbname=[^ ]*//')
-URL="$BASE dbname=postgres"
-
-echo "server: $(psql -X -A -t -d "$URL" -c 'SHOW server_version'), $(nproc) CPUs shared by server and client"
+source "$ROOT/tools/bench/common.sh"
+bench_start_server
+echo "mode: $MODE; tools: $TOOLS"
 echo "pgbench -i -s $SCALE ..."
 "$PGBENCH" -i -q -s "$SCALE" "$URL" >"$WORK/init.log" 2>&1 || { cat "$WORK/init.log" >&2; exit 1; }
 psql -X -q -d "$URL" -c "CHECKPOINT"
@@ -56,7 +45,7 @@ psql -X -q -d "$URL" -c "CHECKPOINT"
 # Each run appends "tool clients threads tps txns cpu_s" to $WORK/runs.
 run_pgbench() {  # clients threads
   /usr/bin/time -f "%U %S" -o "$WORK/time" \
-    "$PGBENCH" -n -S -M prepared -c "$1" -j "$2" -T "$DURATION" "$URL" >"$WORK/pgbench.out" 2>&1 ||
+    "$PGBENCH" -n "${PGBENCH_MODE[@]}" -M prepared -c "$1" -j "$2" -T "$DURATION" "$URL" >"$WORK/pgbench.out" 2>&1 ||
     { cat "$WORK/pgbench.out" >&2; exit 1; }
   local tps txns
   tps=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$WORK/pgbench.out" | tail -1)
@@ -64,37 +53,44 @@ run_pgbench() {  # clients threads
   echo "pgbench $1 $2 $tps $txns $(awk '{ print $1 + $2 }' "$WORK/time")" >>"$WORK/runs"
 }
 
-run_stormdb() {  # clients threads
+run_stormdb_as() {  # name clients threads [extra args]
+  local name=$1 c=$2 j=$3
+  shift 3
   /usr/bin/time -f "%U %S" -o "$WORK/time" \
-    "$STORMDB" run "$ROOT/workloads/tpcb_like.lua" --select-only --skip-load-check -q -c "$1" -j "$2" -T "${DURATION}s" \
-    --url "$URL" --json "$WORK/stormdb.json" >"$WORK/stormdb.out" 2>&1 ||
+    "$STORMDB" run "$ROOT/workloads/tpcb_like.lua" "${STORMDB_MODE[@]}" "$@" --skip-load-check -q -c "$c" -j "$j" \
+    -T "${DURATION}s" --url "$URL" --json "$WORK/stormdb.json" >"$WORK/stormdb.out" 2>&1 ||
     { cat "$WORK/stormdb.out" >&2; exit 1; }
   local stats
   stats=$(python3 -c 'import json, sys; t = json.load(open(sys.argv[1]))["total"]; print(t["tps"], t["committed"])' \
           "$WORK/stormdb.json")
-  echo "stormdb $1 $2 $stats $(awk '{ print $1 + $2 }' "$WORK/time")" >>"$WORK/runs"
+  echo "$name $c $j $stats $(awk '{ print $1 + $2 }' "$WORK/time")" >>"$WORK/runs"
 }
+run_stormdb() { run_stormdb_as stormdb "$1" "$2"; }
+run_stormdb_native() { run_stormdb_as stormdb_native "$1" "$2" --native; }
 
 : >"$WORK/runs"
-printf '\n%-8s %7s %7s %4s %12s %12s %10s %14s\n' tool clients threads pair tps txns cpu_s "cpu_s/1k txn"
+printf '\n%-15s %7s %7s %4s %12s %12s %10s %14s\n' tool clients threads pair tps txns cpu_s "cpu_s/1k txn"
 for cfg in $CONFIGS; do
   c=${cfg%%:*}; j=${cfg##*:}
   for pair in $(seq 1 "$PAIRS"); do
-    for tool in pgbench stormdb; do
+    for tool in $TOOLS; do
       "run_$tool" "$c" "$j"
       tail -1 "$WORK/runs" | awk -v p="$pair" \
-        '{ printf "%-8s %7d %7d %4d %12.1f %12d %10.2f %14.5f\n", $1, $2, $3, p, $4, $5, $6, $6 * 1000 / $5 }'
+        '{ printf "%-15s %7d %7d %4d %12.1f %12d %10.2f %14.5f\n", $1, $2, $3, p, $4, $5, $6, $6 * 1000 / $5 }'
     done
   done
 done
 
-# Means over the pairs, then stormdb / pgbench: tps ratio > 1 means stormdb drove more
-# transactions; CPU ratio < 1 means stormdb spent less client CPU per transaction.
+# Means over the pairs, then each stormdb variant / pgbench: tps ratio > 1 means stormdb drove
+# more transactions; CPU ratio < 1 means stormdb spent less client CPU per transaction.
+# Targets (issue 10) for stormdb_native: tps ratio >= 1.0 and CPU ratio <= 0.8 at every setting.
 echo
-printf '%-16s %12s %12s %8s %16s %16s %8s\n' "clients:threads" "pgbench tps" "stormdb tps" ratio \
-  "pgbench cpu/1k" "stormdb cpu/1k" ratio
-awk '{ k = $2 ":" $3; tps[$1, k] += $4; tx[$1, k] += $5; cpu[$1, k] += $6; n[$1, k]++; if (!(k in seen)) { seen[k] = 1; order[++m] = k } }
+printf '%-16s %-15s %12s %12s %8s %16s %16s %8s\n' "clients:threads" tool "pgbench tps" "tool tps" ratio \
+  "pgbench cpu/1k" "tool cpu/1k" ratio
+awk '{ k = $2 ":" $3; tps[$1, k] += $4; tx[$1, k] += $5; cpu[$1, k] += $6; n[$1, k]++; tools[$1] = 1
+       if (!(k in seen)) { seen[k] = 1; order[++m] = k } }
      END { for (i = 1; i <= m; i++) { k = order[i]
-             pt = tps["pgbench", k] / n["pgbench", k]; st = tps["stormdb", k] / n["stormdb", k]
-             pc = cpu["pgbench", k] * 1000 / tx["pgbench", k]; sc = cpu["stormdb", k] * 1000 / tx["stormdb", k]
-             printf "%-16s %12.1f %12.1f %8.2f %16.5f %16.5f %8.2f\n", k, pt, st, st / pt, pc, sc, sc / pc } }' "$WORK/runs"
+             pt = tps["pgbench", k] / n["pgbench", k]; pc = cpu["pgbench", k] * 1000 / tx["pgbench", k]
+             for (t in tools) { if (t == "pgbench") continue
+               st = tps[t, k] / n[t, k]; sc = cpu[t, k] * 1000 / tx[t, k]
+               printf "%-16s %-15s %12.1f %12.1f %8.2f %16.5f %16.5f %8.2f\n", k, t, pt, st, st / pt, pc, sc, sc / pc } } }' "$WORK/runs"

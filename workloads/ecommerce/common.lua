@@ -17,24 +17,31 @@ function M.schema(opt)
   return s
 end
 
--- "@orders" -> "<schema>.orders". Statements are schema-qualified rather than relying on a
--- search_path, which a client reconnected by the engine would lose; @> and <@ are untouched.
--- A literal such as 'a@example.com' in statement text would be expanded too: pass it as a parameter.
-function M.q(schema, sql)
-  return (sql:gsub("@(%a)", schema .. ".%1"))
-end
-
-function M.whole(v, name, min)
-  if type(v) ~= "number" or v < min or v ~= math.floor(v) then
-    error(string.format("--%s must be a whole number >= %d", name, min), 0)
-  end
-  return v
+-- Session setup of every connection of both workloads (prepare, loader parts, clients): the
+-- schema first on search_path, so statements name tables unqualified. The engine runs on_connect
+-- again after a reconnect, before it re-prepares the statements. Trigger functions keep the
+-- search_path they were created with (SET search_path FROM CURRENT), whoever fires them.
+function M.on_connect(ctx)
+  ctx.db:exec("SET search_path TO " .. M.schema(ctx.opt) .. ", public")
 end
 
 M.PGVECTOR_HINT = "the server has no 'vector' extension (pgvector), needed by --vectors. Install it on the " ..
   "database server: from the PGDG apt repository `apt-get install postgresql-15-pgvector`, or from source " ..
   "(Debian 12 does not package it): `apt-get install postgresql-server-dev-15 build-essential git && git clone " ..
   "https://github.com/pgvector/pgvector && cd pgvector && make && make install`; or run without --vectors"
+
+-- Foreign keys of the tables both workloads have, added after the load.
+M.FOREIGN_KEYS = {
+  "ALTER TABLE inventory ADD FOREIGN KEY (product_id) REFERENCES products",
+  "ALTER TABLE orders ADD FOREIGN KEY (user_id) REFERENCES users",
+  "ALTER TABLE order_items ADD FOREIGN KEY (order_id) REFERENCES orders",
+  "ALTER TABLE order_items ADD FOREIGN KEY (product_id) REFERENCES products",
+  "ALTER TABLE reviews ADD FOREIGN KEY (product_id) REFERENCES products",
+  "ALTER TABLE reviews ADD FOREIGN KEY (user_id) REFERENCES users",
+  "ALTER TABLE user_sessions ADD FOREIGN KEY (user_id) REFERENCES users",
+  "ALTER TABLE product_analytics ADD FOREIGN KEY (product_id) REFERENCES products",
+  "ALTER TABLE product_analytics ADD FOREIGN KEY (user_id) REFERENCES users",
+}
 
 -- ---- sizes ----------------------------------------------------------------------------------------
 
@@ -206,16 +213,19 @@ M.THINK_MS = { oltp = 9, analytics = 499, read = 49, write = 49, mixed = 49 }
 
 -- ---- run ---------------------------------------------------------------------------------------
 
--- Defines each operation of txns as the global transaction function the mix names, followed by the
--- optional --think pause (think_ms() is read per call: it is set in client_init).
-function M.register(txns, think_ms)
+-- The operations of txns as the workload's transactions (for workload.txn, so that no global
+-- is needed), each followed by the optional --think pause (think_ms() is read per call: it is
+-- set in client_init).
+function M.transactions(txns, think_ms)
+  local out = {}
   for name, fn in pairs(txns) do
-    _G[name] = function(ctx)
+    out[name] = function(ctx)
       fn(ctx)
       local ms = think_ms()
       if ms > 0 then ctx:think(ctx.rand:uniform(0, ms)) end
     end
   end
+  return out
 end
 
 -- Business figures beside the engine's latency table: orders placed and rejected, and read vs

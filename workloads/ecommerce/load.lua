@@ -76,12 +76,11 @@ end
 
 function M.part(ctx, part, parts, schema, scale, skew, now, vector_dims)
   local rand = ctx.rand
-  local Q = function(s) return common.q(schema, s) end
   local s = common.sizes(scale)
 
   local first, last = slice(part, parts, s.users)
-  ctx:copy_range(Q("@users (user_id, email, username, first_name, last_name, birth_date, country, city, " ..
-                    "preferences, created_at, last_login_at)"), first, last, function(copy, u)
+  ctx:copy_range("users (user_id, email, username, first_name, last_name, birth_date, country, city, " ..
+                    "preferences, created_at, last_login_at)", first, last, function(copy, u)
     local prefs = string.format('{"newsletter":%s,"categories":["%s","%s"]}', rand:uniform(0, 1) == 1 and "true" or "false",
                                 common.CATEGORIES[rand:uniform(1, #common.CATEGORIES)],
                                 common.CATEGORIES[rand:uniform(1, #common.CATEGORIES)])
@@ -93,7 +92,7 @@ function M.part(ctx, part, parts, schema, scale, skew, now, vector_dims)
   end)
 
   first, last = slice(part, parts, s.vendors)
-  ctx:copy_range(Q("@vendors (vendor_id, name, contact_email, country, rating, lead_time_days, created_at)"),
+  ctx:copy_range("vendors (vendor_id, name, contact_email, country, rating, lead_time_days, created_at)",
     first, last, function(copy, v)
       copy:row(v, common.BRANDS[rand:uniform(1, #common.BRANDS)] .. " Supply " .. v, "orders@vendor" .. v .. ".example.com",
                common.COUNTRIES[rand:uniform(1, #common.COUNTRIES)], rand:uniform(250, 500) / 100, rand:uniform(2, 21),
@@ -101,8 +100,8 @@ function M.part(ctx, part, parts, schema, scale, skew, now, vector_dims)
     end)
 
   first, last = slice(part, parts, s.products)
-  ctx:copy_range(Q("@products (product_id, sku, name, description, category, subcategory, brand, price, cost, " ..
-                    "margin_percent, dimensions, tags, attributes, view_count, vendor_id, is_active, created_at)"),
+  ctx:copy_range("products (product_id, sku, name, description, category, subcategory, brand, price, cost, " ..
+                    "margin_percent, dimensions, tags, attributes, view_count, vendor_id, is_active, created_at)",
     first, last, function(copy, p)
       local price, cost = common.price_of(rand, p), common.cost_of(rand, p)
       local category = common.category_of(rand, p)
@@ -118,8 +117,8 @@ function M.part(ctx, part, parts, schema, scale, skew, now, vector_dims)
                rand:exponential(0, 100000, 6), common.vendor_of(p, s.vendors), rand:uniform(1, 100) <= 97,
                common.ts(now, rand:uniform(30 * DAY, 3 * 365 * DAY)))
     end)
-  ctx:copy_range(Q("@inventory (product_id, quantity_available, reorder_level, max_stock_level, supplier_id, " ..
-                    "unit_cost, auto_reorder, last_restocked_at)"), first, last, function(copy, p)
+  ctx:copy_range("inventory (product_id, quantity_available, reorder_level, max_stock_level, supplier_id, " ..
+                    "unit_cost, auto_reorder, last_restocked_at)", first, last, function(copy, p)
     copy:row(p, rand:uniform(20, 500), rand:uniform(10, 50), rand:uniform(300, 1000), common.vendor_of(p, s.vendors),
              common.cost_of(rand, p), rand:uniform(1, 10) <= 9, common.ts(now, rand:uniform(0, 60 * DAY)))
   end)
@@ -148,17 +147,17 @@ function M.part(ctx, part, parts, schema, scale, skew, now, vector_dims)
         status == "delivered" and common.ts(now, ago - 7 * DAY) or nil,
       }
     end
-    copy_rows(ctx, Q("@orders (order_id, order_number, user_id, status, subtotal, tax_amount, shipping_amount, " ..
+    copy_rows(ctx, "orders (order_id, order_number, user_id, status, subtotal, tax_amount, shipping_amount, " ..
                      "total_amount, payment_method, payment_status, shipping_address, billing_address, created_at, " ..
-                     "shipped_at, delivered_at)"), 15, orders)
-    copy_rows(ctx, Q("@order_items (order_id, product_id, quantity, unit_price, total_price)"), 5, items)
+                     "shipped_at, delivered_at)", 15, orders)
+    copy_rows(ctx, "order_items (order_id, product_id, quantity, unit_price, total_price)", 5, items)
     o = o + 1000
   end
 
   first, last = slice(part, parts, s.reviews)
   local vec_col = vector_dims and ", content_vector" or ""
-  ctx:copy_range(Q("@reviews (review_id, product_id, user_id, rating, title, content, verified_purchase, " ..
-                    "helpful_votes, created_at" .. vec_col .. ")"), first, last, function(copy, r)
+  ctx:copy_range("reviews (review_id, product_id, user_id, rating, title, content, verified_purchase, " ..
+                    "helpful_votes, created_at" .. vec_col .. ")", first, last, function(copy, r)
     local pid = common.popular(rand, s.products, skew)
     local text = common.review_text(rand)
     local user, rating, title = rand:uniform(1, s.users), common.rating(rand), text:match("^%S+ %S+ %S+") or text
@@ -173,15 +172,15 @@ function M.part(ctx, part, parts, schema, scale, skew, now, vector_dims)
   end)
 
   first, last = slice(part, parts, s.sessions)
-  ctx:copy_range(Q("@user_sessions (session_id, session_token, user_id, device_type, browser, os, ip_address, " ..
-                    "started_at, ended_at, page_views)"), first, last, function(copy, id)
+  ctx:copy_range("user_sessions (session_id, session_token, user_id, device_type, browser, os, ip_address, " ..
+                    "started_at, ended_at, page_views)", first, last, function(copy, id)
     local ago = M.age(id, s.sessions, 90 * DAY, rand) + 3600
     copy:row(id, string.format("sess-%012x", id), rand:uniform(1, s.users), common.DEVICES[rand:uniform(1, #common.DEVICES)],
              common.BROWSERS[rand:uniform(1, #common.BROWSERS)], common.OSES[rand:uniform(1, #common.OSES)], common.ip(rand),
              common.ts(now, ago), common.ts(now, ago - rand:uniform(30, 3600)), rand:uniform(1, 40))
   end)
   -- Analytics events, as many as sessions (the original's 3 per scale unit).
-  ctx:copy_range(Q("@product_analytics (event_id, product_id, user_id, session_id, event_type, search_query, created_at)"),
+  ctx:copy_range("product_analytics (event_id, product_id, user_id, session_id, event_type, search_query, created_at)",
     first, last, function(copy, id)
       local kind = common.event_type(rand)
       copy:row(id, common.popular(rand, s.products, skew), rand:uniform(1, 5) > 1 and rand:uniform(1, s.users) or nil,
@@ -211,25 +210,25 @@ function M.part(ctx, part, parts, schema, scale, skew, now, vector_dims)
                       received and rand:uniform(1, 2) == 1, common.ts(now, ago), common.ts(now, ago - 7 * DAY),
                       received and common.ts(now, ago - 5 * DAY) or nil }
   end
-  copy_rows(ctx, Q("@purchase_orders (po_id, vendor_id, status, total_cost, auto_generated, created_at, expected_at, received_at)"), 8, pos)
-  copy_rows(ctx, Q("@purchase_order_items (po_id, product_id, quantity_ordered, quantity_received, unit_cost, received_at)"), 6, poitems)
+  copy_rows(ctx, "purchase_orders (po_id, vendor_id, status, total_cost, auto_generated, created_at, expected_at, received_at)", 8, pos)
+  copy_rows(ctx, "purchase_order_items (po_id, product_id, quantity_ordered, quantity_received, unit_cost, received_at)", 6, poitems)
 end
 
 -- Aggregates derived from the loaded rows, run before the triggers exist (so they fire nothing):
 -- reservations of the pending orders, product ratings from reviews, customers' spend.
 M.FIXUPS = {
-  [[UPDATE @inventory i SET quantity_reserved = s.q, quantity_available = greatest(i.quantity_available, s.q + 5)
-      FROM (SELECT oi.product_id, sum(oi.quantity) AS q FROM @order_items oi JOIN @orders o ON o.order_id = oi.order_id
+  [[UPDATE inventory i SET quantity_reserved = s.q, quantity_available = greatest(i.quantity_available, s.q + 5)
+      FROM (SELECT oi.product_id, sum(oi.quantity) AS q FROM order_items oi JOIN orders o ON o.order_id = oi.order_id
              WHERE o.status = 'pending' GROUP BY oi.product_id) s
      WHERE i.product_id = s.product_id]],
-  [[UPDATE @products p SET avg_rating = r.avg, review_count = r.n
-      FROM (SELECT product_id, round(avg(rating), 2) AS avg, count(*) AS n FROM @reviews GROUP BY product_id) r
+  [[UPDATE products p SET avg_rating = r.avg, review_count = r.n
+      FROM (SELECT product_id, round(avg(rating), 2) AS avg, count(*) AS n FROM reviews GROUP BY product_id) r
      WHERE p.product_id = r.product_id]],
-  [[UPDATE @users u SET total_spent = s.spent, loyalty_points = floor(s.spent)::int
-      FROM (SELECT user_id, sum(total_amount) AS spent FROM @orders WHERE status <> 'cancelled' GROUP BY user_id) s
+  [[UPDATE users u SET total_spent = s.spent, loyalty_points = floor(s.spent)::int
+      FROM (SELECT user_id, sum(total_amount) AS spent FROM orders WHERE status <> 'cancelled' GROUP BY user_id) s
      WHERE u.user_id = s.user_id]],
   -- The fix-ups left a dead version of most rows of three tables; vacuum before indexing them.
-  "VACUUM @inventory, @products, @users",
+  "VACUUM inventory, products, users",
 }
 
 return M

@@ -56,105 +56,105 @@ end
 
 M.SQL = {
   user_by_email = [[SELECT user_id, username, first_name, last_name, loyalty_points, total_spent
-                      FROM @users WHERE email = $1]],
+                      FROM users WHERE email = $1]],
   product_by_sku = [[SELECT p.product_id, p.name, p.price, p.avg_rating, p.review_count,
                             i.quantity_available - i.quantity_reserved AS in_stock
-                       FROM @products p JOIN @inventory i ON i.product_id = p.product_id WHERE p.sku = $1]],
-  products_by_category = [[SELECT product_id, name, price, avg_rating FROM @products
+                       FROM products p JOIN inventory i ON i.product_id = p.product_id WHERE p.sku = $1]],
+  products_by_category = [[SELECT product_id, name, price, avg_rating FROM products
                             WHERE category = $1 AND is_active ORDER BY avg_rating DESC LIMIT 20]],
-  user_orders = [[SELECT order_id, order_number, status, total_amount, created_at FROM @orders
+  user_orders = [[SELECT order_id, order_number, status, total_amount, created_at FROM orders
                    WHERE user_id = $1 ORDER BY created_at DESC LIMIT 10]],
   order_details = [[SELECT o.order_number, o.status, o.total_amount, u.email, oi.quantity, oi.unit_price, p.name, p.sku
-                      FROM @orders o
-                      JOIN @users u ON u.user_id = o.user_id
-                      JOIN @order_items oi ON oi.order_id = o.order_id
-                      JOIN @products p ON p.product_id = oi.product_id
+                      FROM orders o
+                      JOIN users u ON u.user_id = o.user_id
+                      JOIN order_items oi ON oi.order_id = o.order_id
+                      JOIN products p ON p.product_id = oi.product_id
                      WHERE o.order_id = $1]],
   product_reviews = [[SELECT r.rating, r.title, r.content, r.created_at, u.username
-                        FROM @reviews r JOIN @users u ON u.user_id = r.user_id
+                        FROM reviews r JOIN users u ON u.user_id = r.user_id
                        WHERE r.product_id = $1 ORDER BY r.created_at DESC LIMIT 10]],
   vendor_products = [[SELECT p.product_id, p.name, p.price, i.quantity_available
-                        FROM @products p JOIN @inventory i ON i.product_id = p.product_id
+                        FROM products p JOIN inventory i ON i.product_id = p.product_id
                        WHERE p.vendor_id = $1 ORDER BY p.name LIMIT 50]],
   vendor_purchase_orders = [[
     SELECT po.po_id, po.status, po.total_cost, po.created_at, count(poi.poi_id) AS items,
            sum(poi.quantity_ordered) AS units
-      FROM @purchase_orders po LEFT JOIN @purchase_order_items poi ON poi.po_id = po.po_id
+      FROM purchase_orders po LEFT JOIN purchase_order_items poi ON poi.po_id = po.po_id
      WHERE po.vendor_id = $1 GROUP BY po.po_id ORDER BY po.created_at DESC LIMIT 20]],
   user_activity_summary = [[
     SELECT u.user_id, u.username,
-           (SELECT count(*) FROM @orders o WHERE o.user_id = u.user_id) AS orders,
-           (SELECT coalesce(sum(total_amount), 0) FROM @orders o WHERE o.user_id = u.user_id AND o.status <> 'cancelled') AS spent,
-           (SELECT count(*) FROM @reviews r WHERE r.user_id = u.user_id) AS reviews,
-           (SELECT count(*) FROM @user_sessions s WHERE s.user_id = u.user_id) AS sessions,
-           (SELECT max(started_at) FROM @user_sessions s WHERE s.user_id = u.user_id) AS last_seen
-      FROM @users u WHERE u.user_id = $1]],
+           (SELECT count(*) FROM orders o WHERE o.user_id = u.user_id) AS orders,
+           (SELECT coalesce(sum(total_amount), 0) FROM orders o WHERE o.user_id = u.user_id AND o.status <> 'cancelled') AS spent,
+           (SELECT count(*) FROM reviews r WHERE r.user_id = u.user_id) AS reviews,
+           (SELECT count(*) FROM user_sessions s WHERE s.user_id = u.user_id) AS sessions,
+           (SELECT max(started_at) FROM user_sessions s WHERE s.user_id = u.user_id) AS last_seen
+      FROM users u WHERE u.user_id = $1]],
   -- "Recent" reads take the latest N rows (ids follow time) rather than the last N days: their cost
   -- then neither grows with what earlier write runs added nor falls to nothing as the data ages.
   -- "The latest 1000 orders" is order_id > $2, with $2 = max(order_id) - 1000 read by the
   -- transaction first: a bound the planner sees as a constant (a subquery bound is unknown at plan
   -- time, planned as a third of the table, with sequential scans of order_items).
-  max_order_id = "SELECT max(order_id) FROM @orders",
+  max_order_id = "SELECT max(order_id) FROM orders",
   product_events_daily = [[
     SELECT date_trunc('day', created_at) AS day, event_type, count(*) AS events
-      FROM (SELECT created_at, event_type FROM @product_analytics WHERE product_id = $1
+      FROM (SELECT created_at, event_type FROM product_analytics WHERE product_id = $1
              ORDER BY created_at DESC LIMIT 500) e
      GROUP BY 1, 2 ORDER BY 1, 2]],
   inventory_status = [[
     SELECT i.product_id, p.name, i.quantity_available, i.quantity_reserved, i.reorder_level
-      FROM @inventory i JOIN @products p ON p.product_id = i.product_id
+      FROM inventory i JOIN products p ON p.product_id = i.product_id
      WHERE i.auto_reorder AND i.quantity_available - i.quantity_reserved - i.reorder_level <= $1
      ORDER BY i.quantity_available - i.quantity_reserved - i.reorder_level LIMIT 50]],
   -- a vendor's open purchase orders, lead time over its last 20 receipts, sales in the latest 1000 orders
   vendor_performance = [[
     SELECT v.vendor_id, v.name, v.rating,
-           (SELECT count(*) FROM @purchase_orders po WHERE po.vendor_id = v.vendor_id AND po.status = 'ordered') AS open_purchase_orders,
+           (SELECT count(*) FROM purchase_orders po WHERE po.vendor_id = v.vendor_id AND po.status = 'ordered') AS open_purchase_orders,
            (SELECT avg(extract(epoch FROM r.received_at - r.created_at) / 86400)
-              FROM (SELECT created_at, received_at FROM @purchase_orders po
+              FROM (SELECT created_at, received_at FROM purchase_orders po
                      WHERE po.vendor_id = v.vendor_id AND po.status = 'received'
                      ORDER BY po.created_at DESC LIMIT 20) r) AS avg_lead_days,
-           (SELECT coalesce(sum(oi.total_price), 0) FROM @products p
-              JOIN @order_items oi ON oi.product_id = p.product_id
+           (SELECT coalesce(sum(oi.total_price), 0) FROM products p
+              JOIN order_items oi ON oi.product_id = p.product_id
              WHERE p.vendor_id = v.vendor_id
                AND oi.order_id > $2) AS recent_sales
-      FROM @vendors v WHERE v.vendor_id = $1]],
-  product_search = [[SELECT product_id, name, price, avg_rating FROM @products
+      FROM vendors v WHERE v.vendor_id = $1]],
+  product_search = [[SELECT product_id, name, price, avg_rating FROM products
                       WHERE to_tsvector('english', name || ' ' || coalesce(description, '')) @@ plainto_tsquery('english', $1)
                         AND is_active ORDER BY avg_rating DESC LIMIT 20]],
   -- customers who bought, among the latest 1000 orders, in the categories this customer buys in
   similar_users = [[
-    WITH mine AS (SELECT DISTINCT p.category FROM @orders o
-                    JOIN @order_items oi ON oi.order_id = o.order_id JOIN @products p ON p.product_id = oi.product_id
+    WITH mine AS (SELECT DISTINCT p.category FROM orders o
+                    JOIN order_items oi ON oi.order_id = o.order_id JOIN products p ON p.product_id = oi.product_id
                    WHERE o.user_id = $1),
-         others AS (SELECT o.user_id, count(DISTINCT p.category) AS shared FROM @orders o
-                      JOIN @order_items oi ON oi.order_id = o.order_id JOIN @products p ON p.product_id = oi.product_id
+         others AS (SELECT o.user_id, count(DISTINCT p.category) AS shared FROM orders o
+                      JOIN order_items oi ON oi.order_id = o.order_id JOIN products p ON p.product_id = oi.product_id
                      WHERE o.order_id > $2 AND oi.order_id > $2 AND o.user_id <> $1
                        AND p.category IN (SELECT category FROM mine)
                      GROUP BY o.user_id)
     SELECT user_id, shared FROM others ORDER BY shared DESC, user_id LIMIT 10]],
   recent_activity = [[
     SELECT * FROM (
-      (SELECT 'order' AS kind, order_id AS id, user_id, created_at FROM @orders ORDER BY created_at DESC LIMIT 20)
+      (SELECT 'order' AS kind, order_id AS id, user_id, created_at FROM orders ORDER BY created_at DESC LIMIT 20)
       UNION ALL
-      (SELECT 'review', review_id, user_id, created_at FROM @reviews ORDER BY created_at DESC LIMIT 20)) a
+      (SELECT 'review', review_id, user_id, created_at FROM reviews ORDER BY created_at DESC LIMIT 20)) a
      ORDER BY created_at DESC LIMIT 20]],
-  review_vector_search = [[SELECT review_id, product_id, rating FROM @reviews
+  review_vector_search = [[SELECT review_id, product_id, rating FROM reviews
                             ORDER BY content_vector <=> $1::vector LIMIT 10]],
   top_products_per_category = [[
     SELECT category, product_id, name, avg_rating, review_count FROM (
       SELECT category, product_id, name, avg_rating, review_count,
              row_number() OVER (PARTITION BY category ORDER BY avg_rating DESC, review_count DESC) AS rn
-        FROM @products WHERE is_active AND review_count >= 3) t
+        FROM products WHERE is_active AND review_count >= 3) t
      WHERE rn <= 3 ORDER BY category, rn]],
   user_spending_trend = [[
     SELECT month, total, total - lag(total) OVER (ORDER BY month) AS change
-      FROM (SELECT date_trunc('month', created_at) AS month, sum(total_amount) AS total FROM @orders
+      FROM (SELECT date_trunc('month', created_at) AS month, sum(total_amount) AS total FROM orders
              WHERE user_id = $1 AND status <> 'cancelled' GROUP BY 1) m
      ORDER BY month]],
   inventory_analysis = [[
     WITH stock AS (SELECT p.category, p.product_id, i.quantity_available, i.unit_cost
-                     FROM @products p JOIN @inventory i ON i.product_id = p.product_id WHERE p.category = $1),
-         sold AS (SELECT oi.product_id, sum(oi.quantity) AS units FROM @order_items oi
+                     FROM products p JOIN inventory i ON i.product_id = p.product_id WHERE p.category = $1),
+         sold AS (SELECT oi.product_id, sum(oi.quantity) AS units FROM order_items oi
                    WHERE oi.order_id > $2 AND oi.product_id IN (SELECT product_id FROM stock)
                    GROUP BY oi.product_id)
     SELECT s.category, count(*) AS products, sum(s.quantity_available) AS units_on_hand,
@@ -164,22 +164,22 @@ M.SQL = {
   stock_control_report = [[
     SELECT po.po_id, po.status, po.created_at, v.name AS vendor, poi.product_id, poi.quantity_ordered,
            poi.quantity_received, i.quantity_available, i.reorder_level
-      FROM @purchase_orders po
-      JOIN @vendors v ON v.vendor_id = po.vendor_id
-      JOIN @purchase_order_items poi ON poi.po_id = po.po_id
-      JOIN @inventory i ON i.product_id = poi.product_id
+      FROM purchase_orders po
+      JOIN vendors v ON v.vendor_id = po.vendor_id
+      JOIN purchase_order_items poi ON poi.po_id = po.po_id
+      JOIN inventory i ON i.product_id = poi.product_id
      WHERE po.auto_generated ORDER BY po.created_at DESC LIMIT 50]],
   -- Whole-history reports: their windows end at the load time (meta.loaded_at, $1), so the same
   -- data gives the same report whenever it runs; rows added by runs are newer and included.
   sales_by_month_category = [[
     SELECT date_trunc('month', o.created_at) AS month, p.category, count(DISTINCT o.order_id) AS orders,
            sum(oi.quantity) AS units, sum(oi.total_price) AS revenue
-      FROM @orders o JOIN @order_items oi ON oi.order_id = o.order_id JOIN @products p ON p.product_id = oi.product_id
+      FROM orders o JOIN order_items oi ON oi.order_id = o.order_id JOIN products p ON p.product_id = oi.product_id
      WHERE o.created_at >= $1::timestamptz - interval '12 months' AND o.status <> 'cancelled'
      GROUP BY 1, 2 ORDER BY 1, 2]],
   customer_segmentation = [[
     WITH per_user AS (SELECT user_id, count(*) AS orders, sum(total_amount) AS spent, max(created_at) AS last_order
-                        FROM @orders WHERE status <> 'cancelled' GROUP BY user_id)
+                        FROM orders WHERE status <> 'cancelled' GROUP BY user_id)
     SELECT segment, count(*) AS users, round(avg(spent), 2) AS avg_spent, round(avg(orders), 2) AS avg_orders
       FROM (SELECT *, CASE WHEN spent > 1000 AND last_order > $1::timestamptz - interval '30 days' THEN 'champion'
                            WHEN spent > 500 THEN 'loyal'
@@ -188,58 +188,58 @@ M.SQL = {
      GROUP BY segment ORDER BY users DESC]],
 
   -- writes
-  new_order = [[INSERT INTO @orders (order_id, order_number, user_id, status, subtotal, tax_amount, shipping_amount,
+  new_order = [[INSERT INTO orders (order_id, order_number, user_id, status, subtotal, tax_amount, shipping_amount,
                                      total_amount, payment_method, payment_status, shipping_address, billing_address, created_at)
                 SELECT id, 'ORD-' || lpad(id::text, 10, '0'), $1, 'pending', 0, 0, 0, 0, $2, 'authorized', $3::jsonb, $3::jsonb, now()
-                  FROM (SELECT nextval(pg_get_serial_sequence('@orders', 'order_id')) AS id) s
+                  FROM (SELECT nextval(pg_get_serial_sequence('orders', 'order_id')) AS id) s
                 RETURNING order_id]],
   -- Reserve qty units if that many can be sold; returns the price, or no row when out of stock.
-  reserve_stock = [[UPDATE @inventory i SET quantity_reserved = i.quantity_reserved + $2
-                      FROM @products p
+  reserve_stock = [[UPDATE inventory i SET quantity_reserved = i.quantity_reserved + $2
+                      FROM products p
                      WHERE i.product_id = $1 AND p.product_id = i.product_id
                        AND i.quantity_available - i.quantity_reserved >= $2
                     RETURNING p.price]],
-  new_order_item = [[INSERT INTO @order_items (order_id, product_id, quantity, unit_price, total_price)
+  new_order_item = [[INSERT INTO order_items (order_id, product_id, quantity, unit_price, total_price)
                      VALUES ($1, $2, $3, $4, $3::int * $4::numeric)]],
-  order_totals = [[UPDATE @orders SET subtotal = $2, tax_amount = $3, shipping_amount = $4, total_amount = $5
+  order_totals = [[UPDATE orders SET subtotal = $2, tax_amount = $3, shipping_amount = $4, total_amount = $5
                     WHERE order_id = $1]],
-  next_pending_order = [[SELECT order_id FROM @orders WHERE status = 'pending' AND order_id >= $1
+  next_pending_order = [[SELECT order_id FROM orders WHERE status = 'pending' AND order_id >= $1
                           ORDER BY order_id LIMIT 1 FOR UPDATE SKIP LOCKED]],
-  order_lines = [[SELECT product_id, sum(quantity)::int AS quantity FROM @order_items WHERE order_id = $1
+  order_lines = [[SELECT product_id, sum(quantity)::int AS quantity FROM order_items WHERE order_id = $1
                    GROUP BY product_id ORDER BY product_id]],
-  ship_stock = [[UPDATE @inventory SET quantity_available = quantity_available - $2,
+  ship_stock = [[UPDATE inventory SET quantity_available = quantity_available - $2,
                                        quantity_reserved = quantity_reserved - $2
                   WHERE product_id = $1]],
-  mark_shipped = [[UPDATE @orders SET status = 'shipped', payment_status = 'paid', shipped_at = now() WHERE order_id = $1]],
-  add_review = [[INSERT INTO @reviews (product_id, user_id, rating, title, content, verified_purchase, created_at)
+  mark_shipped = [[UPDATE orders SET status = 'shipped', payment_status = 'paid', shipped_at = now() WHERE order_id = $1]],
+  add_review = [[INSERT INTO reviews (product_id, user_id, rating, title, content, verified_purchase, created_at)
                  VALUES ($1, $2, $3, $4, $5, $6, now())]],
-  add_review_vector = [[INSERT INTO @reviews (product_id, user_id, rating, title, content, verified_purchase, created_at,
+  add_review_vector = [[INSERT INTO reviews (product_id, user_id, rating, title, content, verified_purchase, created_at,
                                               content_vector)
                         VALUES ($1, $2, $3, $4, $5, $6, now(), $7::vector)]],
-  product_rating = [[UPDATE @products SET avg_rating = round((avg_rating * review_count + $2) / (review_count + 1), 2),
+  product_rating = [[UPDATE products SET avg_rating = round((avg_rating * review_count + $2) / (review_count + 1), 2),
                                           review_count = review_count + 1
                       WHERE product_id = $1]],
   -- A stock count correction; never below what is reserved.
-  adjust_inventory = [[UPDATE @inventory SET quantity_available = greatest(quantity_reserved, quantity_available + $2)
+  adjust_inventory = [[UPDATE inventory SET quantity_available = greatest(quantity_reserved, quantity_available + $2)
                         WHERE product_id = $1]],
-  update_loyalty = [[UPDATE @users SET loyalty_points = loyalty_points + $2, last_login_at = now() WHERE user_id = $1]],
-  reprice_product = [[UPDATE @products p SET price = round(i.unit_cost * (1 + p.margin_percent / 100), 2), updated_at = now()
-                        FROM @inventory i WHERE p.product_id = $1 AND i.product_id = p.product_id]],
-  log_event = [[INSERT INTO @product_analytics (product_id, user_id, session_id, event_type, search_query, created_at)
+  update_loyalty = [[UPDATE users SET loyalty_points = loyalty_points + $2, last_login_at = now() WHERE user_id = $1]],
+  reprice_product = [[UPDATE products p SET price = round(i.unit_cost * (1 + p.margin_percent / 100), 2), updated_at = now()
+                        FROM inventory i WHERE p.product_id = $1 AND i.product_id = p.product_id]],
+  log_event = [[INSERT INTO product_analytics (product_id, user_id, session_id, event_type, search_query, created_at)
                 VALUES ($1, $2, $3, $4, $5, now())]],
-  update_vendor_rating = [[UPDATE @vendors SET rating = round(rating * 0.9 + $2 * 0.1, 2) WHERE vendor_id = $1]],
-  new_purchase_order = [[INSERT INTO @purchase_orders (vendor_id, status, auto_generated, created_at, expected_at)
+  update_vendor_rating = [[UPDATE vendors SET rating = round(rating * 0.9 + $2 * 0.1, 2) WHERE vendor_id = $1]],
+  new_purchase_order = [[INSERT INTO purchase_orders (vendor_id, status, auto_generated, created_at, expected_at)
                          SELECT vendor_id, 'ordered', false, now(), now() + make_interval(days => lead_time_days)
-                           FROM @vendors WHERE vendor_id = $1
+                           FROM vendors WHERE vendor_id = $1
                          RETURNING po_id]],
-  new_purchase_order_item = [[INSERT INTO @purchase_order_items (po_id, product_id, quantity_ordered, unit_cost)
-                              SELECT $1, product_id, $3, unit_cost FROM @inventory WHERE product_id = $2
+  new_purchase_order_item = [[INSERT INTO purchase_order_items (po_id, product_id, quantity_ordered, unit_cost)
+                              SELECT $1, product_id, $3, unit_cost FROM inventory WHERE product_id = $2
                               RETURNING quantity_ordered * unit_cost AS cost]],
-  purchase_order_total = [[UPDATE @purchase_orders SET total_cost = $2 WHERE po_id = $1]],
-  next_open_po_item = [[SELECT poi_id FROM @purchase_order_items
+  purchase_order_total = [[UPDATE purchase_orders SET total_cost = $2 WHERE po_id = $1]],
+  next_open_po_item = [[SELECT poi_id FROM purchase_order_items
                          WHERE quantity_received < quantity_ordered AND poi_id >= $1
                          ORDER BY poi_id LIMIT 1 FOR UPDATE SKIP LOCKED]],
-  receive_po_item = [[UPDATE @purchase_order_items SET quantity_received = quantity_ordered WHERE poi_id = $1]],
+  receive_po_item = [[UPDATE purchase_order_items SET quantity_received = quantity_ordered WHERE poi_id = $1]],
 }
 
 -- ---- per-thread-state data -------------------------------------------------------------------------
@@ -249,15 +249,15 @@ local NEEDS_VECTORS = { review_vector_search = true, add_review_vector = true } 
 
 function M.client_init(ctx, schema)
   local db = ctx.db
-  local m = db:row(common.q(schema, "SELECT scale, users, vendors, products, orders, reviews, purchase_orders, " ..
-                                    "vectors, vector_dims, skew, loaded_at::text AS loaded_at FROM @meta"))
+  local m = db:row("SELECT scale, users, vendors, products, orders, reviews, purchase_orders, " ..
+                                    "vectors, vector_dims, skew, loaded_at::text AS loaded_at FROM meta")
   if not m then error("the " .. schema .. " schema holds no data: run prepare first", 0) end
   if ctx.opt.vectors and not m.vectors then
     error("--vectors, but " .. schema .. " was prepared without it: prepare again with --vectors", 0)
   end
   for k, v in pairs(m) do K[k] = v end
   for name, sql in pairs(M.SQL) do
-    if K.vectors or not NEEDS_VECTORS[name] then db:prepare(name, common.q(schema, sql)) end
+    if K.vectors or not NEEDS_VECTORS[name] then db:prepare(name, sql) end
   end
 end
 

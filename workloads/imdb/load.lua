@@ -31,13 +31,12 @@ local slice = stormdb.slice
 -- movies and actors already imported: n_movies and n_actors are then the imported counts.
 function M.part(ctx, part, parts, schema, n_movies, n_actors, skew, now, catalogue)
   local rand = ctx.rand
-  local Q = function(s) return schema_mod.q(schema, s) end
   local s = M.sizes(n_movies)
   local users = gen.users(n_movies)
   local m_first, m_last = slice(part, parts, n_movies)
 
   if catalogue then
-    ctx:copy_range(Q("@movies (movie_id, imdb_id, title, year, country, imdb_rating, overview, json_column, upvotes, downvotes)"),
+    ctx:copy_range("movies (movie_id, imdb_id, title, year, country, imdb_rating, overview, json_column, upvotes, downvotes)",
       m_first, m_last, function(copy, m)
         local ci = gen.country_index(rand)
         local votes = rand:exponential(0, 200000, 8)
@@ -47,7 +46,7 @@ function M.part(ctx, part, parts, schema, n_movies, n_actors, skew, now, catalog
                  gen.overview(rand), gen.movie_json(rand, ci), up, votes - up)
       end)
     -- Cast: popular actors appear in many films; the (movie, actor) pairs must be unique.
-    ctx:copy_range(Q("@movie_cast (movie_id, actor_id, character_name, billing)"), m_first, m_last,
+    ctx:copy_range("movie_cast (movie_id, actor_id, character_name, billing)", m_first, m_last,
       function(copy, m)
         local seen, n = {}, 0
         for b = 1, rand:uniform(2, 5) do
@@ -61,14 +60,14 @@ function M.part(ctx, part, parts, schema, n_movies, n_actors, skew, now, catalog
         return n
       end)
     local a_first, a_last = slice(part, parts, n_actors)
-    ctx:copy_range(Q("@actors (actor_id, imdb_name_id, name, birth_year)"), a_first, a_last,
+    ctx:copy_range("actors (actor_id, imdb_name_id, name, birth_year)", a_first, a_last,
       function(copy, a)
         copy:row(a, string.format("nm%07d", a), gen.person_name(rand), rand:uniform(1900, 2010))
       end)
   end
 
   -- Vote snapshots: the counter history of every movie (two points in the last year).
-  ctx:copy_range(Q("@vote_history (movie_id, upvotes, downvotes, stored_at)"), m_first, m_last,
+  ctx:copy_range("vote_history (movie_id, upvotes, downvotes, stored_at)", m_first, m_last,
     function(copy, m)
       for _ = 1, M.VOTES_PER_MOVIE do
         copy:row(m, rand:uniform(0, 5000), rand:uniform(0, 1000), gen.ts(now, rand:uniform(0, 365 * DAY)))
@@ -78,7 +77,7 @@ function M.part(ctx, part, parts, schema, n_movies, n_actors, skew, now, catalog
   -- Comments span five years and views 90 days, in id order (as a sequence would number them),
   -- so "the latest N" is a range of ids.
   local c_first, c_last = slice(part, parts, s.comments)
-  ctx:copy_range(Q("@comments (comment_id, movie_id, user_id, rating, comment, created_at, updated_at)"),
+  ctx:copy_range("comments (comment_id, movie_id, user_id, rating, comment, created_at, updated_at)",
     c_first, c_last, function(copy, c)
       local ago = math.floor((s.comments - c) * 5 * 365 * DAY / s.comments) + rand:uniform(0, 3600)
       local edited = rand:uniform(1, 10) == 1 and gen.ts(now, rand:uniform(0, ago)) or nil
@@ -86,7 +85,7 @@ function M.part(ctx, part, parts, schema, n_movies, n_actors, skew, now, catalog
                gen.comment_text(rand), gen.ts(now, ago), edited)
     end)
   local v_first, v_last = slice(part, parts, s.views)
-  ctx:copy_range(Q("@view_logs (view_id, movie_id, user_id, watched_at, seconds_watched, json_payload)"),
+  ctx:copy_range("view_logs (view_id, movie_id, user_id, watched_at, seconds_watched, json_payload)",
     v_first, v_last, function(copy, v)
       copy:row(v, gen.popular(rand, n_movies, skew), rand:uniform(1, users),
                gen.ts(now, math.floor((s.views - v) * 90 * DAY / s.views) + rand:uniform(0, 600)),
@@ -171,7 +170,7 @@ end
 -- language and director are not in these four files: they are derived deterministically from
 -- the tconst (hashtext), so every read query has data to work on; see docs/workloads/imdb.md.
 M.TSV_MAP = {
-  [[INSERT INTO @movies (movie_id, imdb_id, title, year, country, imdb_rating, overview, json_column, upvotes, downvotes)
+  [[INSERT INTO movies (movie_id, imdb_id, title, year, country, imdb_rating, overview, json_column, upvotes, downvotes)
     SELECT row_number() OVER (ORDER BY b.tconst), b.tconst, b.primary_title,
            CASE WHEN b.start_year ~ '^[0-9]{1,4}$' THEN b.start_year::int END,
            c.code, CASE WHEN r.average_rating ~ '^[0-9.]+$' THEN r.average_rating::numeric(3,1) END,
@@ -183,29 +182,29 @@ M.TSV_MAP = {
                               'votes', CASE WHEN r.num_votes ~ '^[0-9]+$' THEN r.num_votes::int END)),
            coalesce(round(r.num_votes::numeric * r.average_rating::numeric / 10), 0),
            coalesce(r.num_votes::numeric - round(r.num_votes::numeric * r.average_rating::numeric / 10), 0)
-      FROM @tsv_title_basics b
-      LEFT JOIN @tsv_ratings r ON r.tconst = b.tconst
+      FROM tsv_title_basics b
+      LEFT JOIN tsv_ratings r ON r.tconst = b.tconst
       CROSS JOIN LATERAL (SELECT (ARRAY['USA','IND','GBR','FRA','JPN','DEU','KOR','ITA','ESP','CAN'])[k] AS code,
                                  (ARRAY['en','hi','en','fr','ja','de','ko','it','es','en'])[k] AS lang
                             FROM (SELECT 1 + abs(hashtext(b.tconst)) % 10 AS k) h) c
      WHERE b.title_type = 'movie']],
   -- Only people credited as actor/actress/self in an imported movie become actors.
-  [[INSERT INTO @actors (actor_id, imdb_name_id, name, birth_year)
+  [[INSERT INTO actors (actor_id, imdb_name_id, name, birth_year)
     SELECT row_number() OVER (ORDER BY n.nconst), n.nconst, n.primary_name,
            CASE WHEN n.birth_year ~ '^[0-9]{1,4}$' THEN n.birth_year::int END
-      FROM @tsv_name_basics n
+      FROM tsv_name_basics n
      WHERE n.primary_name IS NOT NULL AND EXISTS (
-           SELECT 1 FROM @tsv_principals p JOIN @movies m ON m.imdb_id = p.tconst
+           SELECT 1 FROM tsv_principals p JOIN movies m ON m.imdb_id = p.tconst
             WHERE p.nconst = n.nconst AND p.category IN ('actor', 'actress', 'self'))]],
   -- characters is a JSON array such as ["Self","Narrator"]; the first name is taken with a regular
   -- expression rather than a ::jsonb cast, so one malformed line cannot abort the import.
-  [[INSERT INTO @movie_cast (movie_id, actor_id, character_name, billing)
+  [[INSERT INTO movie_cast (movie_id, actor_id, character_name, billing)
     SELECT DISTINCT ON (m.movie_id, a.actor_id) m.movie_id, a.actor_id,
            substring(p.characters from '^\["([^"]*)"'),
            CASE WHEN p.ordering ~ '^[0-9]+$' THEN p.ordering::int END
-      FROM @tsv_principals p
-      JOIN @movies m ON m.imdb_id = p.tconst
-      JOIN @actors a ON a.imdb_name_id = p.nconst
+      FROM tsv_principals p
+      JOIN movies m ON m.imdb_id = p.tconst
+      JOIN actors a ON a.imdb_name_id = p.nconst
      WHERE p.category IN ('actor', 'actress', 'self')
      ORDER BY m.movie_id, a.actor_id, p.ordering]],
 }

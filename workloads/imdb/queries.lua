@@ -30,35 +30,35 @@ function M.mix(opt)
   return mix
 end
 
--- ---- statements ("@" = the schema) ----------------------------------------------------------
+-- ---- statements (tables found through search_path: see on_connect in imdb.lua) -------------
 
 M.SQL = {
   -- point and search reads
   movie_by_imdb_id = [[SELECT movie_id, title, year, country, imdb_rating, json_column, upvotes, downvotes
-                         FROM @movies WHERE imdb_id = $1]],
-  search_title = [[SELECT movie_id, title, year, imdb_rating FROM @movies
+                         FROM movies WHERE imdb_id = $1]],
+  search_title = [[SELECT movie_id, title, year, imdb_rating FROM movies
                     WHERE title LIKE $1 ORDER BY imdb_rating DESC NULLS LAST LIMIT 10]],
   -- the best-liked movies among those rated X (index-ordered: reads 15 entries)
-  top_rated = [[SELECT movie_id, title, year, imdb_rating, upvotes - downvotes AS score FROM @movies
+  top_rated = [[SELECT movie_id, title, year, imdb_rating, upvotes - downvotes AS score FROM movies
                  WHERE imdb_rating = round($1::numeric, 1) ORDER BY upvotes - downvotes DESC LIMIT 15]],
-  by_country_year = [[SELECT movie_id, title, imdb_rating FROM @movies
+  by_country_year = [[SELECT movie_id, title, imdb_rating FROM movies
                        WHERE country = $1 AND year = $2 ORDER BY imdb_rating DESC NULLS LAST LIMIT 10]],
-  search_genre = [[SELECT movie_id, title, year, imdb_rating FROM @movies
+  search_genre = [[SELECT movie_id, title, year, imdb_rating FROM movies
                     WHERE json_column @> $1::jsonb ORDER BY imdb_rating DESC NULLS LAST LIMIT 10]],
-  search_director = [[SELECT movie_id, title, year, imdb_rating FROM @movies
+  search_director = [[SELECT movie_id, title, year, imdb_rating FROM movies
                        WHERE json_column @> $1::jsonb ORDER BY year DESC NULLS LAST LIMIT 20]],
-  search_overview = [[SELECT movie_id, title, year FROM @movies
+  search_overview = [[SELECT movie_id, title, year FROM movies
                        WHERE to_tsvector('english', overview) @@ plainto_tsquery('english', $1) LIMIT 5]],
   -- joins
   movie_with_cast = [[SELECT m.movie_id, m.title, m.year, m.imdb_rating, a.name, c.character_name
-                        FROM @movies m
-                        LEFT JOIN @movie_cast c ON c.movie_id = m.movie_id
-                        LEFT JOIN @actors a ON a.actor_id = c.actor_id
+                        FROM movies m
+                        LEFT JOIN movie_cast c ON c.movie_id = m.movie_id
+                        LEFT JOIN actors a ON a.actor_id = c.actor_id
                        WHERE m.movie_id = $1 ORDER BY c.billing LIMIT 10]],
   actor_filmography = [[SELECT m.movie_id, m.title, m.year, m.imdb_rating, c.character_name
-                          FROM @movie_cast c JOIN @movies m ON m.movie_id = c.movie_id
+                          FROM movie_cast c JOIN movies m ON m.movie_id = c.movie_id
                          WHERE c.actor_id = $1 ORDER BY m.year DESC NULLS LAST LIMIT 20]],
-  movie_comments = [[SELECT comment_id, user_id, rating, comment, created_at FROM @comments
+  movie_comments = [[SELECT comment_id, user_id, rating, comment, created_at FROM comments
                       WHERE movie_id = $1 ORDER BY created_at DESC LIMIT 15]],
   -- window functions: rankings of one country's films over five years
   country_ranking = [[
@@ -66,7 +66,7 @@ M.SQL = {
            row_number() OVER w AS row_number, rank() OVER w AS rank, dense_rank() OVER w AS dense_rank,
            lag(title) OVER w AS previous_title, lead(title) OVER w AS next_title,
            avg(imdb_rating) OVER (PARTITION BY year) AS year_average, percent_rank() OVER w AS percent_rank
-      FROM @movies
+      FROM movies
      WHERE country = $1 AND year BETWEEN $2 AND $2 + 4
     WINDOW w AS (PARTITION BY year ORDER BY imdb_rating DESC NULLS LAST)
      ORDER BY year, row_number LIMIT 50]],
@@ -75,7 +75,7 @@ M.SQL = {
     WITH RECURSIVE years(y) AS (
            SELECT $2::int UNION ALL SELECT y + 1 FROM years WHERE y < $2 + 19),
          stats AS (
-           SELECT year, count(*) AS movies, avg(imdb_rating) AS rating FROM @movies
+           SELECT year, count(*) AS movies, avg(imdb_rating) AS rating FROM movies
             WHERE country = $1 AND year BETWEEN $2 AND $2 + 19 GROUP BY year)
     SELECT y AS year, coalesce(s.movies, 0) AS movies, s.rating,
            sum(coalesce(s.movies, 0)) OVER (ORDER BY y) AS running_total,
@@ -84,14 +84,14 @@ M.SQL = {
   -- four CTEs over cast, comments and views of the 50 best-rated films of one country and year
   -- (bounded: a big country-year has thousands of films)
   engagement_analysis = [[
-    WITH films AS (SELECT movie_id, title, imdb_rating FROM @movies WHERE country = $1 AND year = $2
+    WITH films AS (SELECT movie_id, title, imdb_rating FROM movies WHERE country = $1 AND year = $2
                     ORDER BY imdb_rating DESC NULLS LAST LIMIT 50),
-         cast_size AS (SELECT c.movie_id, count(*) AS actors FROM @movie_cast c JOIN films f ON f.movie_id = c.movie_id
+         cast_size AS (SELECT c.movie_id, count(*) AS actors FROM movie_cast c JOIN films f ON f.movie_id = c.movie_id
                         GROUP BY c.movie_id),
          feedback AS (SELECT c.movie_id, count(*) AS comments, avg(c.rating) AS user_rating
-                        FROM @comments c JOIN films f ON f.movie_id = c.movie_id GROUP BY c.movie_id),
+                        FROM comments c JOIN films f ON f.movie_id = c.movie_id GROUP BY c.movie_id),
          watched AS (SELECT v.movie_id, count(*) AS views, sum(v.seconds_watched) AS seconds
-                       FROM @view_logs v JOIN films f ON f.movie_id = v.movie_id GROUP BY v.movie_id)
+                       FROM view_logs v JOIN films f ON f.movie_id = v.movie_id GROUP BY v.movie_id)
     SELECT f.movie_id, f.title, f.imdb_rating, coalesce(cs.actors, 0) AS actors,
            coalesce(fb.comments, 0) AS comments, fb.user_rating, coalesce(w.views, 0) AS views,
            ntile(4) OVER (ORDER BY coalesce(w.views, 0) DESC) AS view_quartile,
@@ -111,12 +111,12 @@ M.SQL = {
            sum(upvotes) OVER w AS rolling_upvotes, avg(imdb_rating) OVER w AS rolling_rating,
            cume_dist() OVER (PARTITION BY year ORDER BY imdb_rating) AS cume_dist,
            ntile(10) OVER (ORDER BY imdb_rating) AS decile
-      FROM @movies
+      FROM movies
      WHERE json_column @> $1::jsonb AND country = $3 AND year BETWEEN $2 AND $2 + 9
     WINDOW w AS (PARTITION BY year ORDER BY imdb_rating DESC NULLS LAST ROWS BETWEEN 2 PRECEDING AND 2 FOLLOWING)
      ORDER BY year, imdb_rating DESC NULLS LAST LIMIT 50]],
   actor_career = [[
-    WITH films AS (SELECT m.year, m.imdb_rating FROM @movie_cast c JOIN @movies m ON m.movie_id = c.movie_id
+    WITH films AS (SELECT m.year, m.imdb_rating FROM movie_cast c JOIN movies m ON m.movie_id = c.movie_id
                     WHERE c.actor_id = $1 AND m.year IS NOT NULL),
          by_year AS (SELECT year, count(*) AS films, avg(imdb_rating) AS rating FROM films GROUP BY year)
     SELECT year, films, rating, sum(films) OVER (ORDER BY year) AS career_films,
@@ -128,31 +128,31 @@ M.SQL = {
   trending_now = [[
     SELECT t.movie_id, m.title, t.views, t.seconds
       FROM (SELECT movie_id, count(*) AS views, sum(seconds_watched) AS seconds
-              FROM (SELECT movie_id, seconds_watched FROM @view_logs ORDER BY view_id DESC LIMIT $1) latest
+              FROM (SELECT movie_id, seconds_watched FROM view_logs ORDER BY view_id DESC LIMIT $1) latest
              GROUP BY movie_id ORDER BY views DESC LIMIT 10) t
-      JOIN @movies m ON m.movie_id = t.movie_id
+      JOIN movies m ON m.movie_id = t.movie_id
      ORDER BY t.views DESC]],
 
   -- writes
-  add_comment = [[INSERT INTO @comments (movie_id, user_id, rating, comment, created_at)
+  add_comment = [[INSERT INTO comments (movie_id, user_id, rating, comment, created_at)
                   VALUES ($1, $2, $3, $4, now())]],
-  edit_comment = [[UPDATE @comments SET comment = $2, rating = $3, updated_at = now() WHERE comment_id = $1]],
-  rate_movie = [[UPDATE @movies SET upvotes = upvotes + $2, downvotes = downvotes + $3,
+  edit_comment = [[UPDATE comments SET comment = $2, rating = $3, updated_at = now() WHERE comment_id = $1]],
+  rate_movie = [[UPDATE movies SET upvotes = upvotes + $2, downvotes = downvotes + $3,
                         imdb_rating = round(coalesce(imdb_rating, $4) * 0.95 + $4 * 0.05, 1)
                   WHERE movie_id = $1 RETURNING upvotes, downvotes]],
-  rate_movie_history = [[INSERT INTO @vote_history (movie_id, upvotes, downvotes, stored_at) VALUES ($1, $2, $3, now())]],
+  rate_movie_history = [[INSERT INTO vote_history (movie_id, upvotes, downvotes, stored_at) VALUES ($1, $2, $3, now())]],
   -- New ids come from the identity sequence; the tconst of a new movie is tt9 + 8 digits, a range
   -- no loaded row uses (synthetic ids are tt + 7 digits, IMDB's own at most 8 digits).
-  add_movie = [[INSERT INTO @movies (movie_id, imdb_id, title, year, country, imdb_rating, overview, json_column)
+  add_movie = [[INSERT INTO movies (movie_id, imdb_id, title, year, country, imdb_rating, overview, json_column)
                 SELECT id, 'tt9' || lpad(id::text, 8, '0'), $1, $2, $3, $4, $5, $6::jsonb
-                  FROM (SELECT nextval(pg_get_serial_sequence('@movies', 'movie_id')) AS id) s
+                  FROM (SELECT nextval(pg_get_serial_sequence('movies', 'movie_id')) AS id) s
                 RETURNING movie_id]],
-  add_cast = [[INSERT INTO @movie_cast (movie_id, actor_id, character_name, billing) VALUES ($1, $2, $3, $4)
+  add_cast = [[INSERT INTO movie_cast (movie_id, actor_id, character_name, billing) VALUES ($1, $2, $3, $4)
                ON CONFLICT (movie_id, actor_id) DO NOTHING]],
-  add_actor = [[INSERT INTO @actors (actor_id, imdb_name_id, name, birth_year)
+  add_actor = [[INSERT INTO actors (actor_id, imdb_name_id, name, birth_year)
                 SELECT id, 'nm9' || lpad(id::text, 8, '0'), $1, $2
-                  FROM (SELECT nextval(pg_get_serial_sequence('@actors', 'actor_id')) AS id) s]],
-  log_view = [[INSERT INTO @view_logs (movie_id, user_id, watched_at, seconds_watched, json_payload)
+                  FROM (SELECT nextval(pg_get_serial_sequence('actors', 'actor_id')) AS id) s]],
+  log_view = [[INSERT INTO view_logs (movie_id, user_id, watched_at, seconds_watched, json_payload)
                VALUES ($1, $2, now(), $3, $4::jsonb)]],
 }
 
@@ -162,14 +162,14 @@ local K = {}          -- key ranges and vocabularies (the same for every client 
 
 function M.client_init(ctx, schema)
   local db = ctx.db
-  local meta = db:row(schema_mod.q(schema, "SELECT movies, actors, comments, views, source, skew, min_year, max_year FROM @meta"))
+  local meta = db:row("SELECT movies, actors, comments, views, source, skew, min_year, max_year FROM meta")
   if not meta then error("the " .. schema .. " schema holds no data: run prepare first", 0) end
   K.movies, K.actors, K.comments, K.views = meta.movies, meta.actors, meta.comments, meta.views
   K.skew, K.source = meta.skew, meta.source
   K.min_year, K.max_year = meta.min_year or 1920, meta.max_year or 2024
   K.users = gen.users(K.movies)
   K.prefixes = {}
-  for _, r in ipairs(db:query(schema_mod.q(schema, "SELECT prefix FROM @title_prefixes ORDER BY prefix"))) do
+  for _, r in ipairs(db:query("SELECT prefix FROM title_prefixes ORDER BY prefix")) do
     -- LIKE metacharacters in a real title must match literally
     K.prefixes[#K.prefixes + 1] = r.prefix:gsub("([%%_\\])", "\\%1") .. "%"
   end
@@ -180,12 +180,12 @@ function M.client_init(ctx, schema)
     local ids = {}
     for r = 1, math.min(K.movies, 2000) do ids[r] = ctx.rand:permute(r - 1, K.movies) + 1 end
     K.tconsts = {}
-    local rows = db:query(schema_mod.q(schema, [[
+    local rows = db:query([[
       SELECT m.imdb_id FROM unnest($1::int[]) WITH ORDINALITY AS u(id, rank)
-        JOIN @movies m ON m.movie_id = u.id ORDER BY u.rank]]), "{" .. table.concat(ids, ",") .. "}")
+        JOIN movies m ON m.movie_id = u.id ORDER BY u.rank]], "{" .. table.concat(ids, ",") .. "}")
     for i, r in ipairs(rows) do K.tconsts[i] = r.imdb_id end
   end
-  for name, sql in pairs(M.SQL) do db:prepare(name, schema_mod.q(schema, sql)) end
+  for name, sql in pairs(M.SQL) do db:prepare(name, sql) end
 end
 
 -- ---- inputs --------------------------------------------------------------------------------------

@@ -1,10 +1,14 @@
--- TPC-C initial population (clause 4.3.3.1), generated in Lua and streamed with COPY by parallel loader parts.
+-- TPC-C initial population (clause 4.3.3.1), streamed with COPY by parallel loader parts; the big tables (STOCK, CUSTOMER, HISTORY, ORDERS, ORDER-LINE) come from the native plugin when it is built.
 --
--- Determinism rule: every random value comes from tpcc/rng.lua streams seeded from
--- (data_seed, warehouse, table) - or (data_seed, item chunk) for ITEM - where data_seed is drawn
--- once in prepare() from --seed. So the same --seed loads the same values whatever --loaders is,
--- and a warehouse's rows do not depend on which part loads it. Only the timestamps (C_SINCE,
--- O_ENTRY_D, H_DATA, OL_DELIVERY_D = "current date/time" in 4.3.3.1) differ between loads.
+-- Determinism rule: every random value comes from an engine random stream (tpcc/rng.lua)
+-- seeded from (data_seed, stream id), where data_seed is drawn once in prepare() from --seed
+-- and the id depends only on the warehouse and the table (or the ITEM chunk). So the same
+-- --seed loads the same values whatever --loaders is, and a warehouse's rows do not depend on
+-- which part loads it. Only the timestamps (C_SINCE, O_ENTRY_D, H_DATE, OL_DELIVERY_D =
+-- "current date/time" in 4.3.3.1) differ between loads.
+--
+-- The native generators (native/tpcc_native.c, plugin "tpcc_native") draw the same values from
+-- the same streams in the same order as the Lua ones below: a seed gives identical rows either way.
 --
 -- Dealing: warehouse w goes to part ((w - 1) % parts) + 1; ITEM is cut into 10 chunks of 10,000
 -- rows dealt the same way, so ITEM is loaded once and split over the parts.
@@ -16,9 +20,25 @@ local M = {}
 local ITEM_CHUNKS = 10
 local ITEM_CHUNK_ROWS = const.ITEMS / ITEM_CHUNKS
 
--- Sub-stream ids per warehouse: one per table, so each table's data is independent of the others.
-local S_WAREHOUSE, S_DISTRICT, S_STOCK, S_CUSTOMER, S_HISTORY, S_ORDERS = 1, 2, 3, 4, 5, 6
-local function stream(w, table_id) return w * 8 + table_id end
+-- Sub-stream ids per warehouse: one per table, so each table's data is independent of the
+-- others. O_OL_CNT has a stream of its own, drawn again by the ORDER-LINE pass.
+local S_WAREHOUSE, S_DISTRICT, S_STOCK, S_CUSTOMER, S_HISTORY, S_ORDERS, S_OL_CNT, S_ORDER_LINE = 1, 2, 3, 4, 5, 6, 7, 8
+local function stream(w, table_id) return w * 16 + table_id end
+local KEYS = const.DISTRICTS * const.CUSTOMERS   -- keys of the per-district tables: (d - 1) * 3000 + c
+
+-- The native plugin's object in this Lua state, when M.use_native chose it.
+local native = nil
+
+-- Picks the generator of the big tables: mode "lua", "native" (raises when the plugin is not
+-- built) or "auto" (native when built). plugin is what stormdb.plugin returned (or nil).
+-- Returns "native" or "lua".
+function M.use_native(mode, plugin)
+  if mode == "native" and not plugin then
+    error("--loader=native: the tpcc_native plugin is not built (see stormdb plugin list); use --loader=lua", 0)
+  end
+  native = mode ~= "lua" and plugin or nil
+  return native and "native" or "lua"
+end
 
 -- Total rows for the progress line (ORDER-LINE counted at its mean of 10 per order).
 function M.total_rows(warehouses)
@@ -30,7 +50,7 @@ local function zip(r) return r:nstring(4, 4) .. "11111" end
 
 -- Street/city/state/zip as generated for WAREHOUSE, DISTRICT and CUSTOMER (4.3.3.1).
 local function address(r)
-  return r:astring(10, 20), r:astring(10, 20), r:astring(10, 20), r:letters(2), zip(r)
+  return r:astring(10, 20), r:astring(10, 20), r:astring(10, 20), r:state(), zip(r)
 end
 
 -- ITEM rows of one chunk (4.3.3.1): I_IM_ID 1..10,000, I_NAME a-string 14..24, I_PRICE
@@ -70,6 +90,9 @@ end
 
 -- STOCK (4.3.3.1): S_QUANTITY 10..100, S_DIST_xx a-string of 24, counters 0, S_DATA like I_DATA.
 local function load_stock(ctx, data_seed, w)
+  if native then
+    return ctx:progress(native:copy(ctx.db, "stock", data_seed, stream(w, S_STOCK), 1, const.ITEMS, w))
+  end
   local r = rng.new(data_seed, stream(w, S_STOCK))
   local cp = ctx.db:copy("stock (s_i_id, s_w_id, s_quantity, s_dist_01, s_dist_02, s_dist_03, s_dist_04, " ..
                          "s_dist_05, s_dist_06, s_dist_07, s_dist_08, s_dist_09, s_dist_10, s_ytd, " ..
@@ -89,6 +112,9 @@ end
 -- 10% "BC" credit chosen at random; C_CREDIT_LIM 50,000.00; C_DISCOUNT 0.0000..0.5000;
 -- C_BALANCE -10.00; C_YTD_PAYMENT 10.00; C_PAYMENT_CNT 1; C_DELIVERY_CNT 0; C_DATA 300..500.
 local function load_customers(ctx, data_seed, w, c_load, now)
+  if native then
+    return ctx:progress(native:copy(ctx.db, "customer", data_seed, stream(w, S_CUSTOMER), 1, KEYS, w, c_load, now))
+  end
   local r = rng.new(data_seed, stream(w, S_CUSTOMER))
   local cp = ctx.db:copy("customer (c_id, c_d_id, c_w_id, c_first, c_middle, c_last, c_street_1, c_street_2, " ..
                          "c_city, c_state, c_zip, c_phone, c_since, c_credit, c_credit_lim, c_discount, " ..
@@ -110,6 +136,9 @@ end
 
 -- HISTORY (4.3.3.1): one row per customer, H_AMOUNT 10.00, H_DATA a-string 12..24.
 local function load_history(ctx, data_seed, w, now)
+  if native then
+    return ctx:progress(native:copy(ctx.db, "history", data_seed, stream(w, S_HISTORY), 1, KEYS, w, now))
+  end
   local r = rng.new(data_seed, stream(w, S_HISTORY))
   local cp = ctx.db:copy("history (h_c_id, h_c_d_id, h_c_w_id, h_d_id, h_w_id, h_date, h_amount, h_data)")
   for d = 1, const.DISTRICTS do
@@ -125,33 +154,41 @@ end
 -- 900 orders; OL_I_ID 1..100,000; OL_DELIVERY_D = O_ENTRY_D and OL_AMOUNT 0.00 for delivered
 -- orders, null and 0.01..9,999.99 for the undelivered ones; OL_QUANTITY 5; OL_DIST_INFO 24 chars.
 local function load_orders(ctx, data_seed, w, now)
+  if native then
+    ctx:progress(native:copy(ctx.db, "orders", data_seed, stream(w, S_ORDERS), 1, KEYS, w, now,
+                             data_seed, stream(w, S_OL_CNT)))
+    ctx:progress(native:copy(ctx.db, "order_line", data_seed, stream(w, S_ORDER_LINE), 1, KEYS, w, now,
+                             data_seed, stream(w, S_OL_CNT)))
+    return
+  end
   local r = rng.new(data_seed, stream(w, S_ORDERS))
-  local db = ctx.db
-  local ol_cnt = {}   -- [d * 10000 + o_id] -> O_OL_CNT, reused by the ORDER-LINE pass
-  local cp = db:copy("orders (o_id, o_d_id, o_w_id, o_c_id, o_entry_d, o_carrier_id, o_ol_cnt, o_all_local)")
+  local counts = rng.new(data_seed, stream(w, S_OL_CNT))
+  local cp = ctx.db:copy("orders (o_id, o_d_id, o_w_id, o_c_id, o_entry_d, o_carrier_id, o_ol_cnt, o_all_local)")
   for d = 1, const.DISTRICTS do
     local perm = r:permutation(const.CUSTOMERS)
     for o = 1, const.ORDERS do
-      local n = r:uniform(5, 15)
-      ol_cnt[d * 10000 + o] = n
+      local n = counts:uniform(5, 15)
       local carrier = o < const.FIRST_UNDELIVERED and r:uniform(1, 10) or nil
       cp:row(o, d, w, perm[o], now, carrier, n, 1)
     end
   end
   ctx:progress(cp:finish())
 
-  cp = db:copy("order_line (ol_o_id, ol_d_id, ol_w_id, ol_number, ol_i_id, ol_supply_w_id, ol_delivery_d, " ..
-               "ol_quantity, ol_amount, ol_dist_info)")
+  r = rng.new(data_seed, stream(w, S_ORDER_LINE))
+  counts = rng.new(data_seed, stream(w, S_OL_CNT))   -- the same O_OL_CNT values again
+  cp = ctx.db:copy("order_line (ol_o_id, ol_d_id, ol_w_id, ol_number, ol_i_id, ol_supply_w_id, ol_delivery_d, " ..
+                   "ol_quantity, ol_amount, ol_dist_info)")
   local rows = 0
   for d = 1, const.DISTRICTS do
     for o = 1, const.ORDERS do
       local delivered = o < const.FIRST_UNDELIVERED
-      for l = 1, ol_cnt[d * 10000 + o] do
+      for l = 1, counts:uniform(5, 15) do
         local i_id = r:uniform(1, const.ITEMS)
         if delivered then
           cp:row(o, d, w, l, i_id, w, now, 5, 0, r:astring(24, 24))
         else
-          cp:row(o, d, w, l, i_id, w, nil, 5, r:uniform(1, 999999) / 100, r:astring(24, 24))
+          local amount = r:uniform(1, 999999) / 100
+          cp:row(o, d, w, l, i_id, w, nil, 5, amount, r:astring(24, 24))
         end
         rows = rows + 1
       end
@@ -160,8 +197,11 @@ local function load_orders(ctx, data_seed, w, now)
     rows = 0
   end
   cp:finish()
+end
 
-  cp = db:copy("new_order (no_o_id, no_d_id, no_w_id)")
+-- NEW-ORDER (4.3.3.1): the last 900 orders of each district.
+local function load_new_orders(ctx, w)
+  local cp = ctx.db:copy("new_order (no_o_id, no_d_id, no_w_id)")
   for d = 1, const.DISTRICTS do
     for o = const.FIRST_UNDELIVERED, const.ORDERS do cp:row(o, d, w) end
   end
@@ -175,6 +215,7 @@ local function load_warehouse(ctx, data_seed, w, c_load, now)
   load_customers(ctx, data_seed, w, c_load, now)
   load_history(ctx, data_seed, w, now)
   load_orders(ctx, data_seed, w, now)
+  load_new_orders(ctx, w)
 end
 
 -- Body of one ctx:parallel loader part (see the dealing rule at the top of this file).

@@ -1,0 +1,11 @@
+-- pgbench.lua — runs pgbench custom scripts and pgbench's built-in scripts unmodified (docs/compat.md).
+--
+-- Demonstrates: another tool's scripts as a stormdb workload; each script is one transaction type
+-- of the mix (its @weight), with per-command timings like pgbench -r.
+--
+--   stormdb run bench.sql -c 8 -T 60s                      # pgbench -f bench.sql -c 8 -T 60
+--   stormdb run --file a.sql@3 --file b.sql@1 -D n=10      # pgbench -f a.sql@3 -f b.sql@1 -D n=10
+--   stormdb run -b simple-update -M prepared               # pgbench -b simple-update -M prepared
+--
+-- The built-ins use pgbench's tables: load them with `stormdb prepare tpcb_like --scale=N` or `pgbench -i`.
+require("pgbench_compat").define()
