@@ -1,5 +1,5 @@
-// The subcommands end to end: find the script, merge the config, get a server, run hooks and the
-// measurement, and report.
+// The subcommands: find the script, open the session, and hand it to run/ (workload commands) or
+// report/ (saved results).
 #include "cli/commands.h"
 
 #include <fmt/format.h>
@@ -10,13 +10,12 @@
 #include <fstream>
 #include <memory>
 
-#include "cli/loads.h"
+#include "cli/open_session.h"
 #include "cli/packs.h"
-#include "cli/phases.h"
-#include "cli/progressive.h"
-#include "cli/session.h"
 #include "plugin/plugin_path.h"
+#include "report/saved_results.h"
 #include "run/signals.h"
+#include "run/workload_command.h"
 #include "script/describe.h"
 #include "script/lua_state.h"
 
@@ -58,35 +57,12 @@ std::string find_script(const CliArgs &args, const std::string &given) {
 
 int command_workload(const CliArgs &args) {
   Session s = open_session(args);
-  signals::install();
-  Engine engine(s.plan);
-  int rc = 0;
-  if (args.command == "prepare") {
-    rc = prepare_load(args, engine, s);
-  } else if (args.command == "cleanup") {
-    rc = cleanup_load(engine, s);
-  } else if (args.command == "check") {
-    std::vector<CheckLine> checks;
-    rc = require_complete_load(args, s);
-    if (rc == 0) rc = run_checks(engine, s, checks);
-  } else {
-    // A missing, partial or failed load is never measured.
-    rc = s.server || s.cfg.prepare_first ? prepare_load(args, engine, s) : require_complete_load(args, s);
-    if (rc == 0 && !s.cfg.phases.empty()) {
-      rc = run_phases(s);
-    } else if (rc == 0 && !s.cfg.scale_clients.empty()) {
-      rc = run_progressive(s);
-    } else if (rc == 0) {
-      rc = run_measurement(engine, s);
-    }
-  }
-  if (rc != 0 && signals::count() > 0) rc = kExitInterrupted;
-  if (s.server && s.cfg.keep_server) {
-    std::fprintf(stderr, "stormdb: the throwaway server keeps running: psql \"%s\"\n"
-                 "stormdb: stop it with: stormdb server stop %s\n", s.server->conninfo().c_str(), s.server->dir().c_str());
-  }
-  return rc;
+  return run_workload_command(s);
 }
+
+int command_compare(const CliArgs &args) { return compare_results(args.files[0], args.files[1]); }
+
+int command_report(const CliArgs &args) { return report_saved(args.files[0], args.thresholds, args.html_out); }
 
 namespace {
 void print_workload_options(const WorkloadInfo &w) {

@@ -189,4 +189,15 @@ void print_checks(std::FILE *out, const std::vector<CheckLine> &checks) {
   std::fflush(out);
 }
 
+bool report_thresholds(std::FILE *out, const std::vector<Threshold> &ts, const nlohmann::json &result) {
+  if (ts.empty()) return false;
+  bool failed = false;
+  std::fprintf(out, "\n");
+  for (const auto &t : evaluate_thresholds(ts, result)) {
+    std::fprintf(out, "threshold %-28s %s (%s)\n", t.threshold.text.c_str(), t.ok ? "passed" : "FAILED", t.detail.c_str());
+    failed = failed || !t.ok;
+  }
+  return failed;
+}
+
 }  // namespace stormdb

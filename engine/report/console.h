@@ -2,6 +2,8 @@
 #pragma once
 #include <cstdio>
 
+#include <nlohmann/json.hpp>
+
 #include "config/config.h"
 #include "metrics/result.h"
 
@@ -11,5 +13,7 @@ namespace stormdb {
 void print_progress(std::FILE *out, const IntervalRow &row);
 void print_report(std::FILE *out, const RunResult &r, const Config &cfg);
 void print_checks(std::FILE *out, const std::vector<CheckLine> &checks);
+// Prints each threshold as passed/FAILED against a result JSON; returns true when one failed.
+bool report_thresholds(std::FILE *out, const std::vector<Threshold> &ts, const nlohmann::json &result);
 
 }  // namespace stormdb

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "metrics/stats.h"
+#include "run/run_output.h"
 
 namespace httplib {
 class Server;
@@ -17,7 +18,7 @@ class Server;
 
 namespace stormdb {
 
-class MetricsServer {
+class MetricsServer final : public IntervalListener {
  public:
   // Binds HOST:PORT and serves GET /metrics on its own thread. Throws std::runtime_error when the
   // address cannot be bound.
@@ -27,9 +28,9 @@ class MetricsServer {
   MetricsServer &operator=(const MetricsServer &) = delete;
 
   // Adds a complete interval (any phase) to the cumulative counters; names index its types.
-  void add_interval(const IntervalStats &iv, const std::vector<std::string> &names);
+  void add_interval(const IntervalStats &iv, const std::vector<std::string> &names) override;
   // Latest PostgreSQL sampler record (see docs/outputs.md "postgres").
-  void set_postgres(const nlohmann::json &record);
+  void set_postgres(const nlohmann::json &record) override;
   // The exposition text, as served.
   std::string render();
 

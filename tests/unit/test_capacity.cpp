@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "cli/capacity.h"
+#include "run/capacity.h"
 
 using namespace stormdb;
 

@@ -1,5 +1,5 @@
 // Up-front checks of a command's connection count against RLIMIT_NOFILE and max_connections.
-#include "cli/capacity.h"
+#include "run/capacity.h"
 
 #include <fmt/format.h>
 #include <sys/resource.h>

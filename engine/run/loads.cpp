@@ -1,6 +1,6 @@
 // prepare, cleanup and run/check's load check over the load registry: what a load created is
 // recorded, cleanup drops exactly that, a clash with a user's object stops prepare with exit 2.
-#include "cli/loads.h"
+#include "run/loads.h"
 
 #include <fmt/format.h>
 
@@ -12,8 +12,8 @@
 #include <regex>
 #include <thread>
 
-#include "cli/commands.h"
 #include "pg/ownership.h"
+#include "run/exit_status.h"
 #include "run/signals.h"
 
 namespace stormdb {
@@ -21,9 +21,9 @@ namespace {
 
 // The prepare command a user should run: the workload as given plus the options given on this
 // command line (values from YAML or STORMDB_* come back by themselves). No URL: it may hold a password.
-std::string prepare_command(const CliArgs &args, const Session &s, const char *command = "prepare") {
-  std::string cmd = fmt::format("stormdb {} {}", command, args.script.empty() ? s.plan.script_path : args.script);
-  if (!args.config_file.empty()) cmd += " -f " + args.config_file;
+std::string prepare_command(const Session &s, const char *command = "prepare") {
+  std::string cmd = fmt::format("stormdb {} {}", command, s.given_script.empty() ? s.plan.script_path : s.given_script);
+  if (!s.config_file.empty()) cmd += " -f " + s.config_file;
   for (const auto &[name, value] : s.cfg.options) {
     auto src = s.cfg.sources.find("options." + name);
     if (src != s.cfg.sources.end() && src->second.rfind("--", 0) == 0) cmd += fmt::format(" --{}={}", name, value);
@@ -155,7 +155,7 @@ Attempt on_clash(Registry &reg, const LoadRecord &load, const std::vector<Catalo
 }
 
 // One prepare attempt with its registry record.
-Attempt prepare_once(const CliArgs &args, Engine &engine, Session &s, Registry &reg, int &rc) {
+Attempt prepare_once(Engine &engine, Session &s, Registry &reg, int &rc) {
   LoadRecord load = reg.begin(s.info.name, s.plan.script_path, s.plan.options_lua);
   HookOutcome o;
   bool ok = false;
@@ -178,15 +178,15 @@ Attempt prepare_once(const CliArgs &args, Engine &engine, Session &s, Registry &
   }
   std::fprintf(stderr, "stormdb: the database holds a partial load of %s (%s created so far); run and check "
                "refuse it.\nstormdb: to recover, run the same prepare again: %s\nstormdb: to remove it: %s\n",
-               s.info.name.c_str(), objects_text(created.size()).c_str(), prepare_command(args, s).c_str(),
-               prepare_command(args, s, "cleanup").c_str());
+               s.info.name.c_str(), objects_text(created.size()).c_str(), prepare_command(s).c_str(),
+               prepare_command(s, "cleanup").c_str());
   rc = kExitFailure;
   return Attempt::kStop;
 }
 
 }  // namespace
 
-int prepare_load(const CliArgs &args, Engine &engine, Session &s) {
+int prepare_load(Engine &engine, Session &s) {
   if (!s.info.has_hook("prepare")) return 0;
   try {
     Registry reg(s.cfg.conninfo);
@@ -194,7 +194,7 @@ int prepare_load(const CliArgs &args, Engine &engine, Session &s) {
     int rc = 0;
     // Each retry (--force) has taken over one more object; a workload creates finitely many.
     for (int i = 0; i < 1000; i++)
-      if (prepare_once(args, engine, s, reg, rc) != Attempt::kRetry) return rc;
+      if (prepare_once(engine, s, reg, rc) != Attempt::kRetry) return rc;
     return kExitFailure;
   } catch (const std::exception &e) {
     std::fprintf(stderr, "stormdb: prepare %s: cannot keep the load registry: %s\n", s.info.name.c_str(), e.what());
@@ -224,7 +224,7 @@ int cleanup_load(Engine &engine, Session &s) {
   }
 }
 
-int require_complete_load(const CliArgs &args, Session &s) {
+int require_complete_load(Session &s) {
   if (!s.info.has_hook("prepare") || s.server || s.cfg.prepare_first || s.cfg.skip_load_check) return 0;
   std::optional<LoadRecord> load;
   try {
@@ -238,11 +238,11 @@ int require_complete_load(const CliArgs &args, Session &s) {
   if (load) {
     std::fprintf(stderr, "stormdb: the database holds a partial load of %s (its prepare started %s and never "
                  "finished): run `%s` again to recover it\n", s.info.name.c_str(), load->started_at.c_str(),
-                 prepare_command(args, s).c_str());
+                 prepare_command(s).c_str());
   } else {
     std::fprintf(stderr, "stormdb: workload %s is not loaded in this database (no stormdb prepare of it is recorded): "
                  "run `%s` first, or pass --prepare; if the data was loaded another way, pass --skip-load-check\n",
-                 s.info.name.c_str(), prepare_command(args, s).c_str());
+                 s.info.name.c_str(), prepare_command(s).c_str());
   }
   return kExitUsage;
 }

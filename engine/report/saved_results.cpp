@@ -1,16 +1,18 @@
 // Commands on saved result files: `compare` (two runs side by side) and `report` (outputs and
 // thresholds from a saved run).
+#include "report/saved_results.h"
+
 #include <fmt/format.h>
 
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "cli/commands.h"
-#include "cli/session.h"
 #include "report/compare_report.h"
+#include "report/console.h"
 #include "report/json_report.h"
 #include "report/saved_summary.h"
+#include "run/exit_status.h"
 
 namespace stormdb {
 namespace {
@@ -35,32 +37,32 @@ nlohmann::json load_result(const std::string &path, bool any_schema = false) {
 
 }  // namespace
 
-int command_compare(const CliArgs &args) {
-  nlohmann::json a = load_result(args.files[0]), b = load_result(args.files[1]);
-  print_comparison(stdout, a, b, args.files[0], args.files[1]);
+int compare_results(const std::string &a_path, const std::string &b_path) {
+  nlohmann::json a = load_result(a_path), b = load_result(b_path);
+  print_comparison(stdout, a, b, a_path, b_path);
   return 0;
 }
 
-int command_report(const CliArgs &args) {
-  nlohmann::json j = load_result(args.files[0], args.thresholds.empty());
+int report_saved(const std::string &path, const std::vector<std::string> &thresholds, const std::string &html_out) {
+  nlohmann::json j = load_result(path, thresholds.empty());
   std::vector<Threshold> ts;
-  for (const auto &t : args.thresholds) {
+  for (const auto &t : thresholds) {
     try {
       ts.push_back(parse_threshold(t));
     } catch (const std::invalid_argument &e) {
       throw UsageError(fmt::format("--threshold: {}", e.what()));
     }
   }
-  if (!print_saved_summary(stdout, j, args.files[0]))
+  if (!print_saved_summary(stdout, j, path))
     throw UsageError(fmt::format("{}: schema '{}' is not one `report` reads (stormdb.result/, stormdb.progressive/, "
-                                 "stormdb.phases/)", args.files[0], j.value("schema", "")));
-  if (!args.html_out.empty()) {
+                                 "stormdb.phases/)", path, j.value("schema", "")));
+  if (!html_out.empty()) {
     try {
-      write_outputs(j, "", args.html_out);
+      write_outputs(j, "", html_out);
     } catch (const std::runtime_error &e) {
-      throw UsageError(fmt::format("{}: {}", args.files[0], e.what()));
+      throw UsageError(fmt::format("{}: {}", path, e.what()));
     }
-    std::printf("wrote %s\n", args.html_out.c_str());
+    std::printf("wrote %s\n", html_out.c_str());
   }
   return report_thresholds(stdout, ts, j) ? kExitThresholdFailed : 0;
 }

@@ -1,8 +1,7 @@
 // prepare, cleanup and the load check of run/check, with the registry of what each load created
 // (pg/ownership.h): cleanup drops only stormdb's own objects, a partial load is never measured.
 #pragma once
-#include "cli/cli.h"
-#include "cli/session.h"
+#include "run/session.h"
 
 namespace stormdb {
 
@@ -11,7 +10,7 @@ namespace stormdb {
 // attempt's objects and returns kExitUsage naming it (with --force: drops it and tries again).
 // Returns 0, kExitUsage, or kExitFailure (hook failed or interrupted: the load stays partial and
 // the message says how to recover).
-int prepare_load(const CliArgs &args, Engine &engine, Session &s);
+int prepare_load(Engine &engine, Session &s);
 // Runs the script's cleanup(ctx) if it has one, then drops exactly the objects the workload's
 // load created, without CASCADE, and forgets the load. Returns 0, or kExitFailure when an object
 // stormdb did not create depends on one of them (nothing is dropped then).
@@ -19,6 +18,6 @@ int cleanup_load(Engine &engine, Session &s);
 // run/check on a database: 0 when the workload needs no prepare, the load is complete, or the
 // check does not apply (throwaway server, --prepare, --skip-load-check); otherwise prints which
 // prepare to run and returns kExitUsage.
-int require_complete_load(const CliArgs &args, Session &s);
+int require_complete_load(Session &s);
 
 }  // namespace stormdb

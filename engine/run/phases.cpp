@@ -1,19 +1,15 @@
 // The phase loop: a plan per phase derived from the run's plan, one measured run each.
-#include "cli/phases.h"
+#include "run/phases.h"
 
 #include <fmt/format.h>
 
-#include <cstdio>
-
-#include "cli/commands.h"
-#include "report/console.h"
-#include "report/json_report.h"
+#include "run/exit_status.h"
 #include "run/signals.h"
 
 namespace stormdb {
 
 int run_phases(Session &s) {
-  nlohmann::json phases = nlohmann::json::array();
+  std::vector<PhaseRun> phases;
   int rc = 0;
   for (size_t i = 0; i < s.cfg.phases.size() && signals::count() == 0; i++) {
     const PhaseConfig &ph = s.cfg.phases[i];
@@ -42,29 +38,16 @@ int run_phases(Session &s) {
       total += p.mix_weights[t];
     }
     if (total <= 0) throw UsageError(fmt::format("phase {}: every mix weight is 0", ph.name));
-    std::printf("%s\n", fmt::format("== phase {} ({}/{}): {} clients, {}", ph.name, i + 1, s.cfg.phases.size(), cfg.clients,
-                                    p.rate_per_client > 0 ? fmt::format("{:.2f} tps target", p.rate_per_client * cfg.clients)
-                                                          : "closed loop").c_str());
-    std::fflush(stdout);
+    s.output->phase_start(ph, i, s.cfg.phases.size(), cfg.clients, p.rate_per_client * cfg.clients);
     Engine engine(p);
-    RunResult r = measure(engine, s, cfg.report_interval_s > 0 && !cfg.quiet);
-    print_report(stdout, r, cfg);
-    std::printf("\n");
-    if (!r.error.empty() && rc == 0) rc = kExitFailure;
-    if (note_outcome_failure(r, "phase " + ph.name) && rc == 0) rc = kExitFailure;
-    nlohmann::json j = result_json(r, cfg);
-    j["phase"] = ph.name;
-    phases.push_back(j);
+    PhaseRun run{ph.name, cfg, measure(engine, s, cfg.report_interval_s > 0 && !cfg.quiet)};
+    s.output->phase_report(run);
+    if (!run.result.error.empty() && rc == 0) rc = kExitFailure;
+    if (note_outcome_failure(run.result, "phase " + ph.name) && rc == 0) rc = kExitFailure;
+    phases.push_back(std::move(run));
     if (engine.abandoned()) break;  // a thread still runs a script: no further phase
   }
-  if (!s.cfg.json_path.empty() || !s.cfg.html_path.empty()) {
-    nlohmann::json j;
-    j["schema"] = "stormdb.phases/1";
-    j["stormdb_version"] = STORMDB_VERSION;
-    j["workload"] = {{"name", s.info.name}, {"script", s.plan.script_path}};
-    j["phases"] = phases;
-    write_outputs(j, s.cfg.json_path, s.cfg.html_path);
-  }
+  s.output->phases_done(s, phases);
   if (signals::count() > 0) return kExitInterrupted;
   return rc;
 }
