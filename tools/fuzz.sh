@@ -22,7 +22,7 @@ if [ ${#names[@]} -eq 0 ]; then
   for d in tests/fuzz/corpus/*/; do names+=("$(basename "$d")"); done
 fi
 
-cmake -S . -B "$build" -DCMAKE_CXX_COMPILER=clang++ -DSTORMDB_FUZZ=ON -DCMAKE_BUILD_TYPE=Debug \
+cmake -S . -B "$build" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_C_COMPILER=clang -DSTORMDB_FUZZ=ON -DCMAKE_BUILD_TYPE=Debug \
   "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -gline-tables-only" >/dev/null
 cmake --build "$build" -j2 --target "${names[@]/#/fuzz_}"
 

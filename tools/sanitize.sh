@@ -8,7 +8,7 @@ build=${BUILD_DIR:-build-asan}
 # -O1 keeps the build and the instrumented runs fast; line tables are enough for report stacks.
 # STORMDB_FUZZ also adds coverage hooks, so tools/fuzz.sh reuses these objects instead of a
 # second instrumented build.
-cmake -S . -B "$build" -DCMAKE_CXX_COMPILER=clang++ -DSTORMDB_FUZZ=ON -DCMAKE_BUILD_TYPE=Debug \
+cmake -S . -B "$build" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_C_COMPILER=clang -DSTORMDB_FUZZ=ON -DCMAKE_BUILD_TYPE=Debug \
   "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -gline-tables-only" >/dev/null
 cmake --build "$build" -j2 --target stormdb unit_tests
 reports="$build/sanitizer-reports"
