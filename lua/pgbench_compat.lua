@@ -419,11 +419,10 @@ function M.define()
       scripts = { default = "", help = "pgbench scripts, one a line: file:PATH@W or builtin:NAME@W (the CLI fills it from bench.sql, --file, -b)" },
       define = { default = "", help = "variables NAME=VALUE, one a line (the CLI fills it from -D NAME=VALUE)" },
       scale = { default = 0, help = ":scale (-s); 0: 1 for custom scripts, count(*) of pgbench_branches with a built-in" },
-      query_mode = { default = "simple", choices = { "simple", "extended", "prepared" },
-        help = "how SQL is sent, as pgbench -M: values as text, or $n parameters (unnamed or prepared statements)" },
       allow_shell = { default = false, help = "allow \\setshell and \\shell (they block the client's thread)" },
     },
     mix = mix,
+    query_mode = "simple",  -- pgbench's default -M; the run's -M/--query-mode is read below
   }
   function client_init(ctx)
     local scale = opt.scale or 0
@@ -438,7 +437,7 @@ function M.define()
     if scale == 0 then scale = 1 end
     local vars = { scale = scale, client_id = ctx.client_id, random_seed = ctx.rand.seed, default_seed = ctx.rand.seed }
     for k, v in pairs(defines) do vars[k] = v end
-    ctx._pgbench = { vars = vars, rand = ctx.rand, seed = ctx.rand.seed, mode = opt.query_mode or "simple" }
+    ctx._pgbench = { vars = vars, rand = ctx.rand, seed = ctx.rand.seed, mode = stormdb.query_mode() }
   end
 end
 
