@@ -41,6 +41,10 @@ TxnRow summarize(const std::string &name, const TxnStats &s, double elapsed_s) {
     r.has_service = true;
     r.service = latency_ms(*s.service);
   }
+  if (s.pool_wait && s.pool_wait->count() > 0) {
+    r.has_pool_wait = true;
+    r.pool_wait = latency_ms(*s.pool_wait);
+  }
   r.failures = s.failures;
   return r;
 }

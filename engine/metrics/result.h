@@ -27,6 +27,8 @@ struct TxnRow {
   uint64_t skipped = 0, late = 0;
   bool has_service = false;  // open loop: service time (from the actual start) below
   LatencyMs service;
+  bool has_pool_wait = false;  // pooled run (--connections): time waited for a connection, part of latency
+  LatencyMs pool_wait;
   std::map<std::string, uint64_t> failures;
 };
 
@@ -48,6 +50,16 @@ struct IntervalRow {
   TxnRow total;
   uint64_t reconnects = 0;
   uint64_t reconnect_attempts = 0;
+  bool pooled = false;
+  double queue_mean = 0;    // clients waiting for a connection, time-weighted mean over all threads
+  uint64_t queue_max = 0;   // most clients waiting at one thread at once
+};
+
+// The pool of a pooled run (--connections) and the lateness of sleep timers.
+struct PoolStats {
+  int connections = 0;      // 0: no pool (one connection per client)
+  double queue_mean = 0;    // over the measured time, as in IntervalRow
+  uint64_t queue_max = 0;
 };
 
 // A span during which the database could not be reached, in seconds since the start barrier.
@@ -92,6 +104,10 @@ struct RunResult {
   TxnStats total_stats;
   std::map<std::string, double> counters;
   std::vector<TimingRow> timings;
+  std::string query_mode;           // -M: simple, extended or prepared
+  PoolStats pool;
+  uint64_t timer_wakeups = 0;       // sleeps (think, keying, pacing) whose timer fired in the measured time
+  LatencyMs timer_lateness;         // how late their clients ran, actual minus intended wake-up
   uint64_t reconnects = 0;          // successful reconnects
   uint64_t reconnect_attempts = 0;
   std::vector<OutageRow> outages;   // whole run, warmup included

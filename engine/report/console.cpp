@@ -85,6 +85,18 @@ void print_outages(std::FILE *out, const RunResult &r) {
   }
   if (r.clients_gave_up > 0) line(out, fmt::format("{} clients could not reconnect before the end of the run", r.clients_gave_up));
 }
+// One line per type (and the total) of a latency other than the main one: service time, pool wait.
+void latency_rows(std::FILE *out, const RunResult &r, size_t w, const char *title, LatencyMs TxnRow::*which) {
+  line(out, "");
+  line(out, title);
+  auto row = [&](const TxnRow &x) {
+    const LatencyMs &l = x.*which;
+    line(out, fmt::format("{:<{}} {:>10} {:>11} {:>9.3f} {:>9.3f} {:>9.3f} {:>9.3f} {:>9.3f} {:>9.3f} {:>10.3f}", x.name, w, "",
+                          "", l.mean, l.p50, l.p90, l.p95, l.p99, l.p999, l.max));
+  };
+  for (const auto &x : r.types) row(x);
+  if (r.types.size() > 1) row(r.total);
+}
 }  // namespace
 
 void print_progress(std::FILE *out, const IntervalRow &row) {
@@ -95,6 +107,8 @@ void print_progress(std::FILE *out, const IntervalRow &row) {
   if (t.has_service) s += fmt::format(", service p99 {:.3f} ms, lag {:.3f} ms", t.service.p99, t.lag_mean_ms);
   if (t.skipped) s += fmt::format(", {} skipped", t.skipped);
   if (t.late) s += fmt::format(", {} late", t.late);
+  if (t.has_pool_wait)
+    s += fmt::format(", pool wait p99 {:.3f} ms, queue mean {:.1f} max {}", t.pool_wait.p99, row.queue_mean, row.queue_max);
   if (row.reconnect_attempts) s += fmt::format(", {} reconnects ({} attempts)", row.reconnects, row.reconnect_attempts);
   line(out, s);
   std::fflush(out);
@@ -109,6 +123,10 @@ void print_report(std::FILE *out, const RunResult &r, const Config &cfg) {
                                            : "duration: " + format_duration(cfg.duration_us);
   line(out, fmt::format("clients: {}, threads: {}, {}, warmup: {}, max tries: {}, seed: {}", cfg.clients, cfg.threads,
                         limit, format_duration(cfg.warmup_us), cfg.max_tries, cfg.seed));
+  line(out, fmt::format("connections: {}, query mode: {}",
+                        r.pool.connections > 0 ? fmt::format("{} pooled (a client borrows one per transaction)", r.pool.connections)
+                                               : std::string("one per client"),
+                        r.query_mode));
   if (r.connect.clients > 0)
     line(out, fmt::format("initial connection time: avg {:.3f} ms, max {:.3f} ms ({} connections)",
                           r.connect.total_us / r.connect.clients / 1e3, r.connect.max_us / 1e3, r.connect.clients));
@@ -123,17 +141,11 @@ void print_report(std::FILE *out, const RunResult &r, const Config &cfg) {
                         "retried"));
   for (const auto &t : r.types) line(out, type_line(t, w));
   if (r.types.size() > 1) line(out, type_line(r.total, w));
-  if (r.total.has_service) {
-    line(out, "");
-    line(out, "service time (from the actual start; latency above is from the intended start):");
-    auto svc = [&](const TxnRow &x) {
-      line(out, fmt::format("{:<{}} {:>10} {:>11} {:>9.3f} {:>9.3f} {:>9.3f} {:>9.3f} {:>9.3f} {:>9.3f} {:>10.3f}", x.name,
-                            w, "", "", x.service.mean, x.service.p50, x.service.p90, x.service.p95, x.service.p99,
-                            x.service.p999, x.service.max));
-    };
-    for (const auto &x : r.types) svc(x);
-    if (r.types.size() > 1) svc(r.total);
-  }
+  if (r.total.has_service)
+    latency_rows(out, r, w, "service time (from the actual start; latency above is from the intended start):",
+                 &TxnRow::service);
+  if (r.total.has_pool_wait)
+    latency_rows(out, r, w, "pool wait (queued for a connection; part of the latency above):", &TxnRow::pool_wait);
   line(out, "");
   const TxnRow &t = r.total;
   if (cfg.rate > 0 || cfg.rate_per_client > 0) {
@@ -148,6 +160,12 @@ void print_report(std::FILE *out, const RunResult &r, const Config &cfg) {
                         "({} attempts)", t.committed, t.rolled_back, t.failed, t.retried, t.retries, r.reconnects,
                         r.reconnect_attempts));
   print_outages(out, r);
+  if (r.pool.connections > 0)
+    line(out, fmt::format("pool queue: mean {:.2f} clients waiting for a connection, max {} at one thread",
+                          r.pool.queue_mean, r.pool.queue_max));
+  if (r.timer_wakeups > 0)
+    line(out, fmt::format("timer lateness (sleeps' actual minus intended wake-up): {} wake-ups, p50 {:.3f} ms, p99 {:.3f} ms, "
+                          "max {:.3f} ms", r.timer_wakeups, r.timer_lateness.p50, r.timer_lateness.p99, r.timer_lateness.max));
   if (t.has_service)
     line(out, fmt::format("schedule lag: avg {:.3f} ms, max {:.3f} ms", t.lag_mean_ms, t.lag_max_ms));
   if (!t.failures.empty()) {

@@ -13,7 +13,8 @@ namespace {
 const char *kHeader =
     "phase,t_s,span_s,type,count,committed,rolled_back,failed,retried,retries,tps,mean_ms,p50_ms,p90_ms,p95_ms,"
     "p99_ms,p99_9_ms,max_ms,service_p99_ms,lag_mean_ms,skipped,late,reconnects,reconnect_attempts,pg_xact_commit,pg_xact_rollback,"
-    "pg_hit_ratio,pg_wal_bytes,pg_checkpoints,pg_temp_bytes,pg_deadlocks,pg_lock_waiters,pg_active_sessions";
+    "pg_hit_ratio,pg_wal_bytes,pg_checkpoints,pg_temp_bytes,pg_deadlocks,pg_lock_waiters,pg_active_sessions,"
+    "pool_wait_p50_ms,pool_wait_p99_ms,pool_wait_max_ms,pool_queue_mean,pool_queue_max";
 
 std::string csv_field(const std::string &s) {
   if (s.find_first_of(",\"\n") == std::string::npos) return s;
@@ -62,6 +63,13 @@ std::string row_line(const IntervalRow &iv, const TxnRow &t) {
                      iv.reconnect_attempts);
 }
 
+// The pool columns (empty without a pool); the queue is the interval's, on every row of it.
+std::string pool_columns(const IntervalRow &iv, const TxnRow &t) {
+  if (!iv.pooled) return ",,,,,";
+  std::string wait = t.has_pool_wait ? fmt::format("{:.3f},{:.3f},{:.3f}", t.pool_wait.p50, t.pool_wait.p99, t.pool_wait.max) : ",,";
+  return fmt::format(",{},{:.3f},{}", wait, iv.queue_mean, iv.queue_max);
+}
+
 }  // namespace
 
 void write_csv(const std::string &path, const RunResult &r) {
@@ -69,8 +77,8 @@ void write_csv(const std::string &path, const RunResult &r) {
   if (!f) throw std::runtime_error("cannot write " + path);
   f << kHeader << "\n";
   for (const auto &iv : r.intervals) {
-    for (const auto &t : iv.types) f << row_line(iv, t) << ",,,,,,,,,\n";
-    f << row_line(iv, iv.total) << "," << pg_columns(r, iv) << "\n";
+    for (const auto &t : iv.types) f << row_line(iv, t) << ",,,,,,,,," << pool_columns(iv, t) << "\n";
+    f << row_line(iv, iv.total) << "," << pg_columns(r, iv) << pool_columns(iv, iv.total) << "\n";
   }
   if (!f) throw std::runtime_error("cannot write " + path);
 }

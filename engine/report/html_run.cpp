@@ -238,6 +238,29 @@ std::string outages_table(const json &r) {
   return o;
 }
 
+// The pool (--connections), the query mode and timer lateness, as outcome items.
+void pool_items(const json &r, std::vector<std::pair<std::string, std::string>> &items) {
+  auto p50_p99_max = [](const json &l) {
+    return "p50 " + fmt_ms(num(l, "p50")) + " ms, p99 " + fmt_ms(num(l, "p99")) + " ms, max " + fmt_ms(num(l, "max")) + " ms";
+  };
+  if (r.contains("query_mode") && r["query_mode"].is_string()) items.push_back({"query mode (-M)", r["query_mode"].get<std::string>()});
+  const json &pool = at(r, "pool");
+  if (num(pool, "connections") > 0) {
+    items.push_back({"connections", fmt_count(num(pool, "connections")) + " pooled (a client borrows one per transaction)"});
+    std::string wait = "total " + p50_p99_max(at(at(r, "total"), "pool_wait_ms"));
+    const json &types = at(r, "transactions");
+    if (types.is_object())
+      for (const auto &[k, v] : types.items()) wait += "; " + k + " p99 " + fmt_ms(num(at(v, "pool_wait_ms"), "p99")) + " ms";
+    items.push_back({"pool wait (part of the latency)", wait});
+    items.push_back({"pool queue", "mean " + format_number(num(pool, "queue_mean"), 2) + " clients waiting, max " +
+                                       fmt_count(num(pool, "queue_max")) + " at one thread"});
+  }
+  const json &late = at(r, "timer_lateness");
+  if (num(late, "wakeups") > 0)
+    items.push_back({"timer lateness (actual minus intended wake-up)",
+                     fmt_count(num(late, "wakeups")) + " wake-ups, " + p50_p99_max(at(late, "ms"))});
+}
+
 std::string outcomes(const json &r) {
   const json &t = at(r, "total");
   std::vector<std::pair<std::string, std::string>> items = {
@@ -256,6 +279,7 @@ std::string outcomes(const json &r) {
     items.push_back({"service time (from the actual start)", "p50 " + fmt_ms(num(svc, "p50")) + " ms, p99 " +
                                                                  fmt_ms(num(svc, "p99")) + " ms, max " +
                                                                  fmt_ms(num(svc, "max")) + " ms"});
+  pool_items(r, items);
   std::string o = "<h3>Outcomes</h3>\n<dl class=\"meta\">";
   for (const auto &[k, v] : items) o += meta_row(k, escape(v));
   return o + "</dl>\n";

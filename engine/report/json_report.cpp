@@ -38,7 +38,8 @@ json row_json(const TxnRow &t) {
               {"service_ms", latency_json(t.service, false)},
               {"skipped", t.skipped},
               {"late", t.late},
-              {"failures", t.failures}};
+              {"failures", t.failures},
+              {"pool_wait_ms", t.has_pool_wait ? latency_json(t.pool_wait, false) : json(nullptr)}};
 }
 
 namespace {
@@ -107,6 +108,11 @@ json result_json(const RunResult &r, const Config &cfg) {
                        {"ms", latency_json(t.latency, false)},
                        {"histogram", histogram_json(t.histogram)}};
   j["timings"] = timings;
+  j["query_mode"] = r.query_mode;
+  j["pool"] = {{"connections", r.pool.connections},
+               {"queue_mean", r.pool.queue_mean},
+               {"queue_max", r.pool.queue_max}};
+  j["timer_lateness"] = {{"wakeups", r.timer_wakeups}, {"ms", latency_json(r.timer_lateness, false)}};
   j["reconnects"] = r.reconnects;
   j["reconnect_attempts"] = r.reconnect_attempts;
   j["outages"] = outages_json(r);
@@ -118,6 +124,7 @@ json result_json(const RunResult &r, const Config &cfg) {
     for (const auto &t : iv.types) types_iv[t.name] = row_json(t);
     intervals.push_back({{"phase", iv.phase}, {"t_s", iv.t_s}, {"span_s", iv.span_s}, {"reconnects", iv.reconnects},
                          {"reconnect_attempts", iv.reconnect_attempts},
+                         {"pool_queue", iv.pooled ? json{{"mean", iv.queue_mean}, {"max", iv.queue_max}} : json(nullptr)},
                          {"total", row_json(iv.total)}, {"transactions", types_iv}});
   }
   j["intervals"] = intervals;

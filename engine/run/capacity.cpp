@@ -37,9 +37,14 @@ ConnectionNeed connections_needed(const Config &cfg, const WorkloadInfo &w, bool
       }
     int background = 0;
     for (const auto &[fn, per_thread] : w.background) background += per_thread * cfg.threads;
+    if (cfg.connections > 0) {  // pooled: terminals and background workers share the pool
+      need.clients = cfg.connections;
+      need.source = cfg.sources.count("connections") ? cfg.sources.at("connections") : "--connections";
+      background = 0;
+    }
     int sampler = cfg.pg_stats ? 1 : 0;
     need.total = need.clients + background + sampler;
-    need.detail = fmt::format("{} clients", need.clients);
+    need.detail = fmt::format("{} {}", need.clients, cfg.connections > 0 ? "pooled connections" : "clients");
     if (background > 0) need.detail += fmt::format(" + {} background workers", background);
     if (sampler > 0) need.detail += " + 1 for the pg_stat sampler";
   }

@@ -16,6 +16,9 @@ IntervalRow interval_row(const IntervalStats &iv, Engine &engine) {
   row.total = summarize("total", iv.total(), row.span_s);
   row.reconnects = iv.reconnects;
   row.reconnect_attempts = iv.reconnect_attempts;
+  row.pooled = iv.pooled;
+  row.queue_mean = iv.end_us > iv.start_us ? iv.queue_area / (iv.end_us - iv.start_us) : 0;
+  row.queue_max = iv.queue_max;
   return row;
 }
 
@@ -63,6 +66,14 @@ void fill_totals(RunResult &r, Engine &engine) {
   }
   r.reconnects = t.reconnects;
   r.reconnect_attempts = t.reconnect_attempts;
+  r.query_mode = engine.plan().query_mode;
+  r.pool.connections = engine.plan().connections;
+  r.pool.queue_mean = end > start ? t.queue_area / (end - start) : 0;
+  r.pool.queue_max = t.queue_max;
+  if (t.timer_lateness) {
+    r.timer_wakeups = t.timer_lateness->count();
+    r.timer_lateness = latency_ms(*t.timer_lateness);
+  }
   r.connect = engine.connect_stats();
   fill_outages(r, engine, std::max(end, now_us()));
 }

@@ -30,7 +30,7 @@ sdb_client *Worker::spawn(sdb_client::Kind kind, int id, const std::string &fn, 
   cl->worker = this;
   cl->kind = kind;
   cl->id = id;
-  cl->pooled = pool_ && kind == sdb_client::Kind::kTerminal;
+  cl->pooled = pool_ && (kind == sdb_client::Kind::kTerminal || kind == sdb_client::Kind::kBackground);
   if (!cl->pooled) {
     cl->conn = std::make_unique<sdb_conn>(this, &engine_.plan().conninfo, cl.get());
     cl->held = cl->conn.get();

@@ -1,0 +1,159 @@
+# Integration tests of the connection pool (--connections) and the run-wide query mode (-M): what the server saw.
+import os
+import tempfile
+import textwrap
+import threading
+import time
+import unittest
+
+from harness import DatabaseTestCase, Database, main, workload
+
+# Every transaction records, from the connection it ran on, that backend's pid and the statements
+# prepared there; "a" is used, "b" never is.
+LAZY = textwrap.dedent("""\
+    workload = { name = "lazy", mix = { use_a = 1 } }
+    function client_init(ctx)
+      ctx.db:prepare("a", "SELECT $1::int + 1")
+      ctx.db:prepare("b", "SELECT $1::int + 2")
+    end
+    function use_a(ctx)
+      ctx.db:begin()
+      ctx.db:value("a", 1)
+      ctx.db:exec("INSERT INTO seen SELECT pg_backend_pid(), coalesce(string_agg(name, ',' ORDER BY name), '') " ..
+                  "FROM pg_prepared_statements")
+      ctx.db:commit()
+      ctx:sleep(5)
+    end
+    """)
+
+# How the named statement "probe" reached the server: the query text it ran (a literal in simple
+# mode, $1 otherwise) and whether it was a prepared statement of that session.
+PROBE = textwrap.dedent("""\
+    workload = { name = "probe", mix = { probe = 1 } }
+    function client_init(ctx)
+      ctx.db:prepare("probe", "SELECT current_query() AS q, " ..
+        "(SELECT count(*) FROM pg_prepared_statements WHERE name = 'probe') AS n WHERE $1::int = 7")
+    end
+    function probe(ctx)
+      local q, n = ctx.db:values("probe", 7)
+      ctx.db:exec("INSERT INTO probes VALUES ($1, $2)", q, n)
+    end
+    """)
+
+# A transaction that forgets its COMMIT (line 4 defines it).
+OPEN_TXN = textwrap.dedent("""\
+    workload = { name = "forgetful", mix = { forget = 1 } }
+    local n = 0
+
+    function forget(ctx)
+      ctx.db:begin()
+      ctx.db:exec("INSERT INTO kept VALUES (1)")
+    end
+    """)
+
+
+class PoolTest(DatabaseTestCase):
+    def script(self, text):
+        d = tempfile.mkdtemp(prefix="stormdb-pool-")
+        path = os.path.join(d, "w.lua")
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+    def backends(self):
+        """Client backends connected to this test's database now (psql's own excluded)."""
+        return int(self.scalar(f"SELECT count(*) FROM pg_stat_activity WHERE datname = '{self.dbname}' "
+                               "AND backend_type = 'client backend' AND pid <> pg_backend_pid()"))
+
+    def test_tpcc_100_terminals_over_10_connections(self):
+        self.stormdb("prepare", workload("tpcc.lua"), "--warehouses", "1", "--loaders", "2")
+        seen, stop = [], threading.Event()
+
+        def sample():
+            while not stop.is_set():
+                seen.append(self.backends())
+                time.sleep(0.05)
+
+        t = threading.Thread(target=sample)
+        t.start()
+        try:
+            _, data = self.stormdb_json("run", workload("tpcc.lua"), "--warehouses", "1", "-c", "100", "-j", "2",
+                                        "--connections", "10", "-T", "4s", "--pg-stats", "false")
+        finally:
+            stop.set()
+            t.join()
+        self.assertGreater(data["total"]["committed"], 0)
+        self.assertEqual(data["pool"]["connections"], 10)
+        self.assertGreater(len(seen), 3)
+        self.assertLessEqual(max(seen), 10, seen)
+        self.assertGreater(max(seen), 1, seen)
+        # 100 terminals on 10 connections, no think time: they queue, and the wait is reported per type.
+        self.assertGreater(data["pool"]["queue_max"], 0)
+        self.assertGreater(data["total"]["pool_wait_ms"]["p50"], 0)
+        for name in ["new_order", "payment"]:
+            self.assertGreater(data["transactions"][name]["pool_wait_ms"]["max"], 0, name)
+        p = self.stormdb("check", workload("tpcc.lua"), "--warehouses", "1")
+        self.assertIn("12 checks, 12 passed, 0 failed", p.stdout)
+
+    def test_pool_wait_under_contention_only(self):
+        self.stormdb("prepare", workload("point_select.lua"), "--rows", "1000")
+        _, free = self.stormdb_json("run", workload("point_select.lua"), "--rows", "1000", "-c", "4", "-j", "2",
+                                    "--connections", "4", "-T", "1s", "--pg-stats", "false")
+        _, busy = self.stormdb_json("run", workload("point_select.lua"), "--rows", "1000", "-c", "40", "-j", "2",
+                                    "--connections", "2", "-T", "1s", "--pg-stats", "false")
+        self.assertGreater(free["total"]["committed"], 0)
+        self.assertGreater(busy["total"]["committed"], 0)
+        # As many connections as clients: nobody ever queues.
+        self.assertEqual(free["pool"]["queue_max"], 0)
+        self.assertEqual(free["total"]["pool_wait_ms"]["max"], 0)
+        self.assertGreater(busy["pool"]["queue_max"], 0)
+        self.assertGreater(busy["total"]["pool_wait_ms"]["p50"], free["total"]["pool_wait_ms"]["p50"])
+        self.assertGreater(busy["total"]["latency_ms"]["p50"], busy["total"]["pool_wait_ms"]["p50"])
+        # Without --connections nothing is pooled and the JSON says so.
+        _, plain = self.stormdb_json("run", workload("point_select.lua"), "--rows", "1000", "-c", "2", "-j", "1",
+                                     "-T", "1s", "--pg-stats", "false")
+        self.assertEqual(plain["pool"]["connections"], 0)
+        self.assertIsNone(plain["total"]["pool_wait_ms"])
+
+    def test_lazy_prepare_per_connection(self):
+        self.sql("CREATE TABLE seen (pid int, names text)")
+        self.stormdb("run", self.script(LAZY), "-c", "6", "-j", "2", "--connections", "2", "-T", "1s",
+                     "--pg-stats", "false")
+        rows = self.sql("SELECT count(DISTINCT pid), string_agg(DISTINCT names, '|') FROM seen")
+        self.assertLessEqual(int(rows[0][0]), 2)
+        # Only the statement used on a connection is prepared there, not every db:prepare of its clients.
+        self.assertEqual(rows[0][1], "a")
+        # Without a pool each client prepares both on its own connection, as before.
+        self.sql("TRUNCATE seen")
+        self.stormdb("run", self.script(LAZY), "-c", "2", "-j", "1", "-T", "1s", "--pg-stats", "false")
+        self.assertEqual(self.sql("SELECT DISTINCT names FROM seen"), [["a,b"]])
+
+    def test_query_modes_on_the_server(self):
+        self.sql("CREATE TABLE probes (q text, n int)")
+        expected = {"simple": ("'7'::int", 0), "extended": ("$1::int", 0), "prepared": ("$1::int", 1)}
+        for pooled in [False, True]:
+            for mode, (text, prepared) in expected.items():
+                self.sql("TRUNCATE probes")
+                extra = ["--connections", "1"] if pooled else []
+                _, data = self.stormdb_json("run", self.script(PROBE), "-M", mode, "-c", "2", "-j", "1", "-t", "3",
+                                            "--pg-stats", "false", *extra)
+                self.assertEqual(data["query_mode"], mode)
+                rows = self.sql("SELECT DISTINCT q, n FROM probes")
+                self.assertEqual(len(rows), 1, (mode, pooled, rows))
+                self.assertIn(text, rows[0][0], (mode, pooled))
+                self.assertEqual(int(rows[0][1]), prepared, (mode, pooled))
+
+    def test_transaction_left_open_is_rolled_back(self):
+        self.sql("CREATE TABLE kept (v int)")
+        p = self.stormdb("run", self.script(OPEN_TXN), "-c", "4", "-j", "1", "--connections", "2", "-t", "3",
+                         "--pg-stats", "false", check_rc=None)
+        self.assertIn("w.lua:4: transaction function returned inside an open transaction block (missing commit?); "
+                      "rolled back", p.stderr)
+        self.assertEqual(self.scalar("SELECT count(*) FROM kept"), "0")
+        # The connections went back clean: no session is left idle in a transaction.
+        self.assertEqual(self.scalar(f"SELECT count(*) FROM pg_stat_activity WHERE datname = '{self.dbname}' "
+                                     "AND state LIKE 'idle in transaction%'"), "0")
+
+
+if __name__ == "__main__":
+    main()
