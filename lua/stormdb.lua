@@ -248,10 +248,12 @@ local function run_txn(ctx, id, fn)
   local cl, db = ctx._cl, ctx.db
   local tries = 1
   ctx._outcome = COMMITTED
+  ctx.try = 1
   local ok, err = pcall(fn, ctx)
   while not ok and retryable(ctx, err, tries) do
     tries = tries + 1
     ctx._outcome = COMMITTED
+    ctx.try = tries
     ok, err = pcall(fn, ctx)
   end
   if ok then
@@ -346,7 +348,8 @@ local function serialize_checks(res)
   local out = {}
   for _, c in ipairs(res) do
     local clean = function(s) return (tostring(s or ""):gsub("[\t\n]", " ")) end
-    out[#out + 1] = (c.ok and "1" or "0") .. "\t" .. clean(c.name) .. "\t" .. clean(c.detail)
+    local status = c.checked == false and "-" or (c.ok and "1" or "0")   -- "-": could not run
+    out[#out + 1] = status .. "\t" .. clean(c.name) .. "\t" .. clean(c.detail)
   end
   return table.concat(out, "\n")
 end

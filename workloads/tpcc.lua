@@ -23,7 +23,8 @@ workload = {
   name = "tpcc",
   description = "TPC-C 5.11: nine tables, five transactions, 23-card deck mix, consistency checks, tpmC",
   options = {
-    warehouses = { default = 1, help = "scale: number of warehouses W (100,000 ITEM rows + ~500,000 rows per warehouse)" },
+    warehouses = { default = 1, type = "integer", min = 1,
+                   help = "scale: number of warehouses W (100,000 ITEM rows + ~500,000 rows per warehouse)" },
     fk = { default = false, help = "create the clause 1.3 foreign keys after the load" },
     isolation = { default = "read_committed", choices = { "read_committed", "repeatable_read", "serializable" },
                   help = "isolation of New-Order, Payment, Order-Status, Delivery (Stock-Level always READ COMMITTED, 2.8.2.3)" },
@@ -32,6 +33,8 @@ workload = {
     think = { default = false, help = "keying and think times per 5.2.5 (use -c 10xW terminals for a spec-paced run)" },
     deferred_delivery = { default = false,
                           help = "Delivery only queues the request; background workers execute it (2.7.2)" },
+    delivery_results = { default = "",
+                         help = "file for the Delivery result records of 2.7.2.3 (queued, completed, W_ID, carrier, D_ID:O_ID); emptied at the start" },
     input_decks = { default = true,
                     help = "draw the 1% rollback, 1% remote line, 15% remote payment, 60% by-name choices from per-terminal 100-card decks" },
     verify = { default = false, help = "Order-Status cross-checks its result with an independent query (testing aid)" },
@@ -60,7 +63,6 @@ workload = {
 function prepare(ctx)
   local db, opt = ctx.db, ctx.opt
   local W = opt.warehouses
-  if W < 1 or W ~= math.floor(W) then error("--warehouses must be a whole number >= 1", 0) end
   schema.create_tables(db, check_mod.RESULT_DDL)
   local c_load = ctx.rand:uniform(0, const.A_C_LAST)
   local c_run
@@ -107,6 +109,10 @@ end
 
 function client_init(ctx)
   txn.init(ctx)
+end
+
+function client_done(ctx)
+  txn.done(ctx)
 end
 
 -- ---- the mix (each call is one business transaction) ----------------------------------------

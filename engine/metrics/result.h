@@ -81,6 +81,7 @@ struct CheckLine {
   std::string name;
   bool ok = false;
   std::string detail;
+  bool checked = true;  // false: the check could not run (checked = false in check(ctx)); never a pass
 };
 
 // How long the clients' initial connects took (the connect-time line).

@@ -198,12 +198,16 @@ void print_report(std::FILE *out, const RunResult &r, const Config &cfg) {
 }
 
 void print_checks(std::FILE *out, const std::vector<CheckLine> &checks) {
-  int failed = 0;
+  size_t failed = 0, unchecked = 0;
   for (const auto &c : checks) {
-    line(out, fmt::format("{} {}{}", c.ok ? "passed" : "FAILED", c.name, c.detail.empty() ? "" : ": " + c.detail));
-    if (!c.ok) failed++;
+    const char *status = !c.checked ? "not checked" : c.ok ? "passed" : "FAILED";
+    line(out, fmt::format("{} {}{}", status, c.name, c.detail.empty() ? "" : ": " + c.detail));
+    if (!c.checked) unchecked++;
+    else if (!c.ok) failed++;
   }
-  line(out, fmt::format("{} checks, {} passed, {} failed", checks.size(), checks.size() - failed, failed));
+  // A check that could not run is neither passed nor failed: "11 of 12 checked, 11 passed, 0 failed".
+  size_t checked = checks.size() - unchecked;
+  line(out, fmt::format("{} of {} checked, {} passed, {} failed", checked, checks.size(), checked - failed, failed));
   std::fflush(out);
 }
 

@@ -349,16 +349,22 @@ std::string workload_summary(const json &r) {
 std::string checks_table(const json &r) {
   const json &c = array_at(r, "checks");
   if (c.empty()) return "";
-  size_t failed = 0;
-  for (const auto &ch : c)
-    if (!(at(ch, "ok").is_boolean() && at(ch, "ok").get<bool>())) failed++;
-  std::string o = fmt::format("<h3>Checks: {} passed, {} failed</h3>\n<div class=\"scroll\"><table id=\"checks-table\"><thead><tr>"
+  // "checked": false marks a check that could not run: neither passed nor failed.
+  auto unchecked = [](const json &ch) { return at(ch, "checked").is_boolean() && !at(ch, "checked").get<bool>(); };
+  size_t failed = 0, skipped = 0;
+  for (const auto &ch : c) {
+    if (unchecked(ch)) skipped++;
+    else if (!(at(ch, "ok").is_boolean() && at(ch, "ok").get<bool>())) failed++;
+  }
+  std::string o = fmt::format("<h3>Checks: {} of {} checked, {} passed, {} failed</h3>\n<div class=\"scroll\">"
+                              "<table id=\"checks-table\"><thead><tr>"
                               "<th>status</th><th>check</th><th>detail</th></tr></thead><tbody>\n",
-                              c.size() - failed, failed);
+                              c.size() - skipped, c.size(), c.size() - skipped - failed, failed);
   for (const auto &ch : c) {
     bool ok = at(ch, "ok").is_boolean() && at(ch, "ok").get<bool>();
-    o += fmt::format("<tr{}><td>{}</td><td>{}</td><td>{}</td></tr>\n", ok ? "" : " class=\"failed\"", badge(ok),
-                     escape(str(ch, "name")), escape(str(ch, "detail")));
+    std::string status = unchecked(ch) ? "<span class=\"badge\">not checked</span>" : badge(ok);
+    o += fmt::format("<tr{}><td>{}</td><td>{}</td><td>{}</td></tr>\n", ok || unchecked(ch) ? "" : " class=\"failed\"",
+                     status, escape(str(ch, "name")), escape(str(ch, "detail")));
   }
   return o + "</tbody></table></div>\n";
 }

@@ -136,7 +136,10 @@ json result_json(const RunResult &r, const Config &cfg) {
   }
   j["summary"] = summary;
   json checks = json::array();
-  for (const auto &c : r.checks) checks.push_back({{"name", c.name}, {"ok", c.ok}, {"detail", c.detail}});
+  // A check that could not run has "checked": false and "ok": null (neither passed nor failed).
+  for (const auto &c : r.checks)
+    checks.push_back({{"name", c.name}, {"ok", c.checked ? nlohmann::json(c.ok) : nlohmann::json()},
+                      {"checked", c.checked}, {"detail", c.detail}});
   j["checks"] = checks;
   if (!r.postgres.is_null()) j["postgres"] = r.postgres;
   if (!r.error.empty()) j["error"] = r.error;

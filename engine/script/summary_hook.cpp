@@ -29,6 +29,31 @@ void push_row(lua_State *L, const TxnRow &t) {
   set_num(L, "max_ms", t.latency.max);
 }
 
+// r.intervals: the measured intervals in time order, each { t_s =, span_s =, types = { name =
+// { count =, committed =, rolled_back =, failed = } } } (t_s: end of the interval, seconds since
+// the start barrier). Workloads judge steady state from them (TPC-C clause 5.5).
+void push_intervals(lua_State *L, const std::vector<IntervalRow> &intervals) {
+  lua_newtable(L);
+  int i = 0;
+  for (const auto &iv : intervals) {
+    if (iv.phase != "measure") continue;
+    lua_newtable(L);
+    set_num(L, "t_s", iv.t_s);
+    set_num(L, "span_s", iv.span_s);
+    lua_newtable(L);
+    for (const auto &t : iv.types) {
+      lua_newtable(L);
+      set_num(L, "count", static_cast<double>(t.count));
+      set_num(L, "committed", static_cast<double>(t.committed));
+      set_num(L, "rolled_back", static_cast<double>(t.rolled_back));
+      set_num(L, "failed", static_cast<double>(t.failed));
+      lua_setfield(L, -2, t.name.c_str());
+    }
+    lua_setfield(L, -2, "types");
+    lua_rawseti(L, -2, ++i);
+  }
+}
+
 std::string str_field(lua_State *L, const char *k) {
   lua_getfield(L, -1, k);
   std::string v = lua_isstring(L, -1) ? lua_tostring(L, -1) : "";
@@ -52,6 +77,9 @@ std::vector<SummaryLine> run_summary_hook(const RunPlan &plan, const RunResult &
   set_num(L, "elapsed_s", r.elapsed_s);
   set_num(L, "clients", plan.clients);
   set_num(L, "threads", plan.threads);
+  set_num(L, "warmup_s", plan.warmup_us / 1e6);
+  push_intervals(L, r.intervals);
+  lua_setfield(L, -2, "intervals");
   lua_getglobal(L, "stormdb");
   lua_getfield(L, -1, "_options");
   lua_remove(L, -2);

@@ -1,5 +1,7 @@
--- TPC-C result lines for summary(r): tpmC, NOPM, TPM, efficiency, mix, response-time limits, input variability, deferred Delivery.
+-- TPC-C result lines for summary(r): tpmC with its confidence interval, steady state, efficiency, terminals, mix, response times, input variability, deferred Delivery.
 local const = require("tpcc.const")
+local stats = require("tpcc.stats")
+local txn = require("tpcc.txn")
 
 local M = {}
 
@@ -35,6 +37,118 @@ local function bounded(name, num, den, lo, hi, e, size, decks)
   return line(name, pct, "%", string.format("%d of %d; bounds %g-%g%% (5.5.1.5)%s", num, den, lo, hi, why), ok)
 end
 
+-- Steady state: tpmC's trend must move it by less than this many % over the measurement interval.
+local STEADY_DRIFT_PCT = 5
+
+-- Recommended ramp-up (--warmup) in seconds. Paced terminals start in step at the barrier and
+-- the first New-Order of each comes only after its 18 s keying time, so tpmC climbs for about
+-- six mean card cycles (~21 s each); unpaced, a minute lets the buffer cache and the plans settle.
+local function recommended_warmup_s(think) return think and 120 or 60 end
+
+-- Lines on the measurement itself: its length against 5.5, tpmC's 95 % confidence interval,
+-- the steady-state criterion and the ramp-up. Returns the lines and tpmC's CI half-width.
+local function measurement_lines(r, out)
+  local el, think = r.elapsed_s, r.opt.think
+  local long_enough   -- judged only for a paced run, the one that claims to be TPC-C
+  if think then long_enough = el >= const.MIN_MEASURE_S end
+  out[#out + 1] = line("measurement interval", el / 60, "min",
+    string.format("%.0f s measured; >= %d min in steady state for a publishable tpmC (5.5)", el,
+                  const.MIN_MEASURE_S / 60), long_enough)
+  local intervals = r.intervals or {}
+  local k = stats.batch_count(el, #intervals)
+  local rates, mids = stats.batches(intervals, "new_order", k)
+  local mean, half, cv = stats.confidence(rates)
+  if half == math.huge then
+    out[#out + 1] = line("tpmC 95% CI +/-", 0, "tpm", "not computed: fewer than 2 measured intervals")
+  else
+    out[#out + 1] = line("tpmC 95% CI +/-", half, "tpm", string.format(
+      "tpmC %.1f-%.1f: batch means over %d batches of %.0f s, mean +/- t(%d) sd/sqrt(%d); batches vary by %.1f%% (cv)",
+      mean - half, mean + half, #rates, el / math.max(#rates, 1), #rates - 1, #rates, cv))
+  end
+  local drift, dhalf = stats.drift(rates, mids, el)
+  local rec = recommended_warmup_s(think)
+  local verdict, note = stats.steady(drift, dhalf, STEADY_DRIFT_PCT), nil
+  if dhalf == math.huge then
+    note = "not judged: fewer than 3 batches"
+  else
+    note = string.format("tpmC trend over the interval %+.1f%% +/- %.1f%% (95%%); steady when within +/-%d%% (%s)",
+                         drift, dhalf, STEADY_DRIFT_PCT,
+                         verdict == true and "steady" or verdict == false and "NOT steady" or "too noisy to judge: measure longer")
+    if verdict == false and drift > 0 then note = note .. "; still rising: raise --warmup" end
+  end
+  out[#out + 1] = line("steady state drift", drift, "%", note, verdict)
+  local w = r.warmup_s or 0
+  out[#out + 1] = line("ramp-up (--warmup)", w, "s", string.format("recommended >= %d s %s%s", rec,
+    think and "with --think (terminals start in step)" or "unpaced (cache and plans settle)",
+    w < rec and "; this run's is shorter" or ""))
+  return half
+end
+
+-- Terminals per warehouse: the spec has 10, each bound to one home warehouse (4.2.2, 2.4.1.1).
+local function terminal_line(r, out)
+  local T, W = r.clients, r.opt.warehouses
+  local note
+  if T < W then
+    note = string.format("%d terminals over %d warehouses: each takes turns over up to %d home warehouses, one per " ..
+                         "business transaction, so every warehouse is used (the spec binds a terminal to one, 2.4.1.1)",
+                         T, W, #txn.homes(0, T, W))
+  else
+    local lo, hi = math.floor(T / W), math.ceil(T / W)
+    note = string.format("%d terminals over %d warehouses, %s per warehouse", T, W,
+                         lo == hi and tostring(lo) or (lo .. "-" .. hi))
+  end
+  out[#out + 1] = line("terminals per warehouse", T / W, "",
+                       note .. string.format("; the spec has %d (4.2.2)", const.TERMINALS_PER_W))
+end
+
+-- Efficiency of a paced run against 12.86 tpmC per warehouse, with its confidence interval and
+-- the deck's own ceiling; above 100 % is flagged (ok = false): such a tpmC cannot be reported.
+local function efficiency_line(r, out, tpmc, half)
+  local W, T = r.opt.warehouses, r.clients
+  local max = const.MAX_TPMC_PER_W * W
+  local eff = 100 * tpmc / max
+  local ceiling = 100 * const.PACED_TPMC_PER_TERMINAL * const.TERMINALS_PER_W / const.MAX_TPMC_PER_W
+  local note = string.format("tpmC / (12.86 x %d warehouses)", W)
+  if half ~= math.huge then
+    note = note .. string.format("; 95%% CI %.1f-%.1f%%", 100 * (tpmc - half) / max, 100 * (tpmc + half) / max)
+  end
+  note = note .. string.format("; pacing ceiling %.1f%% with 10 terminals per warehouse (keying + think, 5.2.5)",
+                               ceiling)
+  if T ~= const.TERMINALS_PER_W * W then
+    note = note .. string.format("; %d terminals, the spec has %d (10 per warehouse, 4.2.2)", T,
+                                 const.TERMINALS_PER_W * W)
+  end
+  local ok
+  if eff > 100 then
+    ok = false
+    note = "ABOVE 100%: over the 12.86 tpmC/warehouse maximum, not reportable" ..
+           (half ~= math.huge and tpmc - half <= max and " (within the CI: sampling error of a short run)" or "") ..
+           "; " .. note
+  end
+  out[#out + 1] = line("efficiency", eff, "%", note, ok)
+end
+
+-- Deferred Delivery (2.7.2): queued, executed, failed and unfinished; the 90 %-within-80 s rule
+-- (2.7.2.2, 5.2.5.4) over every Delivery that is not known to have completed in time.
+local function deferred_lines(r, cnt, out)
+  local queued, done = cnt["delivery.queued"] or 0, cnt["delivery.deferred_done"] or 0
+  local failed, left = (r.types.delivery_deferred or {}).failed or 0, cnt["delivery.unfinished"] or 0
+  local late_left, in80 = cnt["delivery.unfinished_over_80s"] or 0, cnt["delivery.deferred_in_80s"] or 0
+  out[#out + 1] = line("deferred Delivery queued", queued, "", string.format(
+    "queued in the measurement; %d executed, %d failed, %d unfinished when the run ended (%d of them already " ..
+    "waiting > 80 s)", done, failed, left, late_left), nil)
+  local all = done + failed + left
+  if all == 0 then
+    out[#out + 1] = line("deferred Delivery <= 80 s", 0, "%", "no deferred Delivery executed or pending in the measurement")
+    return
+  end
+  local pct = 100 * in80 / all
+  out[#out + 1] = line("deferred Delivery <= 80 s", pct, "%", string.format(
+    "%d of %d (executed + failed + unfinished) completed within 80 s of queueing; >= 90%% required (2.7.2.2, " ..
+    "5.2.5.4); mean wait of the executed %.0f ms", in80, all, done > 0 and (cnt["delivery.deferred_wait_ms"] or 0) / done or 0),
+    pct >= const.DEFERRED_MIN_PCT)
+end
+
 function M.summary(r)
   local opt, W, el = r.opt, r.opt.warehouses, r.elapsed_s
   local t, cnt = r.types, r.counters
@@ -56,15 +170,11 @@ function M.summary(r)
   local all = 0
   for _, name in ipairs(const.TYPES) do all = all + done(name) end
   out[#out + 1] = line("TPM", all * per_min, "tpm", "all five transaction types per minute")
+  local half = measurement_lines(r, out)
+  terminal_line(r, out)
 
   if opt.think then
-    local eff = 100 * tpmc / (const.MAX_TPMC_PER_W * W)
-    local note = string.format("tpmC / (12.86 x %d warehouses)", W)
-    if r.clients ~= const.TERMINALS_PER_W * W then
-      note = note .. string.format("; %d terminals, the spec has %d (10 per warehouse, 4.2.2)", r.clients,
-                                   const.TERMINALS_PER_W * W)
-    end
-    out[#out + 1] = line("efficiency", eff, "%", note)
+    efficiency_line(r, out, tpmc, half)
   else
     out[#out + 1] = line("pacing", 0, "",
       "NOT spec-paced TPC-C: no keying/think times, so tpmC is not capped at 12.86/warehouse; " ..
@@ -125,16 +235,7 @@ function M.summary(r)
   if skipped > 0 then
     out[#out + 1] = line("delivery skipped districts", skipped, "", "districts with no NEW-ORDER row (2.7.4.2)")
   end
-  if opt.deferred_delivery then
-    local d, in80 = cnt["delivery.deferred_done"] or 0, cnt["delivery.deferred_in_80s"] or 0
-    if d > 0 then
-      out[#out + 1] = line("deferred Delivery <= 80 s", 100 * in80 / d, "%",
-        string.format("%d of %d completed within 80 s of queueing; >= 90%% required (2.7.2.2); mean wait %.0f ms",
-                      in80, d, (cnt["delivery.deferred_wait_ms"] or 0) / d), 100 * in80 / d >= const.DEFERRED_MIN_PCT)
-    else
-      out[#out + 1] = line("deferred Delivery <= 80 s", 0, "%", "no deferred Delivery completed in the measurement")
-    end
-  end
+  if opt.deferred_delivery then deferred_lines(r, cnt, out) end
   if (cnt["verify.order_status_bad"] or 0) + (cnt["verify.order_status_ok"] or 0) > 0 then
     local bad = cnt["verify.order_status_bad"] or 0
     out[#out + 1] = line("Order-Status verified", cnt["verify.order_status_ok"] or 0, "",

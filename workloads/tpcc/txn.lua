@@ -8,6 +8,7 @@
 -- or a residual deadlock) are retried by the engine with the *same* inputs (see with_inputs).
 local const = require("tpcc.const")
 local stormdb = require("stormdb")
+local ffi = require("ffi")
 
 local floor, ceil, concat, format = math.floor, math.ceil, table.concat, string.format
 
@@ -16,6 +17,22 @@ local M = {}
 -- Deferred Delivery queue of this thread (2.7.2). Every thread has its own Lua state, so this
 -- module table is shared by exactly the terminals and delivery workers of one thread.
 local queue = { head = 1, tail = 0 }
+
+-- --delivery-results: this thread's handle on the Delivery result file (2.7.2.3), opened in
+-- append mode by every thread; each record is one write of one line, so threads never interleave.
+local results_file
+
+-- Wall-clock time in µs for the result file (stormdb.now() is monotonic, not a date).
+pcall(ffi.cdef, "typedef struct { long sec; long usec; } tpcc_timeval; int gettimeofday(tpcc_timeval *tv, void *tz);")
+local tv = ffi.new("tpcc_timeval")
+local function wall_us()
+  ffi.C.gettimeofday(tv, nil)
+  return tonumber(tv.sec) * 1e6 + tonumber(tv.usec)
+end
+local function iso_time(us)
+  local sec = floor(us / 1e6)
+  return os.date("!%Y-%m-%dT%H:%M:%S", sec) .. format(".%03dZ", floor((us - sec * 1e6) / 1000))
+end
 
 local SQL = {
   -- New-Order (2.4.2.2). The customer/warehouse read is the spec's own join (Appendix A.1).
@@ -143,8 +160,54 @@ local function other_warehouse(rand, w, W)
   return o >= w and o + 1 or o
 end
 
+-- Home warehouses of terminal t (0-based) of T over W warehouses. With T >= W terminal t is bound
+-- to warehouse t mod W + 1 for the whole run (2.4.1.1). With fewer terminals than warehouses no
+-- fixed binding reaches every warehouse, so terminal t takes turns over warehouses t+1, t+1+T,
+-- t+1+2T ... (one per business transaction): every warehouse gets a terminal's work.
+function M.homes(t, T, W)
+  local homes = {}
+  if T >= W then
+    homes[1] = t % W + 1
+  else
+    for w = t + 1, W, T do homes[#homes + 1] = w end
+    if #homes == 0 then homes[1] = t % W + 1 end   -- a background worker (client id >= T)
+  end
+  return homes
+end
+
+-- Binds the terminal to its next home warehouse and Stock-Level district; called once per new
+-- business transaction (never on a retry). Stock-Level's district is unique per warehouse while
+-- there are at most 10 terminals per warehouse (2.8.1.1); a terminal taking turns over several
+-- warehouses also moves to the next district after each round, so all districts get Stock-Levels.
+local function next_home(st)
+  local n = #st.homes
+  if n == 1 and st.w then return end
+  local turn = st.turn
+  st.turn = turn + 1
+  st.w = st.homes[turn % n + 1]
+  st.sl_district = (st.rank + floor(turn / n)) % const.DISTRICTS + 1
+end
+
+-- Opens the --delivery-results file: client 0 empties it and writes the header before the start
+-- barrier (no record is written before it), then every thread appends.
+local function open_results(ctx, path)
+  if ctx.client_id == 0 and not ctx.background then
+    local f, err = io.open(path, "w")
+    if not f then error("--delivery-results: cannot write " .. tostring(err), 0) end
+    f:write("# TPC-C Delivery result records (clause 2.7.2.3): queued completed W_ID O_CARRIER_ID " ..
+            "D_ID:O_ID of each delivered order (D_ID:- for a district with no NEW-ORDER row)\n")
+    f:close()
+  end
+  if not results_file then
+    local f, err = io.open(path, "a")
+    if not f then error("--delivery-results: cannot write " .. tostring(err), 0) end
+    f:setvbuf("full")
+    results_file = f
+  end
+end
+
 -- Reads the scale and C constants stored by prepare, prepares every statement, binds the
--- terminal to its home warehouse and Stock-Level district (2.4.1.1, 2.8.1.1).
+-- terminal to its home warehouse(s) and Stock-Level district (2.4.1.1, 2.8.1.1).
 function M.init(ctx)
   local db, opt = ctx.db, ctx.opt
   local ok, meta = pcall(db.row, db, "SELECT warehouses, c_load, c_run FROM tpcc_meta")
@@ -159,12 +222,12 @@ function M.init(ctx)
   end
   for name, sql in pairs(SQL) do db:prepare(name, sql) end
   local W = meta.warehouses
-  local k = floor(ctx.client_id / W)   -- this terminal's rank among its warehouse's terminals
-  ctx.tpcc = {
+  if opt.delivery_results ~= "" then open_results(ctx, opt.delivery_results) end
+  local st = {
     W = W,
-    w = ctx.client_id % W + 1,
-    -- Unique per warehouse while there are at most 10 terminals per warehouse (2.8.1.1).
-    sl_district = k % const.DISTRICTS + 1,
+    homes = M.homes(ctx.client_id, ctx.clients, W),
+    rank = floor(ctx.client_id / W),   -- this terminal's rank among its warehouse's terminals
+    turn = 0,
     c_run = meta.c_run,
     iso = const.ISOLATION[opt.isolation],
     think = opt.think,
@@ -173,15 +236,20 @@ function M.init(ctx)
     decks = opt.input_decks and {} or nil,
     pending = {},
   }
+  next_home(st)
+  ctx.tpcc = st
 end
 
 -- Runs body(ctx, st, inputs) with inputs from make(ctx, st), keeping the inputs when the body
 -- raises 40001/40P01 so the engine's retry replays the same business transaction instead of
--- drawing new inputs (a retry is the same terminal input, 5.2.5.3).
+-- drawing new inputs (a retry is the same terminal input, 5.2.5.3). Only a retry reuses them:
+-- ctx.try is 1 on every first try, so inputs whose 40001 outlasted --max-tries (a final failure)
+-- are dropped, never replayed by the terminal's next transaction.
 local function with_inputs(ctx, name, make, body)
   local st = ctx.tpcc
   local inp = st.pending[name]
-  if not inp then
+  if not inp or (ctx.try or 1) == 1 then
+    next_home(st)
     inp = make(ctx, st)
     st.pending[name] = inp
   end
@@ -399,22 +467,32 @@ end
 -- ---- Delivery (2.7) --------------------------------------------------------------------------
 
 -- One Delivery business transaction as one database transaction over the 10 districts
--- (2.7.4.1 allows 1..10). Returns the number of districts skipped for want of a NEW-ORDER row.
-local function deliver(ctx, st, w, carrier)
+-- (2.7.4.1 allows 1..10). Counts the districts skipped for want of a NEW-ORDER row; with
+-- --delivery-results writes the result record of 2.7.2.3 (queued_wall: wall-clock µs of the
+-- queueing; nil for a Delivery run by the terminal itself, which is queued as it starts).
+local function deliver(ctx, st, w, carrier, queued_wall)
   local db = ctx.db
+  if results_file and not queued_wall then queued_wall = wall_us() end
   db:begin(st.iso)
-  local skipped = 0
+  local skipped, delivered = 0, {}
   for d = 1, const.DISTRICTS do
     local no_o_id = db:value("dl_oldest", w, d)
     if no_o_id then
       local c_id = db:value("dl_order", w, d, no_o_id, carrier)
       db:exec("dl_lines_cust", w, d, no_o_id, c_id)
+      delivered[d] = d .. ":" .. no_o_id
     else
       skipped = skipped + 1                                   -- reported (2.7.4.2, 5.4.5)
+      delivered[d] = d .. ":-"
     end
   end
   db:commit()
   if skipped > 0 then ctx:count("delivery.skipped_districts", skipped) end
+  if results_file then
+    results_file:write(format("%s %s %d %d %s\n", iso_time(queued_wall), iso_time(wall_us()), w,
+                              carrier, concat(delivered, " ")))
+    results_file:flush()
+  end
 end
 
 local function delivery_inputs(ctx, st)
@@ -425,7 +503,8 @@ local function delivery_body(ctx, st, inp)
   if st.deferred then
     -- 2.7.2: the terminal only queues the request; a delivery worker of this thread runs it.
     queue.tail = queue.tail + 1
-    queue[queue.tail] = { w = st.w, carrier = inp.carrier, queued_us = stormdb.now() }
+    queue[queue.tail] = { w = st.w, carrier = inp.carrier, queued_us = stormdb.now(),
+                          queued_wall = results_file and wall_us() or nil }
     ctx:count("delivery.queued")
   else
     deliver(ctx, st, st.w, inp.carrier)
@@ -438,14 +517,16 @@ end
 
 -- Executes one queued Delivery; records queue -> completion time (2.7.2.2: 90% within 80 s).
 local function deferred_delivery(ctx, req)
-  deliver(ctx, ctx.tpcc, req.w, req.carrier)
+  deliver(ctx, ctx.tpcc, req.w, req.carrier, req.queued_wall)
+  if req.unfinished then return end   -- still running when the measurement ended: counted as unfinished
   local wait_ms = (stormdb.now() - req.queued_us) / 1000
   ctx:count("delivery.deferred_done")
   ctx:count("delivery.deferred_wait_ms", wait_ms)
   if wait_ms <= const.DEFERRED_LIMIT_S * 1000 then ctx:count("delivery.deferred_in_80s") end
 end
 
--- Background worker (workload.background): drains this thread's queue until the run ends.
+-- Background worker (workload.background): drains this thread's queue until the run ends. A
+-- Delivery that failed is recorded as a failed delivery_deferred transaction.
 function M.delivery_worker(ctx)
   if not ctx.opt.deferred_delivery then return end
   while not ctx:stopping() do
@@ -453,11 +534,35 @@ function M.delivery_worker(ctx)
       local req = queue[queue.head]
       queue[queue.head] = nil
       queue.head = queue.head + 1
+      queue.current = req
       ctx:transaction("delivery_deferred", deferred_delivery, req)
+      queue.current = nil
     else
       ctx:sleep(5)
     end
   end
+end
+
+-- client_done of a terminal: the first terminal of a thread to end counts what is unfinished:
+-- still queued (the worker takes nothing once the run is stopping, and no terminal queues any
+-- more) or still running in the worker (marked, so that its completion is not also counted as
+-- done), with how many had already waited over 80 s. The summary counts them against the
+-- 90 %-within-80 s rule. Counted here, not in the worker: client_done lands in the measured
+-- time, a worker's counts after its loop come too late to be recorded.
+function M.done(ctx)
+  if ctx.background or not ctx.opt.deferred_delivery or queue.counted then return end
+  queue.counted = true
+  local now, late, left = stormdb.now(), 0, {}
+  for i = queue.head, queue.tail do left[#left + 1] = queue[i] end
+  if queue.current then
+    queue.current.unfinished = true
+    left[#left + 1] = queue.current
+  end
+  for _, req in ipairs(left) do
+    if now - req.queued_us > const.DEFERRED_LIMIT_S * 1e6 then late = late + 1 end
+  end
+  ctx:count("delivery.unfinished", #left)
+  ctx:count("delivery.unfinished_over_80s", late)
 end
 
 -- ---- Stock-Level (2.8) -----------------------------------------------------------------------
