@@ -272,21 +272,35 @@ class TpccTest(unittest.TestCase):
                 self.assertTrue(s["ok"], s)
             else:
                 self.assertIn("too few samples to judge", s["note"], s)
-        # ... and from what the database holds for the orders and payments of the run.
+        # ... and from what the database holds for the orders and payments of the run. A loaded
+        # host finishes fewer transactions in 20 s, so each share is judged when the sample is
+        # big enough for its band, as the summary does: with input decks (100 cards per
+        # terminal and purpose, a partial deck at each end) a share p of n draws has
+        # sd = 100 * sqrt(2 * 8 * 100 / 4 * p(1 - p)) / n percentage points.
+        def judgeable(p, n, margin):
+            return n > 0 and 3 * 100 * (2 * 8 * 100 / 4 * p * (1 - p)) ** 0.5 / n <= margin
+
         db = self.db
         orders = int(db.scalar("SELECT count(*) FROM orders WHERE o_id > 3000"))
-        self.assertGreater(orders, 2000)
+        # O_OL_CNT is uniform 5..15 (sd 3.16): 400 orders put 3 sd of the mean within 0.5.
+        self.assertGreater(orders, 400)
         avg_ol = db.num("SELECT avg(o_ol_cnt) FROM orders WHERE o_id > 3000")
         self.assertTrue(9.5 <= avg_ol <= 10.5, avg_ol)
-        remote_ol = db.num("SELECT 100.0 * count(*) FILTER (WHERE ol_supply_w_id <> ol_w_id) / count(*) "
-                           "FROM order_line WHERE ol_o_id > 3000")
-        self.assertTrue(0.95 <= remote_ol <= 1.05, remote_ol)
-        remote_pay = db.num("SELECT 100.0 * count(*) FILTER (WHERE h_c_w_id <> h_w_id) / count(*) FROM history "
-                            "WHERE h_date > (SELECT finished_at FROM stormdb_loads WHERE workload = 'tpcc')")
-        self.assertTrue(14.0 <= remote_pay <= 16.0, remote_pay)
+        lines = int(db.scalar("SELECT count(*) FROM order_line WHERE ol_o_id > 3000"))
+        if judgeable(0.01, lines, 0.05):
+            remote_ol = db.num("SELECT 100.0 * count(*) FILTER (WHERE ol_supply_w_id <> ol_w_id) / count(*) "
+                               "FROM order_line WHERE ol_o_id > 3000")
+            self.assertTrue(0.95 <= remote_ol <= 1.05, remote_ol)
+        since_load = "h_date > (SELECT finished_at FROM stormdb_loads WHERE workload = 'tpcc')"
+        payments = int(db.scalar(f"SELECT count(*) FROM history WHERE {since_load}"))
+        if judgeable(0.15, payments, 1.0):
+            remote_pay = db.num(f"SELECT 100.0 * count(*) FILTER (WHERE h_c_w_id <> h_w_id) / count(*) FROM history "
+                                f"WHERE {since_load}")
+            self.assertTrue(14.0 <= remote_pay <= 16.0, remote_pay)
         no = self.rundata["transactions"]["new_order"]
-        rbk = 100.0 * no["rolled_back"] / (no["committed"] + no["rolled_back"])
-        self.assertTrue(0.9 <= rbk <= 1.1, rbk)
+        if judgeable(0.01, no["committed"] + no["rolled_back"], 0.1):
+            rbk = 100.0 * no["rolled_back"] / (no["committed"] + no["rolled_back"])
+            self.assertTrue(0.9 <= rbk <= 1.1, rbk)
 
     def test_h_remote_rows_touch_other_warehouses(self):
         db = self.db
