@@ -234,6 +234,7 @@ local function run_txn(ctx, id, fn)
     ctx._outcome = COMMITTED
     ok, err = pcall(fn, ctx)
   end
+  if db._pipe_open then ok, err = db:_close_pipeline(ok, err) end
   if ok then
     if C.sdb_record(cl, id, ctx._outcome, tries - 1, nil) == 0 then return true end
     rollback_quietly(db)

@@ -73,6 +73,7 @@ const char *sdb_parallel_error(sdb_client *cl);
 sdb_conn *sdb_client_conn(sdb_client *cl);
 
 #include "pg/pg_ffi.h"
+#include "pg/pipeline_ffi.h"
 /* FFI-END */
 
 #ifdef __cplusplus

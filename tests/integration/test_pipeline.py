@@ -1,0 +1,64 @@
+# Pipeline mode (issue 11 §2) on a real server: results in order, a failed statement reported with
+# its number and SQLSTATE and the rest of its sync segment aborted, a lost connection mid-pipeline
+# counted and reconnected, and pipeline misuse as script errors at the script's line.
+import os
+import harness
+
+PROBE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "scripts", "pipeline_probe.lua")
+
+
+class PipelineTest(harness.DatabaseTestCase):
+    def run_probe(self, scenario, txns=3, check_rc=0):
+        return self.stormdb_json("run", PROBE, "--prepare", "--scenario=" + scenario, "-c", "1", "-j", "1",
+                                 "-t", str(txns), check_rc=check_rc)
+
+    def test_results_in_order_and_rows_written(self):
+        p, j = self.run_probe("batch")
+        self.assertEqual(j["transactions"]["work"]["committed"], 3)
+        # two pipelined inserts per transaction, plus one plain insert after each pipeline
+        self.assertEqual(self.scalar("SELECT count(*) FROM pl_t"), "9")
+        self.assertEqual(self.scalar("SELECT string_agg(v, ',' ORDER BY k) FROM pl_t WHERE k < 200"), "a,b,after")
+
+    def test_failed_statement_named_rest_aborted_connection_usable(self):
+        p, j = self.run_probe("error", check_rc=1)
+        self.assertEqual(j["transactions"]["work"]["failures"], {"23505": 3})
+        self.assertIn("pipeline_probe.lua:54: pipeline statement 2 of 4 (ins): duplicate key value violates unique "
+                      "constraint \"pl_t_pkey\" (SQLSTATE 23505 unique_violation); 2 later statement(s) of the "
+                      "pipeline aborted", p.stderr)
+        # one implicit transaction up to the sync: the statement before the failure is rolled back
+        self.assertEqual(self.scalar("SELECT count(*) FROM pl_t"), "0")
+
+    def test_sync_point_ends_the_aborted_segment(self):
+        p, j = self.run_probe("sync", check_rc=1)
+        self.assertEqual(j["transactions"]["work"]["failures"], {"22012": 3})
+        self.assertEqual(self.scalar("SELECT count(*) FROM pl_t"), "6")
+        self.assertEqual(self.scalar("SELECT count(*) FROM pl_t WHERE k % 100 = 1"), "0")
+
+    def test_lost_connection_mid_pipeline_is_counted_and_reconnected(self):
+        p, j = self.run_probe("lost")
+        t = j["transactions"]["work"]
+        self.assertEqual(t["failures"], {"57P01": 1})
+        self.assertEqual(t["committed"], 2)
+        self.assertEqual(j["reconnects"], 1)
+        self.assertEqual(self.scalar("SELECT count(*) FROM pl_t"), "4")
+
+    def test_misuse_is_a_script_error_at_the_line(self):
+        cases = {
+            "nested": "pipeline_probe.lua:87: db:pipeline: a pipeline is already open on this connection; "
+                      "pipelines do not nest",
+            "commit": "pipeline_probe.lua:93: db:commit: a pipeline is open on this connection; "
+                      "queue it with p:exec(\"COMMIT\") or run the pipeline (p:run()) first",
+            "left_open": "a pipeline was started (db:pipeline()) but never run (p:run())",
+            "after_run": "pipeline_probe.lua:104: p:exec: this pipeline was already run",
+        }
+        p, j = self.run_probe("misuse", txns=4, check_rc=1)
+        self.assertEqual(j["transactions"]["work"]["failures"], {"script": 4})
+        for scenario, message in cases.items():
+            with self.subTest(scenario):
+                self.assertIn(message, p.stderr)
+        # the refused and never-run statements were not sent; after_run's first pipeline ran
+        self.assertEqual(self.scalar("SELECT count(*) FROM pl_t"), "1")
+
+
+if __name__ == "__main__":
+    harness.main()
