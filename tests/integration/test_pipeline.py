@@ -1,8 +1,38 @@
 # Pipeline mode (issue 11 §2) on a real server: results in order, a failed statement reported with
 # its number and SQLSTATE and the rest of its sync segment aborted, a lost connection mid-pipeline
-# counted and reconnected, and pipeline misuse as script errors at the script's line.
+# counted and reconnected, pipeline misuse as script errors at the script's line, and pgbench's
+# \startpipeline scripts beside pgbench itself.
 import os
+import shutil
+import subprocess
+import tempfile
+import unittest
+
 import harness
+
+PGBENCH = next((p for p in ["/usr/lib/postgresql/15/bin/pgbench", shutil.which("pgbench") or ""]
+                if p and os.path.exists(p)), None)
+
+# Two inserts and a read in one pipeline, the \set between them computed on the client.
+PIPE_SQL = r"""\set k random(1, 1000000000)
+\startpipeline
+INSERT INTO pq (c, k) VALUES (:client_id, :k);
+\set k2 :k + 1
+INSERT INTO pq (c, k) VALUES (:client_id, :k2);
+SELECT count(*) FROM pq WHERE c = :client_id;
+\endpipeline
+"""
+
+# The second insert breaks the primary key: the first is rolled back with it; after the sync
+# point the third commits.
+FAIL_SQL = r"""\set k random(1, 1000000000)
+\startpipeline
+INSERT INTO pu (k) VALUES (:k);
+INSERT INTO pu (k) VALUES (:k);
+\syncpipeline
+INSERT INTO pu (k) VALUES (:k * -1);
+\endpipeline
+"""
 
 PROBE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "scripts", "pipeline_probe.lua")
 
@@ -58,6 +88,39 @@ class PipelineTest(harness.DatabaseTestCase):
                 self.assertIn(message, p.stderr)
         # the refused and never-run statements were not sent; after_run's first pipeline ran
         self.assertEqual(self.scalar("SELECT count(*) FROM pl_t"), "1")
+
+
+@unittest.skipUnless(PGBENCH, "pgbench not installed")
+class PgbenchPipelineTest(harness.DatabaseTestCase):
+    def setUp(self):
+        super().setUp()
+        self.dir = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, self.dir)
+        for name, text in {"pipe.sql": PIPE_SQL, "fail.sql": FAIL_SQL}.items():
+            with open(os.path.join(self.dir, name), "w") as f:
+                f.write(text)
+
+    def test_same_pipelined_script_same_rows_as_pgbench(self):
+        self.sql("CREATE TABLE pq (c int, k bigint)")
+        script = os.path.join(self.dir, "pipe.sql")
+        pg = subprocess.run([PGBENCH, "-n", "-c", "2", "-t", "10", "-M", "extended", "-f", script, self.url],
+                            capture_output=True, text=True)
+        self.assertEqual(pg.returncode, 0, pg.stderr)
+        self.assertEqual(self.scalar("SELECT count(*) FROM pq"), "40")
+        for mode in ["extended", "prepared"]:
+            _, j = self.stormdb_json("run", script, "-M", mode, "-c", "2", "-j", "2", "-t", "10")
+            self.assertEqual(j["transactions"]["pipe"]["committed"], 20, mode)
+        self.assertEqual(self.sql("SELECT c, count(*) FROM pq GROUP BY c ORDER BY c"), [["0", "60"], ["1", "60"]])
+        self.assertIn("pipe:7 \\endpipeline", " ".join(j["timings"]))
+
+    def test_failed_command_fails_the_transaction_under_its_sqlstate(self):
+        self.sql("CREATE TABLE pu (k bigint PRIMARY KEY)")
+        _, j = self.stormdb_json("run", os.path.join(self.dir, "fail.sql"), "-M", "prepared", "-c", "1", "-t", "4",
+                                 check_rc=1)
+        self.assertEqual(j["transactions"]["fail"]["failures"], {"23505": 4})
+        # the segment after \syncpipeline committed, the failed one left nothing
+        self.assertEqual(self.sql("SELECT count(*) FILTER (WHERE k < 0), count(*) FILTER (WHERE k > 0) FROM pu"),
+                         [["4", "0"]])
 
 
 if __name__ == "__main__":
