@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 import unittest
 
 import harness
@@ -88,6 +89,38 @@ class PipelineTest(harness.DatabaseTestCase):
                 self.assertIn(message, p.stderr)
         # the refused and never-run statements were not sent; after_run's first pipeline ran
         self.assertEqual(self.scalar("SELECT count(*) FROM pl_t"), "1")
+
+
+class PipelineOptionTest(harness.DatabaseTestCase):
+    def index_scans(self, index, expected):
+        """idx_scan of index once it reaches expected (a backend flushes its statistics as it exits,
+        shortly after stormdb has), or its value after 10 s."""
+        deadline = time.time() + 10
+        while True:
+            v = int(self.scalar(f"SELECT idx_scan FROM pg_stat_user_indexes WHERE indexrelname = '{index}'"))
+            if v >= expected or time.time() > deadline:
+                return v
+            time.sleep(0.2)
+
+    def test_point_select_pipeline(self):
+        self.stormdb("prepare", harness.workload("point_select.lua"), "--rows=1000")
+        _, j = self.stormdb_json("run", harness.workload("point_select.lua"), "--rows=1000", "--pipeline=10",
+                                 "-c", "2", "-j", "2", "-t", "5")
+        self.assertEqual(j["transactions"]["point_select"]["committed"], 10)
+        self.assertEqual(self.index_scans("sbtest_pkey", 100), 100)
+
+    def test_tpcb_like_select_only_pipeline(self):
+        # pgbench's tables, empty but for the branch that gives the scale (-S reads accounts drawn
+        # from 1..100000: none is there, which is no error)
+        self.sql("CREATE TABLE pgbench_branches (bid int PRIMARY KEY, bbalance int);"
+                 "INSERT INTO pgbench_branches VALUES (1, 0);"
+                 "CREATE TABLE pgbench_accounts (aid int PRIMARY KEY, abalance int);"
+                 "CREATE TABLE pgbench_tellers (tid int PRIMARY KEY, tbalance int);"
+                 "CREATE TABLE pgbench_history (tid int, bid int, aid int, delta int, mtime timestamp)")
+        _, j = self.stormdb_json("run", harness.workload("tpcb_like.lua"), "--select-only", "--pipeline=4",
+                                 "--skip-load-check", "-c", "1", "-t", "6")
+        self.assertEqual(j["transactions"]["select_only"]["committed"], 6)
+        self.assertEqual(self.index_scans("pgbench_accounts_pkey", 24), 24)
 
 
 @unittest.skipUnless(PGBENCH, "pgbench not installed")
