@@ -132,7 +132,9 @@ return function(DB, h)
     for i = 1, math.min(failed + 1, p.n) do
       if p.kinds[i] ~= SYNC then k = k + 1 end
     end
-    e.statement, e.statement_name = math.max(k, 1), p.names[failed + 1]
+    local name = p.names[failed + 1] or ""
+    if #name > 60 then name = name:sub(1, 57) .. "..." end  -- SQL text, shortened for the message
+    e.statement, e.statement_name = math.max(k, 1), name
     e.statements, e.aborted = p.count, C.sdb_pipe_aborted(conn)
     error(e, 0)
   end

@@ -4,6 +4,8 @@
 
 #include <libpq-fe.h>
 
+#include <string>
+
 #include "pg/connection.h"
 #include "pg/sqlstate.h"
 
@@ -121,8 +123,14 @@ void Pipeline::on_input(sdb_conn &c) {
 }
 
 void Pipeline::finish(sdb_conn &c) {
-  PQexitPipelineMode(c.pg_);
   active_ = false;
+  if (!PQexitPipelineMode(c.pg_)) {
+    // Not expected once the last sync's result is read; but a connection left in pipeline mode
+    // would run the next request inside a pipeline, so it is closed and the client reconnects.
+    std::string why = std::string("could not leave pipeline mode: ") + PQerrorMessage(c.pg_);
+    c.abort_request(why.c_str());
+    return;
+  }
   c.had_error_ = failed_ >= 0;
   c.finish_request();
 }
