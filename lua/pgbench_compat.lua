@@ -149,16 +149,13 @@ end
 
 -- Pipeline rules, checked in script order as pgbench does: \startpipeline ... \endpipeline do not
 -- nest, \syncpipeline and \endpipeline need an open pipeline, \gset/\aset cannot be used in one
--- (the results arrive at \endpipeline), and the simple query protocol cannot be pipelined.
+-- (the results arrive at \endpipeline). (The simple query protocol cannot be pipelined either:
+-- checked when the pipeline starts, where the run's -M is known.)
 -- pipe: the open \startpipeline command (which collects its SQL commands in .sql) or nil.
 local function check_pipeline(c, pipe, opts)
   local op, where = c.op, c.where
   if op == "startpipeline" then
     if pipe then fail(where, "\\startpipeline: already in a pipeline (started at " .. pipe.where .. "); pipelines do not nest") end
-    if opts.query_mode == "simple" then
-      fail(where, "\\startpipeline: pipeline mode needs the extended or prepared query protocol: run with -M extended " ..
-        "or -M prepared (as pgbench)")
-    end
     c.sql = {}
     return c
   elseif op == "endpipeline" or op == "syncpipeline" then
@@ -340,6 +337,11 @@ end
 local function run_pipeline_meta(ctx, st, c)
   local op = c.op
   if op == "startpipeline" then
+    -- the run's -M is known in the client states only, not when the script is first read
+    if st.mode == "simple" then
+      fail(c.where, "\\startpipeline: pipeline mode needs the extended or prepared query protocol: run with " ..
+        "-M extended or -M prepared (as pgbench)")
+    end
     if st.mode == "prepared" then
       for _, q in ipairs(c.sql) do
         if not ctx.db.stmts[q.pname] then ctx.db:prepare(q.pname, (param_form(q))) end
@@ -455,8 +457,7 @@ function M.define()
       text = read_file(e.what)
     end
     local name = txn_name(e, taken)
-    local prog = M.parse(text, e.kind == "builtin" and ("builtin " .. e.what) or e.what, { allow_shell = allow_shell,
-      query_mode = opt.query_mode or "simple" })
+    local prog = M.parse(text, e.kind == "builtin" and ("builtin " .. e.what) or e.what, { allow_shell = allow_shell })
     local labels = {}
     for pc, c in ipairs(prog) do labels[pc] = string.format("%s:%s %s", name, c.where and c.where:match(":(%d+)$") or pc, (c.text or ""):sub(1, 60)) end
     for pc, c in ipairs(prog) do c.pname = "pgb_" .. name .. "_" .. pc end
@@ -477,11 +478,10 @@ function M.define()
       scripts = { default = "", help = "pgbench scripts, one a line: file:PATH@W or builtin:NAME@W (the CLI fills it from bench.sql, --file, -b)" },
       define = { default = "", help = "variables NAME=VALUE, one a line (the CLI fills it from -D NAME=VALUE)" },
       scale = { default = 0, help = ":scale (-s); 0: 1 for custom scripts, count(*) of pgbench_branches with a built-in" },
-      query_mode = { default = "simple", choices = { "simple", "extended", "prepared" },
-        help = "how SQL is sent, as pgbench -M: values as text, or $n parameters (unnamed or prepared statements)" },
       allow_shell = { default = false, help = "allow \\setshell and \\shell (they block the client's thread)" },
     },
     mix = mix,
+    query_mode = "simple",  -- pgbench's default -M; the run's -M/--query-mode is read below
   }
   function client_init(ctx)
     local scale = opt.scale or 0
@@ -496,7 +496,7 @@ function M.define()
     if scale == 0 then scale = 1 end
     local vars = { scale = scale, client_id = ctx.client_id, random_seed = ctx.rand.seed, default_seed = ctx.rand.seed }
     for k, v in pairs(defines) do vars[k] = v end
-    ctx._pgbench = { vars = vars, rand = ctx.rand, seed = ctx.rand.seed, mode = opt.query_mode or "simple" }
+    ctx._pgbench = { vars = vars, rand = ctx.rand, seed = ctx.rand.seed, mode = stormdb.query_mode() }
   end
 end
 

@@ -161,7 +161,7 @@ end
 local function new_ctx(cl, id, kind, stream)
   local ctx = setmetatable({
     _cl = cl, _think = 0, _outcome = COMMITTED,
-    db = new_db(C.sdb_client_conn(cl)),
+    db = new_db(C.sdb_client_conn(cl), cl, cfg.query_mode),
     rand = new_rand(cfg.seed, stream),
     _backoff = new_rand(cfg.seed, stream + 9e6),
     opt = cfg.opt, client_id = id, clients = cfg.clients,
@@ -177,10 +177,22 @@ end
 
 -- ---- transactions -----------------------------------------------------------------------------
 
+local reconnect_held, open_transaction_error, open_pool_conn
+
 -- Reconnects with backoff (100 ms doubling up to 5 s) until it works or the run stops. Every
 -- attempt is counted; a failed one marks the database unreachable since the loss (an outage).
 -- False when the run ended first; the client then counts as unable to reconnect if it tried.
 local function reconnect(ctx)
+  local db = ctx.db
+  db.pin = db.pin + 1  -- a pooled client keeps the lost connection until it is back, on_connect run
+  local ok = reconnect_held(ctx)
+  db.pin = db.pin - 1
+  db:_give_back()
+  return ok
+end
+
+-- reconnect's loop, on the connection the client holds.
+function reconnect_held(ctx)
   local cl, delay, lost_at, tried = ctx._cl, 100, C.sdb_now_us(), false
   while not ctx:stopping() do
     local connected = pcall(ctx.db._open, ctx.db)
@@ -221,6 +233,14 @@ local function retryable(ctx, err, tries)
   return true
 end
 
+-- The script error of a transaction function that returned with its transaction still open (it
+-- is rolled back, and a pooled connection goes back clean), at the function's file:line.
+function open_transaction_error(fn)
+  local info = debug.getinfo(fn, "S")
+  local where = info and info.what ~= "C" and (info.short_src .. ":" .. info.linedefined .. ": ") or ""
+  return where .. "transaction function returned inside an open transaction block (missing commit?); rolled back"
+end
+
 -- Runs fn(ctx) as one transaction of type id: retries 40001/40P01, classifies failures, records
 -- it. Neither varargs nor a loop on the common path: either would keep LuaJIT from compiling the
 -- client loop around it (NYI VARG, "inner loop in root trace").
@@ -236,10 +256,15 @@ local function run_txn(ctx, id, fn)
   end
   if db._pipe_open then ok, err = db:_close_pipeline(ok, err) end
   if ok then
-    if C.sdb_record(cl, id, ctx._outcome, tries - 1, nil) == 0 then return true end
+    if C.sdb_record(cl, id, ctx._outcome, tries - 1, nil) == 0 then
+      if db.conn == nil then return true end  -- pooled, given back already
+      db:_give_back()
+      return true
+    end
     rollback_quietly(db)
-    C.sdb_script_error(cl, "transaction function returned inside an open transaction block (missing commit?)")
+    C.sdb_script_error(cl, open_transaction_error(fn))
     C.sdb_record(cl, id, FAILED, tries - 1, "script")
+    db:_give_back()
     return false
   end
   if M.is_error(err) then
@@ -250,12 +275,14 @@ local function run_txn(ctx, id, fn)
     end
     rollback_quietly(db)
     C.sdb_record(cl, id, FAILED, tries - 1, err.sqlstate)
+    db:_give_back()
     return false
   end
   C.sdb_script_error(cl, message_of(err))
   rollback_quietly(db)
   C.sdb_record(cl, id, FAILED, tries - 1, "script")
-  if C.sdb_conn_ok(db.conn) == 0 then reconnect(ctx) end
+  if db.conn ~= nil and C.sdb_conn_ok(db.conn) == 0 then reconnect(ctx) end
+  db:_give_back()
   return false
 end
 
@@ -277,6 +304,10 @@ end
 local function terminal_main(ctx, kind, fn_name)
   local ok, err = call_hook("client_init", ctx)
   if not ok then return "client_init failed: " .. err end
+  if ctx.db.pooled then
+    rollback_quietly(ctx.db)
+    ctx.db:_give_back()
+  end
   C.sdb_barrier(ctx._cl)
   yield()
   local cl = ctx._cl
@@ -335,12 +366,36 @@ coroutine.yield = function(...)
   return yield(...)
 end
 
+-- A pooled terminal opens one of its thread's pool connections, if one is left unopened, and runs
+-- on_connect on it (on_connect runs once per connection), then gives it back. Returns an error.
+function open_pool_conn(ctx, cl)
+  local db = ctx.db
+  local conn = C.sdb_pool_claim(cl)
+  if conn == nil then return nil end
+  db.conn, db.pin = conn, 1
+  local t = C.sdb_now_us()
+  local ok, err = pcall(db._open, db)
+  if not ok then return "could not connect: " .. message_of(err) end
+  C.sdb_connected(cl, C.sdb_now_us() - t)
+  ok, err = call_hook("on_connect", ctx)
+  if not ok then return "on_connect failed: " .. err end
+  rollback_quietly(db)
+  db.pin = 0
+  db:_give_back()
+  return nil
+end
+
 -- Body of every client coroutine; returns (error message or nil, hook result or nil).
 function M._client_main(kind, clp, id, fn_name, args)
   client_cos[running()] = true
   local cl = ffi.cast("sdb_client*", clp)
   local stream = kind == "terminal" and id or (kind == "part" and 1e5 + id or (kind == "hook" and 2e5 or 3e5 + id))
   local ctx = new_ctx(cl, id, kind, stream)
+  if ctx.db.pooled then
+    local err = open_pool_conn(ctx, cl)
+    if err then return err end
+    return terminal_main(ctx, kind, fn_name)
+  end
   local t = C.sdb_now_us()
   local ok, err = pcall(ctx.db._open, ctx.db)
   if not ok then return "could not connect: " .. message_of(err) end
@@ -402,6 +457,9 @@ function M._boot(conf, script)
     KEYING[i] = type(keying) == "table" and tonumber(keying[name]) or 0
   end
 end
+
+-- The run's query mode (-M/--query-mode): "simple", "extended" or "prepared" (pgbench's meanings).
+function M.query_mode() return cfg.query_mode or "prepared" end
 
 -- Monotonic clock in milliseconds (fractions down to the µs), the unit of every other time in the
 -- API (ctx:sleep, ctx:observe, keying).
@@ -472,7 +530,11 @@ function M._describe(script)
   end
   local d = { name = w.name or script:match("([^/]+)%.lua$") or script, description = w.description or "",
     selection = selection or "random", options = {}, mix = {}, background = {}, hooks = {},
-    one_client_per_thread = w.one_client_per_thread and "true" or nil }
+    one_client_per_thread = w.one_client_per_thread and "true" or nil, query_mode = w.query_mode }
+  if d.query_mode ~= nil and d.query_mode ~= "simple" and d.query_mode ~= "extended" and d.query_mode ~= "prepared" then
+    error(script .. ": workload.query_mode must be \"simple\", \"extended\" or \"prepared\", not \"" ..
+      tostring(d.query_mode) .. "\"", 0)
+  end
   if d.selection ~= "random" and d.selection ~= "deck" then
     error(script .. ": workload.selection must be \"random\" or \"deck\", not \"" .. tostring(d.selection) .. "\"", 0)
   end

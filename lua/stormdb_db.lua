@@ -113,9 +113,33 @@ local DB = {}
 DB.__index = DB
 local MAX_PARAMS = 256
 
-local function new_db(conn)
+-- Statements named by db:prepare when they are prepared lazily (pooled clients, -M simple or
+-- extended): one table per Lua state (thread), so that the number of a statement is the same on
+-- every connection of the thread. slot (0-based, the C side's number) -> { name =, sql = }.
+local lazy_stmts, lazy_slot = {}, {}
+
+-- The slot of (name, sql); a name prepared again with other SQL gets a slot of its own, under a
+-- server-side name of its own.
+local function lazy_register(name, sql)
+  local key = name .. "\0" .. sql
+  local slot = lazy_slot[key]
+  if slot then return slot end
+  slot = #lazy_stmts
+  local taken = false
+  for _, s in pairs(lazy_stmts) do if s.name == name then taken = true end end
+  lazy_stmts[slot + 1] = { name = taken and (name .. "_" .. slot) or name, sql = sql }
+  lazy_slot[key] = slot
+  return slot
+end
+
+-- conn: the client's own connection, or nil for a pooled client (it borrows one per transaction:
+-- cl is its sdb_client). mode: the run's query mode (-M) for named statements.
+local function new_db(conn, cl, mode)
+  local pooled = cl ~= nil and C.sdb_pooled(cl) ~= 0
+  if pooled then conn = nil end  -- Lua nil, not a NULL pointer (which is true in `self.conn or ...`)
   return setmetatable({ conn = conn, stmts = {}, stmt_list = {}, params = ffi.new("sdb_param[?]", MAX_PARAMS),
-    anchor = {}, cell = ffi.new("sdb_cell") }, DB)
+    anchor = {}, cell = ffi.new("sdb_cell"), cl = cl, pooled = pooled, pin = 0, mode = mode or "prepared",
+    lazy = pooled or (mode ~= nil and mode ~= "prepared") }, DB)
 end
 
 -- Binds the values into p[base..] (a sdb_param array); the text of a 64-bit integer is anchored in
@@ -173,10 +197,82 @@ local function unknown_statement(self, method, name)
     string.format("; did you mean '%s'?", best) or ""))
 end
 
--- method names the db method for argument errors (a constant: no allocation per call).
+-- A pooled client's connection for its next statement: the one it holds, else a free one of its
+-- thread's pool, else it waits in the queue (yields) until one is handed to it.
+local function borrow(self)
+  local cl = self.cl
+  local conn = C.sdb_borrow(cl)
+  if conn == nil then
+    yield()
+    conn = C.sdb_client_conn(cl)
+  end
+  self.conn = conn
+  return conn
+end
+
+-- A pooled client gives its connection back once no transaction is open on it (nor while it is
+-- being set up: pin > 0). A lost connection (status 3) stays with the client, which reconnects it.
+local function settle(self, conn)
+  if self.pooled and self.pin == 0 and C.sdb_txn_status(conn) == 0 then
+    C.sdb_give_back(self.cl)
+    self.conn = nil
+  end
+end
+
+-- Waits for the request on a lazily used connection, settles it, then raises the request's error.
+local function wait_settle(self, conn, rc)
+  local status = rc
+  if rc >= 0 then status = yield() end
+  local err = status < 0 and error_of(conn) or nil  -- before the connection may change hands
+  settle(self, conn)
+  if err then error(err, 0) end
+end
+
+-- Sends named statement slot as the run's query mode says: prepared (prepared on this connection
+-- first if it is not yet), extended (unnamed) or simple (values inlined as quoted literals).
+local function send_named(self, conn, slot, n)
+  local s = lazy_stmts[slot + 1]
+  local mode = self.mode
+  if mode == "prepared" then
+    if C.sdb_stmt_ready(conn, slot) == 0 then
+      local rc = C.sdb_send_prepare_at(conn, slot, s.name, s.sql)
+      if rc < 0 then raise(conn) end
+      if yield() < 0 then raise(conn) end
+    end
+    return C.sdb_send_prepared(conn, slot, n, self.params)
+  elseif mode == "extended" then
+    return C.sdb_send_params(conn, s.sql, n, self.params)
+  end
+  return C.sdb_send_literal(conn, s.sql, n, self.params)
+end
+
+-- send() for pooled clients and the -M modes other than prepared: returns the connection used.
+local function send_lazy(self, method, stmt, ...)
+  local n = bind(self.params, 0, self.anchor, method, ...)
+  local slot = self.stmts[stmt]
+  if not slot and not stmt:find("[^%w_]") and not SQL_WORDS[stmt:upper()] then unknown_statement(self, method, stmt) end
+  local conn = self.conn or borrow(self)
+  self.pin = self.pin + 1  -- a lazy prepare and its statement go on one connection
+  local ok, rc = pcall(function()
+    if slot then return send_named(self, conn, slot, n) end
+    if n == 0 then return C.sdb_send_query(conn, stmt) end
+    return C.sdb_send_params(conn, stmt, n, self.params)
+  end)
+  self.pin = self.pin - 1
+  if not ok then
+    settle(self, conn)
+    error(rc, 0)
+  end
+  wait_settle(self, conn, rc)
+  return conn
+end
+
+-- method names the db method for argument errors (a constant: no allocation per call). Returns
+-- the connection the statement ran on, whose result is read before the next db call.
 local function send(self, method, stmt, ...)
   if type(stmt) ~= "string" then check_type(method, 1, "SQL or prepared statement name", stmt, "string") end
   local conn = self.conn
+  if self.lazy then return send_lazy(self, method, stmt, ...) end
   local n = bind(self.params, 0, self.anchor, method, ...)
   local idx = self.stmts[stmt]
   local rc
@@ -191,6 +287,7 @@ local function send(self, method, stmt, ...)
   end
   if rc < 0 then raise(conn) end
   wait(conn)
+  return conn
 end
 
 local function cell(conn, r, col)
@@ -214,13 +311,11 @@ local function column_names(conn, nf)
 end
 
 function DB:exec(stmt, ...)
-  send(self, "db:exec", stmt, ...)
-  return C.sdb_res_affected(self.conn)
+  return C.sdb_res_affected(send(self, "db:exec", stmt, ...))
 end
 
 function DB:query(stmt, ...)
-  send(self, "db:query", stmt, ...)
-  local conn = self.conn
+  local conn = send(self, "db:query", stmt, ...)
   local nt, nf = C.sdb_res_ntuples(conn), C.sdb_res_nfields(conn)
   local names, rows = column_names(conn, nf), {}
   for r = 0, nt - 1 do rows[r + 1] = named_row(conn, r, nf, names) end
@@ -228,17 +323,16 @@ function DB:query(stmt, ...)
 end
 
 function DB:row(stmt, ...)
-  send(self, "db:row", stmt, ...)
-  local conn = self.conn
+  local conn = send(self, "db:row", stmt, ...)
   if C.sdb_res_ntuples(conn) == 0 then return nil end
   local nf = C.sdb_res_nfields(conn)
   return named_row(conn, 0, nf, column_names(conn, nf))
 end
 
 function DB:value(stmt, ...)
-  send(self, "db:value", stmt, ...)
+  local conn = send(self, "db:value", stmt, ...)
   local out = self.cell
-  local k = C.sdb_res_value(self.conn, out)
+  local k = C.sdb_res_value(conn, out)
   if k == 1 then return out.num end
   if k == 3 then return fstring(out.str, out.len) end
   if k == 2 then return out.num ~= 0 end
@@ -251,8 +345,7 @@ local function unpack_row(conn, col, nf)
 end
 
 function DB:values(stmt, ...)
-  send(self, "db:values", stmt, ...)
-  local conn = self.conn
+  local conn = send(self, "db:values", stmt, ...)
   if C.sdb_res_ntuples(conn) == 0 then return nil end
   return unpack_row(conn, 0, C.sdb_res_nfields(conn))
 end
@@ -267,7 +360,8 @@ end
 function DB:prepare(name, sql)
   check_type("db:prepare", 1, "name", name, "string")
   check_type("db:prepare", 2, "sql", sql, "string")
-  local idx = prepare_on_server(self, name, sql)
+  -- Lazily: on each connection the first time it runs there (pooled), or never (-M simple/extended).
+  local idx = self.lazy and lazy_register(name, sql) or prepare_on_server(self, name, sql)
   if not self.stmts[name] then self.stmt_list[#self.stmt_list + 1] = { name, sql } end
   self.stmts[name] = idx
 end
@@ -279,6 +373,7 @@ end
 function DB:commit() return self:exec("COMMIT") end
 function DB:rollback() return self:exec("ROLLBACK") end
 function DB:in_transaction()
+  if self.conn == nil then return false end  -- pooled, between transactions
   local s = C.sdb_txn_status(self.conn)
   return s == 1 or s == 2
 end
@@ -295,6 +390,7 @@ end
 -- Prepares again, on a new connection, every statement db:prepare made on the old one. Runs
 -- after on_connect, so that session settings (search_path ...) apply to the statements.
 function DB:_reprepare()
+  if self.lazy then return end  -- prepared again on first use
   for _, s in ipairs(self.stmt_list) do self.stmts[s[1]] = prepare_on_server(self, s[1], s[2]) end
 end
 
@@ -314,11 +410,9 @@ Copy.__index = Copy
 
 function DB:copy(target)
   check_type("db:copy", 1, "target", target, "string")
-  local conn = self.conn
-  if C.sdb_send_query(conn, "COPY " .. target .. " FROM STDIN") < 0 then raise(conn) end
-  wait(conn)
+  local conn = send(self, "db:copy", "COPY " .. target .. " FROM STDIN")  -- a pooled client holds it until finish
   if C.sdb_res_status(conn) ~= 2 then arg_error("db:copy: COPY " .. target .. " did not start a COPY FROM STDIN") end
-  return setmetatable({ conn = conn, rows = 0 }, Copy)
+  return setmetatable({ conn = conn, rows = 0, db = self }, Copy)
 end
 
 function Copy:row(...)
@@ -350,13 +444,28 @@ end
 
 function Copy:finish()
   local conn = self.conn
+  if self.db.lazy then
+    wait_settle(self.db, conn, C.sdb_copy_finish(conn))
+    return C.sdb_res_affected(conn)
+  end
   if C.sdb_copy_finish(conn) < 0 then raise(conn) end
   wait(conn)
   return C.sdb_res_affected(conn)
 end
 
+-- A pooled client is done with its transaction: the connection goes back unless it is lost (the
+-- caller reconnects it first) or a transaction is still open on it (the caller rolled it back).
+function DB:_give_back()
+  if self.pooled and self.conn ~= nil and self.pin == 0 and C.sdb_txn_status(self.conn) ~= 1 and
+      C.sdb_txn_status(self.conn) ~= 2 then
+    C.sdb_give_back(self.cl)
+    self.conn = nil
+  end
+end
+
 require("stormdb_pipeline")(DB, { arg_error = arg_error, check_type = check_type, error_of = error_of,
-  cell = cell, named_row = named_row, column_names = column_names, bind = bind, unknown_statement = unknown_statement, SQL_WORDS = SQL_WORDS, MAX_PARAMS = MAX_PARAMS })
+  cell = cell, named_row = named_row, column_names = column_names, bind = bind, unknown_statement = unknown_statement,
+  SQL_WORDS = SQL_WORDS, MAX_PARAMS = MAX_PARAMS, borrow = borrow, settle = settle, lazy_stmts = lazy_stmts })
 
 M.new_db = new_db
 M.raise = raise   -- the SQL error of a connection's last request (stormdb_plugin.lua)

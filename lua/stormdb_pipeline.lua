@@ -78,7 +78,7 @@ return function(DB, h)
     e.sql = idx < 0 and stmt or nil
     e.nparams = n
     p.n, p.np, p.count = i + 1, p.np + n, p.count + 1
-    p.kinds[i + 1], p.names[i + 1] = kind, stmt
+    p.kinds[i + 1], p.names[i + 1], p.slots[i + 1] = kind, stmt, idx
     return p
   end
 
@@ -95,7 +95,7 @@ return function(DB, h)
     local e = self.entries[self.n]
     e.stmt, e.sql, e.nparams = -2, nil, 0
     self.n = self.n + 1
-    self.kinds[self.n], self.names[self.n] = SYNC, SYNC
+    self.kinds[self.n], self.names[self.n], self.slots[self.n] = SYNC, SYNC, -2
     return self
   end
 
@@ -139,6 +139,49 @@ return function(DB, h)
     error(e, 0)
   end
 
+  -- A db whose named statements are used lazily (pooled, or -M extended): points the entries of
+  -- named statements at what this connection runs, preparing (-M prepared) the ones it lacks
+  -- first, since nothing can be prepared once the pipeline is under way.
+  local function resolve_lazy(p, db, conn)
+    if db.mode == "simple" then
+      arg_error("p:run: pipeline mode needs -M extended or -M prepared (the simple query protocol cannot be " ..
+        "pipelined, as in pgbench)")
+    end
+    for i = 1, p.n do
+      local slot = p.slots[i]
+      if slot >= 0 then
+        local e, s = p.entries[i - 1], h.lazy_stmts[slot + 1]
+        if db.mode == "extended" then
+          e.stmt, e.sql = -1, s.sql
+        elseif C.sdb_stmt_ready(conn, slot) == 0 then
+          if C.sdb_send_prepare_at(conn, slot, s.name, s.sql) < 0 or yield() < 0 then error(error_of(conn), 0) end
+        end
+      end
+    end
+  end
+
+  -- Sends the entries on conn and waits for them; raises the pipeline's error.
+  local function send_all(p, conn)
+    if C.sdb_pipe_run(conn, p.n, p.entries, p.params) < 0 or yield() < 0 then raise_failed(p, conn) end
+  end
+
+  -- A lazy db's pipeline: on the connection the client holds, or one it borrows and keeps for the
+  -- whole pipeline (pin), given back afterwards unless a transaction is open on it.
+  local function run_lazy(p, db)
+    local conn = db.conn or h.borrow(db)
+    db.pin = db.pin + 1
+    local ok, err = pcall(function()
+      resolve_lazy(p, db, conn)
+      send_all(p, conn)
+    end)
+    db.pin = db.pin - 1
+    if not ok then
+      h.settle(db, conn)
+      error(err, 0)
+    end
+    return conn
+  end
+
   -- Sends the queued statements in pipeline mode and returns their results in order (results[i]
   -- is what db:<method> would return for the i-th statement; results.n the count, since a nil
   -- from p:row or p:value leaves a hole). Raises a SQL error value (see raise_failed).
@@ -151,7 +194,11 @@ return function(DB, h)
     local n, results = self.n, { n = self.count }
     if self.count == 0 then return results end
     local conn = db.conn
-    if C.sdb_pipe_run(conn, n, self.entries, self.params) < 0 or yield() < 0 then raise_failed(self, conn) end
+    if db.lazy then
+      conn = run_lazy(self, db)
+    else
+      send_all(self, conn)
+    end
     local kinds, k = self.kinds, 0
     for i = 1, n do
       local kind = kinds[i]
@@ -162,6 +209,7 @@ return function(DB, h)
       end
     end
     for i = 1, self.np do self.anchor[i] = nil end
+    if db.lazy then h.settle(db, conn) end
     return results
   end
 
@@ -170,7 +218,8 @@ return function(DB, h)
   function DB:pipeline()
     local p = self._pipe
     if not p then
-      p = setmetatable({ db = self, entry_cap = 16, param_cap = 64, kinds = {}, names = {}, anchor = {} }, Pipe)
+      p = setmetatable({ db = self, entry_cap = 16, param_cap = 64, kinds = {}, names = {}, slots = {},
+        anchor = {} }, Pipe)
       p.entries, p.params = ffi.new("sdb_pipe_stmt[?]", 16), ffi.new("sdb_param[?]", 64)
       self._pipe = p
     end

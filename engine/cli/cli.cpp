@@ -22,7 +22,9 @@ struct FlagSpec {
 };
 
 const FlagSpec kValueFlags[] = {
-    {"-c,--clients", "clients", "number of clients (connections), spread over the threads [threads]"},
+    {"-c,--clients", "clients", "number of clients (terminals), spread over the threads [threads]"},
+    {"--connections", "connections", "connection pool: N connections shared by the clients, one borrowed per transaction [one per client]"},
+    {"-M,--query-mode,--protocol", "query_mode", "how named statements are sent, as pgbench -M: simple, extended or prepared [prepared; pgbench scripts: simple]"},
     {"-j,--threads", "threads", "number of OS threads, each with its own Lua state [CPU count]"},
     {"-T,--duration", "duration", "measured duration, e.g. 30s, 2m, 1h30m [10s]"},
     {"-t,--transactions", "transactions", "transactions per client (instead of a duration)"},

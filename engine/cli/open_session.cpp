@@ -92,6 +92,8 @@ Session open_session(const CliArgs &args) {
   p.script_path = script;
   p.threads = s.cfg.threads;
   p.clients = s.cfg.clients;
+  p.connections = s.cfg.connections;
+  p.query_mode = s.cfg.query_mode;
   p.duration_us = static_cast<double>(s.cfg.duration_us);
   p.warmup_us = static_cast<double>(s.cfg.warmup_us);
   p.interval_us = s.cfg.report_interval_s > 0 ? s.cfg.report_interval_s * 1e6 : 1e6;

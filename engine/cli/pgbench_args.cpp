@@ -1,4 +1,4 @@
-// pgbench's script flags (--file, -b, -S, -N, -D, -M, -s and bench.sql arguments) mapped onto the
+// pgbench's script flags (--file, -b, -S, -N, -D, -s and bench.sql arguments) mapped onto the
 // pgbench workload's options (workloads/pgbench.lua, lua/pgbench_compat.lua).
 #include "cli/pgbench_args.h"
 
@@ -64,7 +64,6 @@ void add_pgbench_flags(CLI::App *sub, PgbenchArgs &a) {
   sub->add_flag("-S", a.select_only, "pgbench -S: the select-only built-in");
   sub->add_flag("-N", a.simple_update, "pgbench -N: the simple-update built-in");
   sub->add_option("-D,--define", a.defines, "pgbench scripts: variable NAME=VALUE (repeatable)")->allow_extra_args(false);
-  sub->add_option("-M,--protocol", a.mode, "pgbench scripts: how SQL is sent: simple, extended or prepared [simple]");
   sub->add_option("-s,--scale", a.scale, "the workload's --scale option (pgbench -s; :scale of pgbench scripts)");
 }
 
@@ -110,7 +109,6 @@ void apply_pgbench_args(const PgbenchArgs &a, CliArgs &out, std::vector<std::str
     }
     out.layer.options["define"] = RawValue{join(a.defines), "-D/--define"};
   }
-  if (!a.mode.empty()) out.layer.options["query_mode"] = RawValue{a.mode, "-M/--protocol"};
   if (!a.scale.empty()) out.layer.options["scale"] = RawValue{a.scale, "-s/--scale"};
 }
 

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <iterator>
 #include <regex>
+#include <limits>
 #include <thread>
 
 #include "config/conn_flags.h"
@@ -29,7 +30,7 @@ const std::vector<std::string> kSettingKeys = {
     "max_tries", "loaders", "json", "url", "keep_server", "prepare", "check", "quiet", "workload",
     "rate", "rate_per_client", "arrival", "latency_limit", "scale_clients", "scale_latency_bound", "cooldown",
     "csv", "html", "metrics_listen", "pg_stats", "pg_stats_interval", "thresholds", "force", "skip_load_check",
-    "lua_memory_limit"};
+    "lua_memory_limit", "connections", "query_mode"};
 
 size_t edit_distance(const std::string &a, const std::string &b) {
   std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
@@ -442,6 +443,24 @@ Config merge_config(const std::string &command, const std::string &script, const
                                    c.sources["threads"], w.name));
     c.threads = c.clients;  // -c alone: one thread per client
   }
+  if (auto v = get("connections")) {
+    int64_t n = to_int(*v, "connections", std::numeric_limits<int64_t>::min());
+    if (n < 1)
+      throw UsageError(fmt::format("{}: connections must be at least 1, not {} (leave it out for one connection per "
+                                   "client)", v->source, n));
+    c.connections = static_cast<int>(std::min<int64_t>(n, c.clients));  // more than clients: capped
+    if (c.threads > c.connections) c.threads = c.connections;  // every thread needs a connection of its own
+  }
+  if (auto v = get("query_mode")) {
+    if (v->value != "simple" && v->value != "extended" && v->value != "prepared")
+      throw UsageError(fmt::format("{}: query mode must be one of simple, extended, prepared, not '{}'{}", v->source,
+                                   v->value, suggestion(v->value, {"simple", "extended", "prepared"})));
+    c.query_mode = v->value;
+  }
+  if (c.query_mode.empty()) c.query_mode = w.query_mode.empty() ? "prepared" : w.query_mode;
+  if (c.connections > 0 && w.one_client_per_thread && c.connections != c.clients)
+    throw UsageError(fmt::format("{}: workload {} runs one client per thread (sysbench's model), each with its own "
+                                 "connection: it cannot share connections", c.sources["connections"], w.name));
   if (auto v = get("transactions")) c.transactions = static_cast<uint64_t>(to_int(*v, "transactions", 0));
   if (auto v = get("duration")) c.duration_us = run_duration(*v, c.transactions);
   if (c.duration_us == 0 && c.transactions == 0) c.duration_us = 10'000'000;  // 10 s, like sysbench

@@ -59,6 +59,8 @@ struct Config {
   bool database_named = false;
   int clients = 1;
   int threads = 1;
+  int connections = 0;       // --connections: the pool's size (at most clients); 0: one per client, no pool
+  std::string query_mode;    // -M/--query-mode: simple, extended or prepared; "" when not given
   int64_t duration_us = 0;   // 0 with transactions > 0
   int64_t warmup_us = 0;
   uint64_t transactions = 0; // per client

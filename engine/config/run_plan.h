@@ -13,6 +13,8 @@ struct RunPlan {
   std::string conninfo;
   int threads = 1;
   int clients = 1;
+  int connections = 0;         // pooled: connections over all threads (<= clients); 0: one per client
+  std::string query_mode = "prepared";  // how named statements are sent: simple, extended, prepared
   double duration_us = 0;      // 0: run until -t transactions are done
   double warmup_us = 0;
   double interval_us = 1e6;    // interval records (progress lines when report_interval is set)

@@ -28,6 +28,7 @@ struct WorkloadInfo {
   std::vector<std::pair<std::string, double>> mix;  // sorted by name
   bool deck = false;
   bool one_client_per_thread = false;  // workload.one_client_per_thread (sysbench scripts: globals per thread)
+  std::string query_mode;  // workload.query_mode: its default -M mode ("" = prepared), e.g. simple for pgbench scripts
   std::vector<std::pair<std::string, int>> background;
   std::vector<std::string> hooks;   // hooks the script defines: prepare, cleanup, check, summary, ...
 

@@ -41,6 +41,7 @@ void Recorder::open_next(Phase phase, int index) {
     next->index = index + 1;
   }
   next->start_us = start;
+  next->queue_max = queue_len_;  // the queue as it stands when the interval opens
   // From the phase's start, not the previous end, so that rounding does not accumulate.
   double phase_start = next->phase == Phase::kWarmup ? t0_ : warm_end_;
   cur_end_ = phase_start + (next->index + 1) * interval_;
@@ -50,6 +51,11 @@ void Recorder::open_next(Phase phase, int index) {
 
 void Recorder::flush(double end_us, bool last) {
   cur_->end_us = end_us;
+  if (pooled_) {
+    cur_->pooled = true;
+    cur_->queue_area += queue_len_ * std::max(0.0, end_us - std::max(queue_since_, cur_->start_us));
+    queue_since_ = end_us;
+  }
   cur_->last = last;
   Phase phase = cur_->phase;
   int index = cur_->index;
@@ -143,6 +149,31 @@ void Recorder::observe(int timing, double value_us, double now_us) {
   if (static_cast<size_t>(timing) >= iv->timings.size()) iv->timings.resize(timing + 1);
   if (!iv->timings[timing]) iv->timings[timing] = std::make_unique<Histogram>();
   iv->timings[timing]->record(static_cast<int64_t>(value_us + 0.5));
+}
+
+void Recorder::pool_wait(int type, double wait_us, double now_us) {
+  IntervalStats *iv = at(now_us);
+  if (!iv) return;
+  TxnStats &s = iv->type(type);
+  if (!s.pool_wait) s.pool_wait = std::make_unique<Histogram>();
+  s.pool_wait->record(static_cast<int64_t>(wait_us + 0.5));
+}
+
+void Recorder::pool_queue(size_t waiting, double now_us) {
+  pooled_ = true;
+  if (IntervalStats *iv = at(now_us)) {
+    iv->queue_area += queue_len_ * std::max(0.0, now_us - std::max(queue_since_, iv->start_us));
+    if (waiting > iv->queue_max) iv->queue_max = waiting;
+  }
+  queue_len_ = waiting;
+  queue_since_ = now_us;
+}
+
+void Recorder::timer_lateness(double lateness_us, double now_us) {
+  IntervalStats *iv = at(now_us);
+  if (!iv) return;
+  if (!iv->timer_lateness) iv->timer_lateness = std::make_unique<Histogram>();
+  iv->timer_lateness->record(static_cast<int64_t>(lateness_us + 0.5));
 }
 
 void Recorder::reconnect_attempt(bool ok, double lost_us, double now_us) {

@@ -31,6 +31,13 @@ class Recorder {
               const char *sqlstate);
   void count(int counter, double n, double now_us);
   void observe(int timing, double value_us, double now_us);
+  // Pooled runs: a transaction of this type waited wait_us for a connection in all.
+  void pool_wait(int type, double wait_us, double now_us);
+  // Pooled runs: the number of clients queued for a connection changed to waiting at now_us (its
+  // time-weighted mean and its max go in each interval).
+  void pool_queue(size_t waiting, double now_us);
+  // A client whose sleep timer was due ran lateness_us after it (timer lateness).
+  void timer_lateness(double lateness_us, double now_us);
   // A reconnect attempt (ok: it succeeded) of a client that lost its connection at lost_us:
   // counted in the interval of now_us, and passed on to the Collector's outage log.
   void reconnect_attempt(bool ok, double lost_us, double now_us);
@@ -64,6 +71,9 @@ class Recorder {
   double stop_at_ = kNever;
   double cur_end_ = 0;  // unclamped end of the current interval
   std::unique_ptr<IntervalStats> cur_;
+  bool pooled_ = false;
+  size_t queue_len_ = 0;     // clients queued for a connection now
+  double queue_since_ = 0;   // since when queue_len_ holds (or the current interval's start)
 };
 
 }  // namespace stormdb

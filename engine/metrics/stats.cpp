@@ -2,6 +2,14 @@
 #include "metrics/stats.h"
 
 namespace stormdb {
+namespace {
+// Histograms kept only when something was recorded into them (service time, pool wait ...).
+void merge_optional(std::unique_ptr<Histogram> &into, const std::unique_ptr<Histogram> &from) {
+  if (!from) return;
+  if (!into) into = std::make_unique<Histogram>();
+  into->merge(*from);
+}
+}  // namespace
 
 void TxnStats::merge(const TxnStats &o) {
   latency.merge(o.latency);
@@ -12,10 +20,8 @@ void TxnStats::merge(const TxnStats &o) {
   retries += o.retries;
   skipped += o.skipped;
   late += o.late;
-  if (o.service) {
-    if (!service) service = std::make_unique<Histogram>();
-    service->merge(*o.service);
-  }
+  merge_optional(service, o.service);
+  merge_optional(pool_wait, o.pool_wait);
   lag_count += o.lag_count;
   lag_sum_us += o.lag_sum_us;
   if (o.lag_max_us > lag_max_us) lag_max_us = o.lag_max_us;
@@ -41,6 +47,10 @@ void IntervalStats::merge(const IntervalStats &o) {
   }
   reconnect_attempts += o.reconnect_attempts;
   reconnects += o.reconnects;
+  merge_optional(timer_lateness, o.timer_lateness);
+  pooled = pooled || o.pooled;
+  queue_area += o.queue_area;
+  if (o.queue_max > queue_max) queue_max = o.queue_max;
   if (o.end_us > end_us) end_us = o.end_us;
 }
 

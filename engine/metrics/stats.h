@@ -23,6 +23,7 @@ struct TxnStats {
   uint64_t skipped = 0;      // open loop: already later than --latency-limit at their start, never sent
   uint64_t late = 0;         // completed later than --latency-limit (from the intended start)
   std::unique_ptr<Histogram> service;  // open loop: µs from the actual start (latency is from the intended one)
+  std::unique_ptr<Histogram> pool_wait;  // pooled runs: µs waited for a connection (part of the latency)
   uint64_t lag_count = 0;    // transactions that started after their intended start
   double lag_sum_us = 0;     // schedule lag (start - intended), µs
   double lag_max_us = 0;
@@ -44,6 +45,10 @@ struct IntervalStats {
   std::vector<std::unique_ptr<Histogram>> timings;  // by timing id (ctx:observe), µs
   uint64_t reconnect_attempts = 0;  // made by clients that lost their connection
   uint64_t reconnects = 0;          // attempts that succeeded
+  std::unique_ptr<Histogram> timer_lateness;  // µs a sleep's client ran after its timer was due
+  bool pooled = false;              // a connection pool ran: the queue fields below mean something
+  double queue_area = 0;            // clients waiting for a connection × µs (sum over workers)
+  uint64_t queue_max = 0;           // most clients waiting at one worker at once
 
   TxnStats &type(int id);
   void merge(const IntervalStats &o);

@@ -1,6 +1,7 @@
 // Non-blocking libpq connection: async connect, extended-protocol sends, result collection, COPY IN.
 #include "pg/connection.h"
 
+#include "pg/literal_sql.h"
 #include "pg/pipeline.h"
 #include "pg/sqlstate.h"
 
@@ -216,6 +217,7 @@ int32_t sdb_conn::fail_now(const char *what) {
 
 int32_t sdb_conn::connect() {
   disconnect();
+  stmt_names_.clear();  // a new session has no prepared statements (db:prepare's indexes are re-made in order)
   pg_ = PQconnectStart(conninfo_->c_str());
   if (!pg_) return fail_now("out of memory starting a connection");
   if (PQstatus(pg_) == CONNECTION_BAD) return fail_now("invalid connection string");
@@ -327,10 +329,40 @@ int32_t sdb_conn::send_prepare(const char *name, const char *sql) {
 
 int32_t sdb_conn::send_prepared(int32_t stmt, int32_t n, const sdb_param *p) {
   if (!ok()) return fail_now("not connected");
-  if (stmt < 0 || stmt >= static_cast<int32_t>(stmt_names_.size())) return fail_now("unknown statement");
+  if (!has_statement(stmt)) return fail_now("unknown statement");
   clear_result();
   if (!PQsendQueryPrepared(pg_, stmt_names_[stmt].c_str(), n, bind(n, p), nullptr, nullptr, 0))
     return fail_now("could not send the query");
+  return started();
+}
+
+int32_t sdb_conn::send_prepare_at(int32_t slot, const char *name, const char *sql) {
+  if (!ok()) return fail_now("not connected");
+  if (slot < 0 || !*name) return fail_now("bad statement slot");
+  clear_result();
+  if (!PQsendPrepare(pg_, name, sql, 0, nullptr)) return fail_now("could not send the prepare");
+  if (static_cast<size_t>(slot) >= stmt_names_.size()) stmt_names_.resize(slot + 1);
+  stmt_names_[slot] = name;
+  return started();
+}
+
+bool sdb_conn::has_statement(int32_t slot) const {
+  return slot >= 0 && static_cast<size_t>(slot) < stmt_names_.size() && !stmt_names_[slot].empty();
+}
+
+int32_t sdb_conn::send_literal(const char *sql, int32_t n, const sdb_param *p) {
+  if (!ok()) return fail_now("not connected");
+  std::string text, why = stormdb::inline_literals(pg_, sql, n, bind(n, p), text);
+  if (!why.empty()) {  // the script's fault, not the connection's: SQLSTATE 42P02 undefined_parameter
+    err_sqlstate_ = "42P02";
+    err_message_ = why;
+    err_detail_.clear();
+    err_hint_.clear();
+    res_status_ = -1;
+    return -1;
+  }
+  clear_result();
+  if (!PQsendQuery(pg_, text.c_str())) return fail_now("could not send the query");
   return started();
 }
 

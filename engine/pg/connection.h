@@ -65,6 +65,12 @@ struct sdb_conn {
   int32_t send_params(const char *sql, int32_t n, const sdb_param *p);
   int32_t send_prepare(const char *name, const char *sql);
   int32_t send_prepared(int32_t stmt, int32_t n, const sdb_param *p);
+  // Lazy prepare: prepares `sql` as `name` under statement number `slot` (a number the caller
+  // keeps for every connection alike, unlike send_prepare's). A new session forgets them all.
+  int32_t send_prepare_at(int32_t slot, const char *name, const char *sql);
+  bool has_statement(int32_t slot) const;
+  // Simple protocol with $1..$n replaced by the values quoted by libpq (PQescapeLiteral).
+  int32_t send_literal(const char *sql, int32_t n, const sdb_param *p);
   int32_t txn_status() const;
 
   int32_t res_status() const { return res_status_; }
@@ -81,6 +87,8 @@ struct sdb_conn {
   const std::string &err_detail() const { return err_detail_; }
   const std::string &err_hint() const { return err_hint_; }
   void *owner() const { return owner_; }
+  // Who the connection's completions go to (a pooled connection changes hands per transaction).
+  void set_owner(void *owner) { owner_ = owner; }
   State state() const { return state_; }
   // Records a FATAL message that arrived while no request was in flight (see on_notice).
   void note_fatal(const std::string &sqlstate, const std::string &message);

@@ -25,6 +25,13 @@ int32_t sdb_send_prepare(sdb_conn *c, const char *name, const char *sql) {
 int32_t sdb_send_prepared(sdb_conn *c, int32_t stmt, int32_t n, const sdb_param *p) {
   return c->send_prepared(stmt, n, p);
 }
+int32_t sdb_send_prepare_at(sdb_conn *c, int32_t slot, const char *name, const char *sql) {
+  return c->send_prepare_at(slot, name, sql);
+}
+int32_t sdb_stmt_ready(sdb_conn *c, int32_t slot) { return c->has_statement(slot) ? 1 : 0; }
+int32_t sdb_send_literal(sdb_conn *c, const char *sql, int32_t n, const sdb_param *p) {
+  return c->send_literal(sql, n, p);
+}
 int32_t sdb_txn_status(sdb_conn *c) { return c->txn_status(); }
 
 int32_t sdb_res_status(sdb_conn *c) { return c->res_status(); }

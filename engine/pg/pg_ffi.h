@@ -27,6 +27,15 @@ int32_t sdb_send_params(sdb_conn *c, const char *sql, int32_t n, const sdb_param
 int32_t sdb_send_prepare(sdb_conn *c, const char *name, const char *sql);
 /* Executes prepared statement `stmt` (an index from sdb_send_prepare). */
 int32_t sdb_send_prepared(sdb_conn *c, int32_t stmt, int32_t n, const sdb_param *p);
+/* Lazy prepare (pooled connections, -M): prepares `sql` as `name` under statement number `slot`, a
+   number the caller keeps alike for every connection; sdb_send_prepared(c, slot, ...) then runs it.
+   A new session forgets them. */
+int32_t sdb_send_prepare_at(sdb_conn *c, int32_t slot, const char *name, const char *sql);
+/* 1 when statement number `slot` was prepared on this session by sdb_send_prepare_at, else 0. */
+int32_t sdb_stmt_ready(sdb_conn *c, int32_t slot);
+/* -M simple: the simple protocol with $1..$n in `sql` replaced by the values, quoted by libpq
+   (PQescapeLiteral; NULL for nil). $n inside quotes, identifiers and comments is left alone. */
+int32_t sdb_send_literal(sdb_conn *c, const char *sql, int32_t n, const sdb_param *p);
 /* 0 idle, 1 in a transaction block, 2 in a failed transaction block, 3 unknown/bad connection. */
 int32_t sdb_txn_status(sdb_conn *c);
 

@@ -35,7 +35,7 @@ int32_t Pipeline::run(sdb_conn &c, int32_t n, const sdb_pipe_stmt *stmts, const 
   reset();
   if (!c.ok()) return c.fail_now("not connected");
   for (int32_t i = 0; i < n; i++)
-    if (stmts[i].stmt >= static_cast<int32_t>(c.stmt_names_.size())) return c.fail_now("unknown statement");
+    if (stmts[i].stmt >= 0 && !c.has_statement(stmts[i].stmt)) return c.fail_now("unknown statement");
   c.clear_result();
   if (!PQenterPipelineMode(c.pg_)) return c.fail_now("could not enter pipeline mode");
   for (int32_t i = 0; i < n; i++) {

@@ -1,5 +1,5 @@
-// One simulated client: its runtime task (a Lua coroutine, say), its connection, its place in the
-// mix and its wait state.
+// One simulated client: its runtime task (a Lua coroutine, say), its connection (own or borrowed),
+// its place in the mix and its wait state.
 #pragma once
 #include <atomic>
 #include <cstdint>
@@ -23,7 +23,12 @@ struct sdb_client {
   Kind kind = Kind::kTerminal;
   int id = 0;                 // global client id; the part number for kPart
   stormdb::ClientTask task;   // the client runtime's state for this client
-  std::unique_ptr<sdb_conn> conn;
+  std::unique_ptr<sdb_conn> conn;  // its own connection; nullptr for a terminal of a pooled run
+  sdb_conn *held = nullptr;        // the connection it uses now: its own, or one borrowed from the pool
+  bool pooled = false;             // borrows from its worker's ConnPool per transaction
+  double wait_since_us = 0;        // pooled: queued for a connection since then
+  double pool_wait_us = 0;         // pooled: time queued during the current transaction
+  double wake_at_us = 0;           // when its sleep timer is due (timer lateness)
 
   sdb_rng mix_rng{};          // picks transactions; its own stream so scripts' draws stay reproducible
   std::vector<double> weights;  // this client's own mix weights (ctx:set_mix); empty: the plan's

@@ -19,11 +19,16 @@ int32_t sdb_scheduled(sdb_client *cl) { return cl->scheduled ? 1 : 0; }
 void sdb_txn_start(sdb_client *cl, int32_t reset_intended) {
   cl->start_us = now_us();
   if (reset_intended || !cl->scheduled) cl->intended_us = cl->start_us;
+  cl->pool_wait_us = 0;
 }
 
 int32_t sdb_record(sdb_client *cl, int32_t txn, int32_t outcome, int32_t retries, const char *sqlstate) {
-  if (outcome != SDB_FAILED && cl->conn->txn_status() != 0 && cl->conn->txn_status() != 3) return 1;
-  cl->worker->recorder().record(txn, outcome, cl->intended_us, cl->start_us, now_us(), retries, sqlstate);
+  int32_t open = cl->held ? cl->held->txn_status() : 0;
+  if (outcome != SDB_FAILED && open != 0 && open != 3) return 1;
+  double now = now_us();
+  cl->worker->recorder().record(txn, outcome, cl->intended_us, cl->start_us, now, retries, sqlstate);
+  if (cl->pooled && outcome != SDB_FAILED) cl->worker->recorder().pool_wait(txn, cl->pool_wait_us, now);
+  cl->pool_wait_us = 0;
   return 0;
 }
 
@@ -71,7 +76,15 @@ int32_t sdb_stopping(sdb_client *cl) {
   return 0;
 }
 
-sdb_conn *sdb_client_conn(sdb_client *cl) { return cl->conn.get(); }
+sdb_conn *sdb_client_conn(sdb_client *cl) { return cl->held; }
+
+int32_t sdb_pooled(sdb_client *cl) { return cl->pooled ? 1 : 0; }
+
+sdb_conn *sdb_pool_claim(sdb_client *cl) { return cl->worker->claim_conn(cl); }
+
+sdb_conn *sdb_borrow(sdb_client *cl) { return cl->worker->borrow(cl); }
+
+void sdb_give_back(sdb_client *cl) { cl->worker->give_back(cl); }
 
 int32_t sdb_parallel_start(sdb_client *cl, const char *fn_name, int32_t parts, const char *args) {
   cl->worker->engine().parallel_start(cl, fn_name, parts, args ? args : "return");

@@ -30,7 +30,11 @@ sdb_client *Worker::spawn(sdb_client::Kind kind, int id, const std::string &fn, 
   cl->worker = this;
   cl->kind = kind;
   cl->id = id;
-  cl->conn = std::make_unique<sdb_conn>(this, &engine_.plan().conninfo, cl.get());
+  cl->pooled = pool_ && kind == sdb_client::Kind::kTerminal;
+  if (!cl->pooled) {
+    cl->conn = std::make_unique<sdb_conn>(this, &engine_.plan().conninfo, cl.get());
+    cl->held = cl->conn.get();
+  }
   sdb_rng_seed(&cl->mix_rng, engine_.plan().seed, 1e6 + id + (kind == sdb_client::Kind::kTerminal ? 0 : 5e5));
   sdb_client *raw = cl.get();
   clients_.push_back(std::move(cl));
@@ -41,7 +45,9 @@ sdb_client *Worker::spawn(sdb_client::Kind kind, int id, const std::string &fn, 
   return raw;
 }
 
-void Worker::complete(sdb_conn *c) { make_runnable(static_cast<sdb_client *>(c->owner())); }
+void Worker::complete(sdb_conn *c) {
+  if (auto *cl = static_cast<sdb_client *>(c->owner())) make_runnable(cl);  // a free pooled one has none
+}
 
 namespace {
 // Timer tokens are clients; a connection's deadline is told apart by its low bit (both are
@@ -70,7 +76,8 @@ void Worker::resume(sdb_client *cl, const ClientStart *start) {
   // Two relaxed stores per resume (plain moves): what the watchdog needs to see a stuck client.
   running_.store(cl, std::memory_order_relaxed);
   resumes_.store(resumes_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-  Step step = start ? runtime_->start(cl, cl->task, *start) : runtime_->resume(cl, cl->task, cl->conn->res_status());
+  Step step = start ? runtime_->start(cl, cl->task, *start)
+                    : runtime_->resume(cl, cl->task, cl->held ? cl->held->res_status() : 0);
   running_.store(nullptr, std::memory_order_relaxed);
   if (step == Step::kEnded) on_finished(cl);
 }
@@ -85,7 +92,11 @@ void Worker::on_finished(sdb_client *cl) {
     cl->error = std::move(out.error);
     cl->result = std::move(out.result);
   }
-  cl->conn->disconnect();
+  if (cl->pooled) {
+    if (sdb_client *next = pool_->forget(cl)) make_runnable(next);
+  } else {
+    cl->conn->disconnect();
+  }
   alive_--;
   switch (cl->kind) {
     case sdb_client::Kind::kTerminal:
@@ -144,10 +155,53 @@ void Worker::sleep(sdb_client *cl, double us) {
   cl->sleeping = true;
   uint64_t gen = ++cl->timer_generation;
   if (stop_seen_ && cl->kind != sdb_client::Kind::kHook && cl->kind != sdb_client::Kind::kPart) {
+    cl->wake_at_us = -1;
     make_runnable(cl);  // stopping: sleeps end at once so clients reach their end quickly
     return;
   }
-  loop_.add_timer(now_us() + us, cl, gen);
+  cl->wake_at_us = now_us() + us;
+  loop_.add_timer(cl->wake_at_us, cl, gen);
+}
+
+// A sleep's timer fired and its client runs now: how late, as the run reports it (timer lateness).
+void Worker::note_wake(sdb_client *cl) {
+  if (cl->wake_at_us < 0 || cl->kind != sdb_client::Kind::kTerminal) return;
+  double now = now_us();
+  if (now >= cl->wake_at_us) recorder_.timer_lateness(now - cl->wake_at_us, now);
+}
+
+void Worker::start_pool() {
+  pool_.reset();
+  const RunPlan &plan = engine_.plan();
+  if (plan.connections <= 0) return;
+  // The connections are dealt over the threads as the clients are, and no worker gets more than
+  // it has clients (config caps threads at connections, so each gets at least one).
+  int clients = 0;
+  for (int c = id_; c < plan.clients; c += plan.threads) clients++;
+  int share = plan.connections / plan.threads + (id_ < plan.connections % plan.threads ? 1 : 0);
+  share = std::max(1, std::min(share, clients));
+  pool_ = std::make_unique<ConnPool>(this, &plan.conninfo, share);
+}
+
+sdb_conn *Worker::claim_conn(sdb_client *cl) { return cl->pooled ? pool_->claim_unopened(cl) : nullptr; }
+
+sdb_conn *Worker::borrow(sdb_client *cl) {
+  if (!cl->pooled) return cl->held;
+  if (cl->held) return cl->held;
+  if (sdb_conn *c = pool_->borrow(cl)) return c;
+  cl->wait_since_us = now_us();
+  recorder_.pool_queue(pool_->waiting(), cl->wait_since_us);
+  return nullptr;
+}
+
+void Worker::give_back(sdb_client *cl) {
+  if (!cl->pooled || !cl->held) return;
+  sdb_client *next = pool_->give_back(cl);
+  if (!next) return;
+  double now = now_us();
+  next->pool_wait_us += now - next->wait_since_us;
+  recorder_.pool_queue(pool_->waiting(), now);
+  make_runnable(next);
 }
 
 void Worker::wake_sleepers() {
@@ -171,6 +225,7 @@ void Worker::pass_barrier() {
   recorder_ = Recorder(&engine_.collector(), id_);
   const RunPlan &plan = engine_.plan();
   recorder_.start(engine_.t0(), plan.warmup_us, plan.interval_us, plan.rate_per_client > 0, plan.latency_limit_us);
+  if (pool_) recorder_.pool_queue(pool_->waiting(), engine_.t0());  // marks the intervals as pooled
   if (terminals_alive_ == 0) recorder_.finish(now_us());
   for (auto &c : clients_)
     if (c->at_barrier && !c->finished) make_runnable(c.get());
@@ -279,7 +334,7 @@ void Worker::cut_requests() {
   cut_done_ = true;
   for (auto &c : clients_) {
     if (c->finished) continue;
-    if (c->conn->cut_short("cut short: still running when the run's grace time after its end ran out; cancelled"))
+    if (c->held && c->held->cut_short("cut short: still running when the run's grace time after its end ran out; cancelled"))
       engine_.note_cut_short(c->id, c->txn.load(std::memory_order_relaxed));
   }
 }
@@ -289,7 +344,7 @@ void Worker::drop_stragglers() {
     if (c->finished) continue;
     engine_.note_straggler(c->id);
     c->finished = true;
-    c->conn->disconnect();
+    if (c->held) c->held->disconnect();
     alive_--;
     if (c->kind == sdb_client::Kind::kTerminal) terminals_alive_--;
   }
@@ -312,6 +367,8 @@ void Worker::run_job(const Job &job) {
   hook_result_.clear();
   recorder_ = Recorder(nullptr, id_);
   const RunPlan &plan = engine_.plan();
+  pool_.reset();
+  if (job.kind == Job::Kind::kRun) start_pool();
   if (job.kind == Job::Kind::kHook) {
     if (id_ == 0) spawn(sdb_client::Kind::kHook, 0, job.hook);
   } else {
@@ -324,7 +381,10 @@ void Worker::run_job(const Job &job) {
   while (true) {
     for (size_t i = 0; i < runnable_.size(); i++) {
       sdb_client *cl = runnable_[i];
-      cl->sleeping = false;
+      if (cl->sleeping) {
+        note_wake(cl);
+        cl->sleeping = false;
+      }
       resume(cl);
     }
     runnable_.clear();
@@ -337,7 +397,7 @@ void Worker::run_job(const Job &job) {
     if (!polled_busy_) {
       polled_busy_ = true;
       for (auto &c : clients_)
-        if (!c->finished && c->conn->state() == sdb_conn::State::kBusy) c->conn->on_io(EPOLLIN);
+        if (!c->finished && c->held && c->held->state() == sdb_conn::State::kBusy) c->held->on_io(EPOLLIN);
       if (!runnable_.empty()) continue;
     }
     polled_busy_ = false;
@@ -356,7 +416,8 @@ void Worker::run_job(const Job &job) {
         engine_.request_stop(now);
       } else {
         engine_.abort("interrupted");
-        for (auto &c : clients_) c->conn->abort_request("interrupted");
+        for (auto &c : clients_)
+          if (c->held) c->held->abort_request("interrupted");
       }
     }
     double deadline = Recorder::kNever;
@@ -381,6 +442,7 @@ void Worker::run_job(const Job &job) {
   }
   if (barrier_passed_) recorder_.finish(now_us());
   if (job.kind == Job::Kind::kRun && !barrier_passed_) engine_.collector().worker_ended(id_);
+  if (pool_) pool_->disconnect_all();
 }
 
 }  // namespace stormdb

@@ -9,6 +9,7 @@
 #include "base/client_runtime.h"
 #include "metrics/recorder.h"
 #include "run/client.h"
+#include "run/conn_pool.h"
 #include "run/event_loop.h"
 
 namespace stormdb {
@@ -58,6 +59,11 @@ class Worker : public ConnHost {
   int32_t next_txn(sdb_client *cl);
   int32_t next_arrival(sdb_client *cl, double now);
   int32_t pick_txn(sdb_client *cl);
+  // The pool (pooled terminals only): see ConnPool. borrow returns nullptr when cl was queued: it
+  // yields and is resumed holding a connection.
+  sdb_conn *claim_conn(sdb_client *cl);
+  sdb_conn *borrow(sdb_client *cl);
+  void give_back(sdb_client *cl);
   const std::string &hook_result() const { return hook_result_; }
   const std::string &hook_error() const { return hook_error_; }
 
@@ -74,6 +80,8 @@ class Worker : public ConnHost {
   bool past_grace(double now, double &deadline);
   void cut_requests();
   void drop_stragglers();
+  void start_pool();
+  void note_wake(sdb_client *cl);
 
   int id_;
   Engine &engine_;
@@ -82,6 +90,7 @@ class Worker : public ConnHost {
   Recorder recorder_;
   std::vector<std::unique_ptr<sdb_client>> clients_;
   std::vector<sdb_client *> runnable_;
+  std::unique_ptr<ConnPool> pool_;  // kRun with --connections: this worker's share
   int alive_ = 0;            // clients whose coroutine has not ended
   int terminals_alive_ = 0;  // terminal clients not ended
   int at_barrier_ = 0;

@@ -128,6 +128,7 @@ lua_State *new_script_state(const RunPlan &plan, int thread_id) {
   set_field(L, "max_tries", plan.max_tries);
   set_field(L, "loaders", plan.loaders);
   set_field(L, "phase", plan.phase);
+  set_field(L, "query_mode", plan.query_mode);
   if (!plan.options_lua.empty()) set_field(L, "options", plan.options_lua);
   lua_newtable(L);
   for (size_t i = 0; i < plan.mix_names.size(); i++) {

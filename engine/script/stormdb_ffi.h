@@ -69,8 +69,23 @@ int32_t sdb_parallel_start(sdb_client *cl, const char *fn_name, int32_t parts, c
 int32_t sdb_parallel_failed(sdb_client *cl);
 const char *sdb_parallel_error(sdb_client *cl);
 
-/* The connection of a client (its own for the whole run). */
+/* The connection a client uses now: its own for the whole run, or, pooled (--connections), the one
+   it borrowed (NULL between transactions). */
 sdb_conn *sdb_client_conn(sdb_client *cl);
+
+/* ---- the connection pool (engine/run/conn_pool.cpp; --connections) ----------------------------- */
+/* 1 when this client borrows a connection per transaction from its thread's pool, else 0. */
+int32_t sdb_pooled(sdb_client *cl);
+/* Before the start barrier: a pool connection nobody opened yet, now held by this client, which
+   opens it and runs on_connect on it; NULL once every connection of the thread was claimed. */
+sdb_conn *sdb_pool_claim(sdb_client *cl);
+/* The connection the client holds, or a free one it now holds; NULL when none is free: the client
+   is queued (first come, first served), yields, and is resumed holding one (sdb_client_conn).
+   The wait counts in the transaction's pool wait and latency. */
+sdb_conn *sdb_borrow(sdb_client *cl);
+/* Gives the held connection back (to the longest waiting client, else the free list). The caller
+   makes sure no transaction is open on it. No-op for a client that is not pooled. */
+void sdb_give_back(sdb_client *cl);
 
 #include "pg/pg_ffi.h"
 #include "pg/pipeline_ffi.h"

@@ -66,6 +66,7 @@ WorkloadInfo describe_workload(const std::string &path, const std::string &optio
   info.description = str_field(L, d, "description");
   info.deck = str_field(L, d, "selection") == "deck";
   info.one_client_per_thread = str_field(L, d, "one_client_per_thread") == "true";
+  info.query_mode = str_field(L, d, "query_mode");
   for_each_item(L, d, "options", [&](int i) {
     OptionDecl o{str_field(L, i, "name"), str_field(L, i, "type"), str_field(L, i, "default"),
                  str_field(L, i, "help"), split(str_field(L, i, "choices"), '|')};

@@ -123,8 +123,6 @@ CASES = [
      2, ["-f is stormdb's YAML config", "give a pgbench script as --file", "b.sql"]),
     ("pgbench \\setshell refused", ["run", "{dir}/sh.sql", "--url", UNREACHABLE], {"sh.sql": "SELECT 1;\n\\setshell v echo 1\n"},
      {}, 2, ["sh.sql:2", "\\setshell", "--allow-shell"]),
-    ("pgbench pipeline needs -M extended", ["run", "--file", "{dir}/p.sql@2", "--url", UNREACHABLE],
-     {"p.sql": "\\startpipeline\nSELECT 1;\n\\endpipeline\n"}, {}, 2, ["p.sql:1", "-M extended or -M prepared"]),
     ("pgbench nested pipeline", ["run", "{dir}/p.sql", "-M", "extended", "--url", UNREACHABLE],
      {"p.sql": "\\startpipeline\nSELECT 1;\n\\startpipeline\n\\endpipeline\n"}, {}, 2,
      ["p.sql:3", "already in a pipeline (started at", "p.sql:1)"]),

@@ -109,6 +109,16 @@ class PipelineOptionTest(harness.DatabaseTestCase):
         self.assertEqual(j["transactions"]["point_select"]["committed"], 10)
         self.assertEqual(self.index_scans("sbtest_pkey", 100), 100)
 
+    def test_pooled_clients_and_extended_mode(self):
+        # 3 clients over 1 connection: each pipeline borrows it, prepares "get" there once (or, -M
+        # extended, sends unnamed statements) and gives it back
+        self.stormdb("prepare", harness.workload("point_select.lua"), "--rows=1000")
+        for mode in ["prepared", "extended"]:
+            _, j = self.stormdb_json("run", harness.workload("point_select.lua"), "--rows=1000", "--pipeline=5",
+                                     "-c", "3", "-j", "1", "--connections", "1", "-M", mode, "-t", "4")
+            self.assertEqual(j["transactions"]["point_select"]["committed"], 12, mode)
+        self.assertEqual(self.index_scans("sbtest_pkey", 120), 120)
+
     def test_tpcb_like_select_only_pipeline(self):
         # pgbench's tables, empty but for the branch that gives the scale (-S reads accounts drawn
         # from 1..100000: none is there, which is no error)
@@ -145,6 +155,10 @@ class PgbenchPipelineTest(harness.DatabaseTestCase):
             self.assertEqual(j["transactions"]["pipe"]["committed"], 20, mode)
         self.assertEqual(self.sql("SELECT c, count(*) FROM pq GROUP BY c ORDER BY c"), [["0", "60"], ["1", "60"]])
         self.assertIn("pipe:7 \\endpipeline", " ".join(j["timings"]))
+        # -M simple (the default, as pgbench's) cannot be pipelined: a script error at the line
+        p, j = self.stormdb_json("run", script, "-c", "1", "-t", "2", check_rc=1)
+        self.assertEqual(j["transactions"]["pipe"]["failures"], {"script": 2})
+        self.assertIn("pipe.sql:2: \\startpipeline: pipeline mode needs the extended or prepared query protocol", p.stderr)
 
     def test_failed_command_fails_the_transaction_under_its_sqlstate(self):
         self.sql("CREATE TABLE pu (k bigint PRIMARY KEY)")
