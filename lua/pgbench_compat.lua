@@ -84,8 +84,8 @@ local function meta_command(line, where, opts)
     if name == "shell" and #words < 1 then fail(where, "\\shell needs a command") end
     return { op = name, words = words }
   elseif PIPELINE[name] then
-    fail(where, "\\" .. name .. ": pipeline mode does not exist in stormdb yet; run the script without " ..
-      "\\startpipeline/\\endpipeline")
+    if rest ~= "" then fail(where, "\\" .. name .. " takes no argument") end
+    return { op = name }
   elseif name == "gset" or name == "aset" then
     fail(where, "\\" .. name .. " must end an SQL command (in place of its semicolon)")
   end
@@ -147,15 +147,41 @@ local function sql_command(text, i, where)
   return finish(i)
 end
 
+-- Pipeline rules, checked in script order as pgbench does: \startpipeline ... \endpipeline do not
+-- nest, \syncpipeline and \endpipeline need an open pipeline, \gset/\aset cannot be used in one
+-- (the results arrive at \endpipeline). (The simple query protocol cannot be pipelined either:
+-- checked when the pipeline starts, where the run's -M is known.)
+-- pipe: the open \startpipeline command (which collects its SQL commands in .sql) or nil.
+local function check_pipeline(c, pipe, opts)
+  local op, where = c.op, c.where
+  if op == "startpipeline" then
+    if pipe then fail(where, "\\startpipeline: already in a pipeline (started at " .. pipe.where .. "); pipelines do not nest") end
+    c.sql = {}
+    return c
+  elseif op == "endpipeline" or op == "syncpipeline" then
+    if not pipe then fail(where, "\\" .. op .. " without a \\startpipeline") end
+    return op == "syncpipeline" and pipe or nil
+  elseif op == "sql" and pipe then
+    if c.gset then fail(where, "\\" .. c.gset .. " cannot be used inside a pipeline (its results arrive at \\endpipeline)") end
+    pipe.sql[#pipe.sql + 1] = c
+  end
+  return pipe
+end
+
 -- Parses a pgbench script into a flat program: SQL and meta-commands with \if blocks turned into
 -- conditional jumps ("cond" jumps to target when false, "goto" always). name labels errors.
 function M.parse(text, name, opts)
   local prog, stack, i, n = {}, {}, 1, #text
+  local pipe
   local function line_of(pos)
     local _, count = text:sub(1, pos):gsub("\n", "")
     return count + 1
   end
-  local function emit(c) prog[#prog + 1] = c; return c end
+  local function emit(c)
+    pipe = check_pipeline(c, pipe, opts)
+    prog[#prog + 1] = c
+    return c
+  end
   while i <= n do
     local s = text:find("%S", i)
     if not s then break end
@@ -211,6 +237,7 @@ function M.parse(text, name, opts)
     end
   end
   if #stack > 0 then fail(stack[#stack].where, "\\if without \\endif") end
+  if pipe then fail(pipe.where, "\\startpipeline without \\endpipeline") end
   return prog
 end
 
@@ -281,6 +308,10 @@ local function run_sql(ctx, st, c)
       if not db.stmts[pname] then db:prepare(pname, sql) end
       sql = pname
     end
+    if st.pipe then
+      st.pipe:exec(sql, unpack(args, 1, #names))
+      return
+    end
     if c.gset then rows = db:query(sql, unpack(args, 1, #names)) else db:exec(sql, unpack(args, 1, #names)) end
   end
   if c.gset == "gset" then
@@ -301,9 +332,36 @@ local function shell_words(c, vars, from)
   return table.concat(out, " ")
 end
 
+-- \startpipeline prepares the pipeline's statements first (-M prepared), as no statement can be
+-- prepared while a pipeline is open.
+local function run_pipeline_meta(ctx, st, c)
+  local op = c.op
+  if op == "startpipeline" then
+    -- the run's -M is known in the client states only, not when the script is first read
+    if st.mode == "simple" then
+      fail(c.where, "\\startpipeline: pipeline mode needs the extended or prepared query protocol: run with " ..
+        "-M extended or -M prepared (as pgbench)")
+    end
+    if st.mode == "prepared" then
+      for _, q in ipairs(c.sql) do
+        if not ctx.db.stmts[q.pname] then ctx.db:prepare(q.pname, (param_form(q))) end
+      end
+    end
+    st.pipe = ctx.db:pipeline()
+  elseif op == "syncpipeline" then
+    st.pipe:sync()
+  else
+    local p = st.pipe
+    st.pipe = nil
+    p:run()
+  end
+end
+
 local function run_meta(ctx, st, c)
   local op, vars = c.op, st.vars
-  if op == "set" then
+  if PIPELINE[op] then
+    run_pipeline_meta(ctx, st, c)
+  elseif op == "set" then
     vars[c.var] = c.expr(st)
   elseif op == "sleep" then
     local n = c.value
@@ -331,6 +389,7 @@ end
 -- the timing "<script>:<line> <command>", as pgbench -r reports per-command latencies.
 local function run_script(ctx, st, prog, labels)
   local pc, n, now = 1, #prog, stormdb.now
+  st.pipe = nil  -- a pipeline an earlier failed execution left open is gone with it
   while pc <= n do
     local c = prog[pc]
     local op = c.op

@@ -256,6 +256,7 @@ local function run_txn(ctx, id, fn)
     ctx.try = tries
     ok, err = pcall(fn, ctx)
   end
+  if db._pipe_open then ok, err = db:_close_pipeline(ok, err) end
   if ok then
     if C.sdb_record(cl, id, ctx._outcome, tries - 1, nil) == 0 then
       if db.conn == nil then return true end  -- pooled, given back already

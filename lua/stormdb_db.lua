@@ -15,7 +15,9 @@ SQLError.__index = SQLError
 SQLError.__tostring = function(e)
   local code = e.sqlstate ~= "" and ("SQLSTATE " .. e.sqlstate .. (e.name ~= "" and (" " .. e.name) or ""))
     or "connection lost"
-  local s = string.format("%s%s (%s)", e.where and (e.where .. ": ") or "", e.message, code)
+  local s = string.format("%s%s%s (%s)", e.where and (e.where .. ": ") or "", e.statement and
+    string.format("pipeline statement %d of %d (%s): ", e.statement, e.statements, e.statement_name) or "", e.message, code)
+  if e.aborted and e.aborted > 0 then s = s .. string.format("; %d later statement(s) of the pipeline aborted", e.aborted) end
   if e.detail ~= "" then s = s .. "\nDETAIL: " .. e.detail end
   if e.hint ~= "" then s = s .. "\nHINT: " .. e.hint end
   return s
@@ -70,6 +72,7 @@ local function check_type(method, i, what, v, want)
   end
 end
 
+-- The SQL error value of a connection's last failed request.
 local function error_of(conn)
   local e = setmetatable({
     sqlstate = fstring(C.sdb_err_sqlstate(conn)),
@@ -139,15 +142,16 @@ local function new_db(conn, cl, mode)
     lazy = pooled or (mode ~= nil and mode ~= "prepared") }, DB)
 end
 
-local function bind(self, method, ...)
+-- Binds the values into p[base..] (a sdb_param array); the text of a 64-bit integer is anchored in
+-- anchor[base + i] until the request is sent.
+local function bind(p, base, anchor, method, ...)
   local n = select("#", ...)
   if n > MAX_PARAMS then
     arg_error(string.format("%s: %d parameters, at most %d are allowed", method, n, MAX_PARAMS))
   end
-  local p = self.params
   for i = 1, n do
     local v = select(i, ...)
-    local slot = p[i - 1]
+    local slot = p[base + i - 1]
     local t = type(v)
     if t == "number" then
       slot.kind = 1; slot.num = v
@@ -159,7 +163,7 @@ local function bind(self, method, ...)
       slot.kind = 0
     else
       local s = int64_text(v) or value_error(method, i, v)
-      self.anchor[i] = s
+      anchor[base + i] = s
       slot.kind = 2; slot.str = s; slot.len = #s
     end
   end
@@ -244,7 +248,7 @@ end
 
 -- send() for pooled clients and the -M modes other than prepared: returns the connection used.
 local function send_lazy(self, method, stmt, ...)
-  local n = bind(self, method, ...)
+  local n = bind(self.params, 0, self.anchor, method, ...)
   local slot = self.stmts[stmt]
   if not slot and not stmt:find("[^%w_]") and not SQL_WORDS[stmt:upper()] then unknown_statement(self, method, stmt) end
   local conn = self.conn or borrow(self)
@@ -269,7 +273,7 @@ local function send(self, method, stmt, ...)
   if type(stmt) ~= "string" then check_type(method, 1, "SQL or prepared statement name", stmt, "string") end
   local conn = self.conn
   if self.lazy then return send_lazy(self, method, stmt, ...) end
-  local n = bind(self, method, ...)
+  local n = bind(self.params, 0, self.anchor, method, ...)
   local idx = self.stmts[stmt]
   local rc
   if idx then
@@ -458,6 +462,10 @@ function DB:_give_back()
     self.conn = nil
   end
 end
+
+require("stormdb_pipeline")(DB, { arg_error = arg_error, check_type = check_type, error_of = error_of,
+  cell = cell, named_row = named_row, column_names = column_names, bind = bind, unknown_statement = unknown_statement,
+  SQL_WORDS = SQL_WORDS, MAX_PARAMS = MAX_PARAMS, borrow = borrow, settle = settle, lazy_stmts = lazy_stmts })
 
 M.new_db = new_db
 M.raise = raise   -- the SQL error of a connection's last request (stormdb_plugin.lua)

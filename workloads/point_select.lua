@@ -1,11 +1,14 @@
 -- point_select.lua — the smallest useful workload: primary-key reads on a sysbench-style table.
 -- Demonstrates: options, a parallel COPY load in prepare, a prepared statement per client, one
--- transaction type. Run: stormdb run workloads/point_select.lua -c 8 -j 2 -T 30s -P 5
+-- transaction type, pipeline mode (--pipeline=N). Run: stormdb run workloads/point_select.lua -c 8 -j 2 -T 30s -P 5
 workload = {
   name = "point_select",
   description = "SELECT by primary key on one table (like pgbench -S)",
   options = {
     rows = { default = 100000, help = "rows in table sbtest" },
+    pipeline = { default = 0, type = "integer", min = 0, max = 10000,
+                 help = "N > 0: each transaction sends N point selects in one pipeline (pgbench \\startpipeline); " ..
+                        "0: one plain SELECT" },
   },
   mix = { point_select = 1 },
 }
@@ -34,5 +37,12 @@ function client_init(ctx)
 end
 
 function point_select(ctx)
-  ctx.db:value("get", ctx.rand:uniform(1, ctx.opt.rows))
+  local n, rows = ctx.opt.pipeline, ctx.opt.rows
+  if n == 0 then
+    ctx.db:value("get", ctx.rand:uniform(1, rows))
+    return
+  end
+  local p, rand = ctx.db:pipeline(), ctx.rand
+  for _ = 1, n do p:value("get", rand:uniform(1, rows)) end
+  p:run()
 end

@@ -7,6 +7,7 @@
 --   stormdb prepare workloads/tpcb_like.lua --scale=10              # like pgbench -i -s 10
 --   stormdb run     workloads/tpcb_like.lua -c 8 -j 2 -T 60s -P 5   # like pgbench -M prepared
 --   stormdb run     workloads/tpcb_like.lua --select-only -c 8 -T 60s   # like pgbench -S -M prepared
+--   stormdb run     workloads/tpcb_like.lua --select-only --pipeline=10    # -S's SELECT 10 times in one \startpipeline
 --   stormdb check   workloads/tpcb_like.lua                         # balances agree with history
 --   stormdb run     workloads/tpcb_like.lua --native -c 8 -T 60s    # the same transactions in C
 --
@@ -19,10 +20,16 @@ workload = {
     scale = { default = 0, type = "integer", min = 0, help = "pgbench scale: 1 branch, 10 tellers, 100000 accounts each; " ..
                                   "0 = count pgbench_branches when running, 1 when preparing" },
     select_only = { default = false, help = "run pgbench's -S transaction instead (SELECT abalance by aid)" },
+    pipeline = { default = 0, type = "integer", min = 0, max = 10000,
+                 help = "with --select-only: N > 0 sends N of its SELECTs in one pipeline per transaction, as a " ..
+                        "pgbench script with them between \\startpipeline and \\endpipeline; 0: one SELECT" },
     native = { default = false, help = "run the transactions written in C (plugin tpcb_native, tpcb_like/native/): " ..
                                        "same statements and draws, less client CPU" },
   },
   mix = function(opt)
+    if opt.pipeline > 0 and (not opt.select_only or opt.native) then
+      error("--pipeline applies to --select-only without --native (only that transaction is pipelined)", 0)
+    end
     if opt.select_only then return { select_only = 1 } end
     return { tpcb_like = 1 }
   end,
@@ -158,7 +165,15 @@ function tpcb_like(ctx)
 end
 
 -- pgbench -S: one SELECT, no explicit transaction block.
+-- With --pipeline=N, N of them in one pipeline (one implicit transaction, as pgbench runs them).
 function select_only(ctx)
   if ctx.opt.native then return native.select_only(ctx) end
-  ctx.db:value("get_balance", ctx.rand:uniform(1, NACCOUNTS * scale))
+  local n = ctx.opt.pipeline
+  if n == 0 then
+    ctx.db:value("get_balance", ctx.rand:uniform(1, NACCOUNTS * scale))
+    return
+  end
+  local p, rand = ctx.db:pipeline(), ctx.rand
+  for _ = 1, n do p:value("get_balance", rand:uniform(1, NACCOUNTS * scale)) end
+  p:run()
 end

@@ -2,6 +2,7 @@
 #include "pg/connection.h"
 
 #include "pg/literal_sql.h"
+#include "pg/pipeline.h"
 #include "pg/sqlstate.h"
 
 #include <libpq-fe.h>
@@ -91,6 +92,7 @@ void sdb_conn::stop_watching() {
 
 sdb_conn::~sdb_conn() {
   disconnect();
+  delete pipe_;
 }
 
 bool sdb_conn::ok() const {
@@ -109,6 +111,7 @@ void sdb_conn::clear_result() {
 
 void sdb_conn::disconnect() {
   clear_result();
+  if (pipe_) pipe_->reset();
   stop_watching();
   fd_ = -1;
   if (pg_) PQfinish(pg_);
@@ -469,7 +472,10 @@ void sdb_conn::on_io(uint32_t events) {
         }
         want(false);
       }
-      if (state_ == State::kBusy && (events & (EPOLLIN | EPOLLERR | EPOLLHUP))) read_results();
+      if (state_ == State::kBusy && (events & (EPOLLIN | EPOLLERR | EPOLLHUP))) {
+        if (pipe_ && pipe_->active()) pipe_->on_input(*this);
+        else read_results();
+      }
       return;
     default:
       // Idle or in COPY: input here is a notice, or the server ending the session. PQisBusy

@@ -12,6 +12,8 @@ typedef struct pg_result PGresult;
 
 namespace stormdb {
 
+class Pipeline;
+
 // What a connection needs from the event loop that drives it.
 class ConnHost {
  public:
@@ -92,8 +94,11 @@ struct sdb_conn {
   void note_fatal(const std::string &sqlstate, const std::string &message);
   // Server version as PQserverVersion gives it (e.g. 150018), 0 when not connected.
   int server_version() const;
+  // This connection's pipeline-mode state, made on first use (pg/pipeline.cpp).
+  stormdb::Pipeline &pipeline();
 
  private:
+  friend class stormdb::Pipeline;
   void clear_result();
   void set_error(PGresult *r);
   void set_conn_error(const char *fallback);
@@ -131,4 +136,5 @@ struct sdb_conn {
   std::vector<std::array<char, 32>> num_text_;
   std::string copy_buf_;
   bool copy_row_start_ = true;
+  stormdb::Pipeline *pipe_ = nullptr;  // owned; made by pipeline()
 };

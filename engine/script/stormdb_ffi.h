@@ -88,6 +88,7 @@ sdb_conn *sdb_borrow(sdb_client *cl);
 void sdb_give_back(sdb_client *cl);
 
 #include "pg/pg_ffi.h"
+#include "pg/pipeline_ffi.h"
 /* FFI-END */
 
 #ifdef __cplusplus

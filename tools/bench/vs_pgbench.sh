@@ -4,7 +4,10 @@
 # Usage: tools/bench/vs_pgbench.sh
 #   env: DURATION=10 (seconds per run)  SCALE=10  PAIRS=3  CONFIGS="8:2 64:2" (clients:threads)
 #        MODE=select (pgbench -S vs --select-only) | tpcb (pgbench's TPC-B-like default script)
-#        TOOLS="pgbench stormdb stormdb_native"
+#           | pipeline (PIPELINE=10 of -S's SELECTs per transaction in one pipeline: pgbench runs
+#             them between \startpipeline and \endpipeline, stormdb --select-only --pipeline=10;
+#             target, issue 11: tps ratio >= 1.0 at 8 and 64 clients)
+#        TOOLS="pgbench stormdb stormdb_native" ("pgbench stormdb" with MODE=pipeline)
 #        STORMDB_BIN=build/stormdb  PGBENCH=/usr/lib/postgresql/15/bin/pgbench
 #
 # One throwaway server (`stormdb server start`), initialised once with `pgbench -i -s SCALE`.
@@ -21,11 +24,14 @@ SCALE=${SCALE:-10}
 PAIRS=${PAIRS:-3}
 CONFIGS=${CONFIGS:-"8:2 64:2"}
 MODE=${MODE:-select}
+PIPELINE=${PIPELINE:-10}
+[[ "$MODE" == pipeline ]] && TOOLS=${TOOLS:-"pgbench stormdb"}
 TOOLS=${TOOLS:-"pgbench stormdb stormdb_native"}
 case "$MODE" in
   select) PGBENCH_MODE=(-S); STORMDB_MODE=(--select-only) ;;
   tpcb) PGBENCH_MODE=(); STORMDB_MODE=() ;;
-  *) echo "MODE must be select or tpcb" >&2; exit 2 ;;
+  pipeline) STORMDB_MODE=(--select-only --pipeline="$PIPELINE") ;;  # PGBENCH_MODE: pipeline_script below
+  *) echo "MODE must be select, tpcb or pipeline" >&2; exit 2 ;;
 esac
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 STORMDB=${STORMDB_BIN:-$ROOT/build/stormdb}
@@ -41,6 +47,19 @@ echo "mode: $MODE; tools: $TOOLS"
 echo "pgbench -i -s $SCALE ..."
 "$PGBENCH" -i -q -s "$SCALE" "$URL" >"$WORK/init.log" 2>&1 || { cat "$WORK/init.log" >&2; exit 1; }
 psql -X -q -d "$URL" -c "CHECKPOINT"
+
+# MODE=pipeline: pgbench's select-only SELECT, PIPELINE times between \startpipeline and
+# \endpipeline (one transaction = one pipeline, as stormdb's --pipeline); -s sets :scale.
+pipeline_script() {
+  {
+    for i in $(seq 1 "$PIPELINE"); do echo "\\set aid$i random(1, 100000 * :scale)"; done
+    echo "\\startpipeline"
+    for i in $(seq 1 "$PIPELINE"); do echo "SELECT abalance FROM pgbench_accounts WHERE aid = :aid$i;"; done
+    echo "\\endpipeline"
+  } >"$WORK/pipeline.sql"
+  PGBENCH_MODE=(-s "$SCALE" -f "$WORK/pipeline.sql")
+}
+[[ "$MODE" == pipeline ]] && pipeline_script
 
 # Each run appends "tool clients threads tps txns cpu_s" to $WORK/runs.
 run_pgbench() {  # clients threads
