@@ -3,6 +3,8 @@
 --   stormdb prepare workloads/tpcc.lua --warehouses 10 --loaders 4
 --   stormdb run     workloads/tpcc.lua --warehouses 10 -c 8 -T 5m        # as fast as it goes
 --   stormdb run     workloads/tpcc.lua --warehouses 10 -c 100 --think    # spec-paced terminals
+--   stormdb run     workloads/tpcc.lua --warehouses 10 -c 100 --think --connections 10 --deferred-delivery
+--                                                    # the same through a transaction monitor (a pool)
 --   stormdb check   workloads/tpcc.lua                                   # 3.3.2 conditions 1-12
 --   stormdb cleanup workloads/tpcc.lua
 --
@@ -31,6 +33,9 @@ workload = {
     selection = { default = "deck", choices = { "deck", "random" },
                   help = "mix selection: 23-card deck (5.2.4.2) or weighted random with the same weights" },
     think = { default = false, help = "keying and think times per 5.2.5 (use -c 10xW terminals for a spec-paced run)" },
+    pacing_scale = { default = 1, min = 0.001, max = 1,
+                     help = "multiplies the --think keying and think times (1 = the spec's; less is a lightly paced, " ..
+                            "not spec-paced, run for tests)" },
     deferred_delivery = { default = false,
                           help = "Delivery only queues the request; background workers execute it (2.7.2)" },
     delivery_results = { default = "",
@@ -49,7 +54,7 @@ workload = {
   keying = function(opt)
     if not opt.think then return nil end
     local ms = {}
-    for name, s in pairs(const.KEYING_S) do ms[name] = s * 1000 end
+    for name, s in pairs(const.KEYING_S) do ms[name] = s * 1000 * opt.pacing_scale end
     return ms
   end,
   -- One deferred-Delivery worker per thread; it returns at once unless --deferred-delivery.

@@ -27,6 +27,14 @@ void push_row(lua_State *L, const TxnRow &t) {
   set_num(L, "p95_ms", t.latency.p95);
   set_num(L, "p99_ms", t.latency.p99);
   set_num(L, "max_ms", t.latency.max);
+  // Pooled runs (--connections): the wait for a connection, already inside the latency above.
+  if (t.has_pool_wait) {
+    set_num(L, "pool_wait_mean_ms", t.pool_wait.mean);
+    set_num(L, "pool_wait_p50_ms", t.pool_wait.p50);
+    set_num(L, "pool_wait_p90_ms", t.pool_wait.p90);
+    set_num(L, "pool_wait_p99_ms", t.pool_wait.p99);
+    set_num(L, "pool_wait_max_ms", t.pool_wait.max);
+  }
 }
 
 // r.intervals: the measured intervals in time order, each { t_s =, span_s =, types = { name =
@@ -78,6 +86,10 @@ std::vector<SummaryLine> run_summary_hook(const RunPlan &plan, const RunResult &
   set_num(L, "clients", plan.clients);
   set_num(L, "threads", plan.threads);
   set_num(L, "warmup_s", plan.warmup_us / 1e6);
+  // The pool (--connections): 0 when every client has its own connection.
+  set_num(L, "connections", r.pool.connections);
+  set_num(L, "pool_queue_mean", r.pool.queue_mean);
+  set_num(L, "pool_queue_max", static_cast<double>(r.pool.queue_max));
   push_intervals(L, r.intervals);
   lua_setfield(L, -2, "intervals");
   lua_getglobal(L, "stormdb");

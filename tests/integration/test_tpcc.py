@@ -13,6 +13,8 @@ first load uses the native plugin tpcc_native when it is built) proves the data 
 --seed, and that the native and the Lua loader write identical rows."""
 import os
 import tempfile
+import threading
+import time
 import unittest
 
 import harness
@@ -406,6 +408,51 @@ class TpccTest(unittest.TestCase):
         names = [s["name"] for s in data["summary"]]
         self.assertIn("efficiency", names)
         self.assertNotIn("pacing", names)
+        self.assertEqual(summary_line(data, "transaction monitor")["value"], 0)   # one connection per terminal
+
+    def test_l2_transaction_monitor(self):
+        # The monitor mode: 10 paced terminals per warehouse (keying/think times scaled down so
+        # that a few seconds hold many transactions) share 3 pooled connections. The server must
+        # never see more than 3 client backends, the summary names the monitor and the pool wait,
+        # the deferred Delivery queue still drains through the pool, and the data stays consistent.
+        db, seen, stop = self.db, [], threading.Event()
+        count = (f"SELECT count(*) FROM pg_stat_activity WHERE datname = '{db.name}' "
+                 "AND backend_type = 'client backend' AND pid <> pg_backend_pid()")
+
+        def sample():
+            while not stop.is_set():
+                seen.append(int(db.scalar(count)))
+                time.sleep(0.05)
+
+        t = threading.Thread(target=sample)
+        t.start()
+        try:
+            p, data = db.stormdb_json("run", self.script, "--warehouses", str(W), "-c", str(10 * W), "-j", "2",
+                                      "--connections", "3", "-T", "5s", "--think", "--pacing-scale", "0.02",
+                                      "--deferred-delivery", "--pg-stats", "false", check_rc=None)
+        finally:
+            stop.set()
+            t.join()
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertGreater(len(seen), 3)
+        self.assertLessEqual(max(seen), 3, seen)
+        self.assertEqual(data["pool"]["connections"], 3)
+        self.assertGreater(data["transactions"]["new_order"]["committed"], 0)
+        m = summary_line(data, "transaction monitor")
+        self.assertEqual(m["value"], 3)
+        self.assertIn(f"between {10 * W} terminals", m["note"])
+        wait = summary_line(data, "pool wait p99")
+        self.assertAlmostEqual(wait["value"], data["total"]["pool_wait_ms"]["p99"], delta=0.01)
+        self.assertIn("inside the response times", wait["note"])
+        self.assertIn("NOT spec-paced", summary_line(data, "pacing")["note"])
+        self.assertNotIn("efficiency", [s["name"] for s in data["summary"]])
+        c = data["counters"]
+        self.assertGreater(c.get("delivery.deferred_done", 0), 0, c)
+        self.assertEqual(c.get("delivery.queued", 0), c.get("delivery.deferred_done", 0) +
+                         c.get("delivery.unfinished", 0), c)
+        chk = db.stormdb("check", self.script, "--warehouses", str(W), check_rc=None)
+        self.assertEqual(chk.returncode, 0, chk.stdout + chk.stderr)
+        self.assertRegex(chk.stdout, r"(1[12]) of 12 checked, \1 passed, 0 failed")
 
     def test_m_wrong_warehouse_count_is_refused(self):
         p = self.db.stormdb("run", self.script, "--warehouses", "3", "-c", "1", "-T", "1s", check_rc=None)

@@ -231,6 +231,7 @@ function M.init(ctx)
     c_run = meta.c_run,
     iso = const.ISOLATION[opt.isolation],
     think = opt.think,
+    pacing_scale = opt.pacing_scale,
     deferred = opt.deferred_delivery,
     verify = opt.verify,
     decks = opt.input_decks and {} or nil,
@@ -263,7 +264,7 @@ local function with_inputs(ctx, name, make, body)
   -- Think time (5.2.5.4) after the transaction, outside its measured response time; the keying
   -- time (5.2.5.2) comes before it, from workload.keying.
   if st.think then
-    local mu = const.THINK_MEAN_S[name] * 1000
+    local mu = const.THINK_MEAN_S[name] * 1000 * st.pacing_scale
     local think = -math.log(1 - ctx.rand:random()) * mu   -- r in (0, 1]
     if think > 10 * mu then think = 10 * mu end            -- truncation at 10 x mean (5.2.5.4)
     ctx:think(think)
