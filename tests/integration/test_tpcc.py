@@ -4,8 +4,9 @@ after the load, the twelve 3.3.2 conditions after the load and after a 20 s run 
 the 5.5.1.5 input-variability figures of that run, its measurement lines (interval, tpmC's
 confidence interval, steady state), that remote lines/payments really touch the other warehouse,
 and that Order-Status reads the customer's last order (--verify). Short extra runs cover
---deferred-delivery with a backlog, --isolation=serializable, --think, one terminal over two
-warehouses with Payments that fail for good; the last test runs cleanup. The summary's verdicts
+--deferred-delivery with a backlog, --isolation=serializable, --think, the transaction-monitor
+mode (20 lightly paced terminals over 3 pooled connections, backends sampled on the server), one
+terminal over two warehouses with Payments that fail for good; the last test runs cleanup. The summary's verdicts
 on long runs (efficiency over 100 %, steady or rising tpmC) are fed made-up results by
 scripts/tpcc_report_probe.lua.
 A second database loaded with another --loaders count and the Lua generators (--loader=lua; the
