@@ -33,7 +33,8 @@ TERMINALS=$((10 * W))
 
 if [[ "${PREPARED:-0}" != 1 ]]; then
   t0=$(date +%s)
-  "$STORMDB" prepare "$SCRIPT" --warehouses "$W" --loaders "$LOADERS" --url "$DB_URL" >/dev/null 2>"$WORK/prepare.log"
+  "$STORMDB" prepare "$SCRIPT" --warehouses "$W" --loaders "$LOADERS" --url "$DB_URL" >/dev/null 2>"$WORK/prepare.log" ||
+    { echo "prepare failed:" >&2; tail -20 "$WORK/prepare.log" >&2; exit 1; }
   echo "prepare: W=$W in $(( $(date +%s) - t0 )) s, $(psql -X -A -t -d "$DB_URL" -c "SELECT pg_size_pretty(pg_database_size(current_database()))")"
 fi
 
