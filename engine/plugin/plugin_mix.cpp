@@ -6,14 +6,7 @@
 
 #include "plugin/plugin_ffi.h"
 #include "plugin/plugin_instance.h"
-
-// The client-control functions of run/client_api.cpp. script/stormdb_ffi.h declares them for
-// scripts; it sits at this folder's level of the hierarchy, so it is not included here.
-extern "C" {
-int32_t sdb_next(sdb_client *cl);
-int32_t sdb_record(sdb_client *cl, int32_t txn, int32_t outcome, int32_t retries, const char *sqlstate);
-sdb_conn *sdb_client_conn(sdb_client *cl);
-}
+#include "plugin/plugin_loader.h"
 
 struct sdb_plugin_mix {
   struct Entry {
@@ -33,6 +26,8 @@ struct sdb_plugin_mix {
 
 namespace {
 
+using stormdb::plugin_client_services;
+
 int32_t step(sdb_plugin_mix &m) {
   const sdb_plugin_mix::Entry &e = m.entries[m.idx];
   return e.type->step(e.state, m.cl, m.conn, e.stmts, reinterpret_cast<stormdb_rng *>(m.rng), m.phase,
@@ -45,7 +40,8 @@ int32_t step(sdb_plugin_mix &m) {
 bool finish(sdb_plugin_mix &m) {
   int32_t idx = m.idx;
   m.idx = -1;
-  if (m.outcome != STORMDB_FAILED && sdb_record(m.cl, idx, m.outcome, 0, nullptr) == 0) return true;
+  if (m.outcome != STORMDB_FAILED && plugin_client_services().record(m.cl, idx, m.outcome, 0, nullptr) == 0)
+    return true;
   m.handed = idx;
   return false;
 }
@@ -82,7 +78,7 @@ int32_t sdb_plugin_mix_drive(void *arg) {
     if (!finish(m)) return 0;
   }
   while (true) {
-    int32_t idx = sdb_next(m.cl);
+    int32_t idx = plugin_client_services().next(m.cl);
     if (idx == -2) return 1;  // open loop: a timer resumes the drive at the next arrival
     if (idx < 0) return 0;
     if (idx >= static_cast<int32_t>(m.entries.size()) || !m.entries[idx].type) {
@@ -93,7 +89,7 @@ int32_t sdb_plugin_mix_drive(void *arg) {
     m.idx = idx;
     m.phase = 0;
     m.outcome = STORMDB_FAILED;
-    m.conn = sdb_client_conn(m.cl);
+    m.conn = plugin_client_services().client_conn(m.cl);
     if (step(m) == STORMDB_STEP_WAIT) return 1;
     if (!finish(m)) return 0;
   }
