@@ -165,10 +165,7 @@ local function unknown_statement(self, method, name)
     string.format("; did you mean '%s'?", best) or ""))
 end
 
--- Sends a request; the caller then waits for it. method names the db method for argument
--- errors (a constant: no allocation per call). The db methods below tail-call a fixed-arity
--- function that waits: a vararg frame below the yield would keep LuaJIT from compiling
--- anything after it ("NYI: return to lower frame" when the vararg function returns).
+-- method names the db method for argument errors (a constant: no allocation per call).
 local function send(self, method, stmt, ...)
   if type(stmt) ~= "string" then check_type(method, 1, "SQL or prepared statement name", stmt, "string") end
   local conn = self.conn
@@ -187,6 +184,7 @@ local function send(self, method, stmt, ...)
     rc = C.sdb_send_params(conn, stmt, n, self.params)
   end
   if rc < 0 then raise(conn) end
+  wait(conn)
 end
 
 local function cell(conn, r, col)
@@ -209,45 +207,30 @@ local function column_names(conn, nf)
   return names
 end
 
-local function exec_result(self)
-  wait(self.conn)
+function DB:exec(stmt, ...)
+  send(self, "db:exec", stmt, ...)
   return C.sdb_res_affected(self.conn)
 end
 
-function DB:exec(stmt, ...)
-  send(self, "db:exec", stmt, ...)
-  return exec_result(self)
-end
-
-local function query_result(self)
+function DB:query(stmt, ...)
+  send(self, "db:query", stmt, ...)
   local conn = self.conn
-  wait(conn)
   local nt, nf = C.sdb_res_ntuples(conn), C.sdb_res_nfields(conn)
   local names, rows = column_names(conn, nf), {}
   for r = 0, nt - 1 do rows[r + 1] = named_row(conn, r, nf, names) end
   return rows
 end
 
-function DB:query(stmt, ...)
-  send(self, "db:query", stmt, ...)
-  return query_result(self)
-end
-
-local function row_result(self)
+function DB:row(stmt, ...)
+  send(self, "db:row", stmt, ...)
   local conn = self.conn
-  wait(conn)
   if C.sdb_res_ntuples(conn) == 0 then return nil end
   local nf = C.sdb_res_nfields(conn)
   return named_row(conn, 0, nf, column_names(conn, nf))
 end
 
-function DB:row(stmt, ...)
-  send(self, "db:row", stmt, ...)
-  return row_result(self)
-end
-
-local function value_result(self)
-  wait(self.conn)
+function DB:value(stmt, ...)
+  send(self, "db:value", stmt, ...)
   local out = self.cell
   local k = C.sdb_res_value(self.conn, out)
   if k == 1 then return out.num end
@@ -256,26 +239,16 @@ local function value_result(self)
   return nil
 end
 
-function DB:value(stmt, ...)
-  send(self, "db:value", stmt, ...)
-  return value_result(self)
-end
-
 local function unpack_row(conn, col, nf)
   if col >= nf then return end
   return cell(conn, 0, col), unpack_row(conn, col + 1, nf)
 end
 
-local function values_result(self)
-  local conn = self.conn
-  wait(conn)
-  if C.sdb_res_ntuples(conn) == 0 then return nil end
-  return unpack_row(conn, 0, C.sdb_res_nfields(conn))
-end
-
 function DB:values(stmt, ...)
   send(self, "db:values", stmt, ...)
-  return values_result(self)
+  local conn = self.conn
+  if C.sdb_res_ntuples(conn) == 0 then return nil end
+  return unpack_row(conn, 0, C.sdb_res_nfields(conn))
 end
 
 local function prepare_on_server(self, name, sql)
