@@ -290,8 +290,10 @@ end
 -- The terminal's transaction loop until the run ends; at.idx is the transaction in progress (-1
 -- between transactions), read by the caller when one raises. A transaction's first try runs
 -- here without a pcall of its own: the coroutine yields inside each query, and LuaJIT cannot
--- compile a return through a pcall frame entered before a yield ("NYI: return to lower frame"),
--- so with a pcall per transaction everything after each query ran in the interpreter.
+-- compile a return through a pcall frame entered before a yield ("NYI: return to lower frame").
+-- (The db methods' vararg frames below the yield still stop it; making them tail-call a waiting
+-- function compiled the whole loop, but LuaJIT then crashed when a state hit its memory limit
+-- in that code, so they stayed as they are.)
 -- native: the runner of plugins.native_mix, when the whole mix runs in C.
 local function run_mix(ctx, at, native)
   local cl = ctx._cl
