@@ -129,8 +129,12 @@ function Plugin:txn(name, args_fn)
     return c
   end
   return function(ctx)
-    local c = clients[ctx] or setup(ctx)
     local db = ctx.db
+    if db.lazy then  -- the C steps send prepared statements by index on one connection of the client's own
+      error("plugin " .. pname .. ": transaction " .. name .. " needs a connection of the client's own with its " ..
+        "statements prepared: it cannot run with --connections (a pool) nor -M simple/extended yet", 0)
+    end
+    local c = clients[ctx] or setup(ctx)
     local conn, stmts = db.conn, c.stmts
     for i = 0, nstmt - 1 do stmts[i] = db.stmts[stmt_names[i]] end  -- indexes change on reconnect
     local cl = ctx._cl
