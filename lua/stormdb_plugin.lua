@@ -125,8 +125,8 @@ function Plugin:txn(name, args_fn)
     -- The C steps send on the client's own connection by statement index: a pooled client has
     -- none between transactions, and -M simple/extended prepares nothing.
     if ctx.db.lazy then
-      error("plugin " .. pname .. ": transaction " .. name .. " needs one connection per client and " ..
-        "-M prepared; run it without --connections and --query-mode", 0)
+      error("plugin " .. pname .. ": transaction " .. name .. " needs a connection of the client's own with its " ..
+        "statements prepared: it cannot run with --connections (a pool) nor -M simple/extended yet", 0)
     end
     for i = 0, nstmt - 1 do ctx.db:prepare(stmt_names[i], stmt_sql[i]) end
     local args, n, keep = params("plugin:txn", (args_fn or function() end)(ctx))

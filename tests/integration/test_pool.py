@@ -115,6 +115,24 @@ class PoolTest(DatabaseTestCase):
         self.assertEqual(plain["pool"]["connections"], 0)
         self.assertIsNone(plain["total"]["pool_wait_ms"])
 
+    def test_lost_pooled_connection_is_replaced_and_counted(self):
+        self.stormdb("prepare", workload("point_select.lua"), "--rows", "1000")
+
+        def kill_backends():
+            time.sleep(1.5)
+            self.sql(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{self.dbname}' "
+                     "AND backend_type = 'client backend' AND pid <> pg_backend_pid()")
+
+        t = threading.Thread(target=kill_backends)
+        t.start()
+        _, data = self.stormdb_json("run", workload("point_select.lua"), "--rows", "1000", "-c", "8", "-j", "2",
+                                    "--connections", "2", "-T", "4s", "--pg-stats", "false", check_rc=None)
+        t.join()
+        self.assertGreater(data["reconnects"], 0)
+        self.assertEqual(data["reconnects"], data["reconnect_attempts"])
+        self.assertIn("57P01", data["total"]["failures"])
+        self.assertGreater(data["total"]["committed"], 0)
+
     def test_lazy_prepare_per_connection(self):
         self.sql("CREATE TABLE seen (pid int, names text)")
         self.stormdb("run", self.script(LAZY), "-c", "6", "-j", "2", "--connections", "2", "-T", "1s",
