@@ -217,7 +217,7 @@ class CliTest(unittest.TestCase):
     def test_list_shows_the_query_mode(self):
         p = self.run_case(["list"], {}, {})
         self.assertEqual(p.returncode, 0, p.stderr)
-        self.assertIn("-M prepared --rows=100000", p.stdout)
+        self.assertRegex(p.stdout, r"point_select .*\n +-M prepared --pipeline=0 --rows=100000")
         p = self.run_case(["list", "pgbench"], {}, {})
         self.assertIn("query mode: simple", p.stdout)
 
