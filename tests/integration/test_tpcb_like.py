@@ -125,7 +125,7 @@ class TpcbLikeTest(harness.DatabaseTestCase):
 
     def test_select_only_then_cleanup(self):
         self.stormdb("prepare", harness.workload("tpcb_like.lua"), "--scale=1")
-        _, result = self.stormdb_json("run", harness.workload("tpcb_like.lua"), "--select-only", *RUN, "-T", "3s")
+        _, result = self.stormdb_json("run", harness.workload("tpcb_like.lua"), "--select-only", *RUN, "-t", "200")
         types = {n: s for n, s in result["transactions"].items() if s["count"] > 0}
         self.assertEqual(set(types), {"select_only"})
         self.assertGreater(types["select_only"]["committed"], 0)
