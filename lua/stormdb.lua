@@ -241,15 +241,12 @@ function open_transaction_error(fn)
   return where .. "transaction function returned inside an open transaction block (missing commit?); rolled back"
 end
 
--- Runs fn(ctx) as one transaction of type id: retries 40001/40P01, classifies failures, records
--- it. Neither varargs nor a loop on the common path: either would keep LuaJIT from compiling the
--- client loop around it (NYI VARG, "inner loop in root trace").
-local function run_txn(ctx, id, fn)
+-- Ends transaction id of type fn whose first try returned (ok, err) from pcall: retries
+-- 40001/40P01, classifies failures, records it. Returns true when it committed or rolled back by
+-- design.
+local function settle_txn(ctx, id, fn, ok, err)
   local cl, db = ctx._cl, ctx.db
   local tries = 1
-  ctx._outcome = COMMITTED
-  ctx.try = 1
-  local ok, err = pcall(fn, ctx)
   while not ok and retryable(ctx, err, tries) do
     tries = tries + 1
     ctx._outcome = COMMITTED
@@ -288,6 +285,15 @@ local function run_txn(ctx, id, fn)
   return false
 end
 
+-- Runs fn(ctx) as one transaction of type id (see settle_txn). No varargs on the common path:
+-- they would keep LuaJIT from compiling the caller (NYI VARG).
+local function run_txn(ctx, id, fn)
+  ctx._outcome = COMMITTED
+  ctx.try = 1
+  local ok, err = pcall(fn, ctx)
+  return settle_txn(ctx, id, fn, ok, err)
+end
+
 function Ctx:transaction(name, fn, ...)
   if type(fn) ~= "function" then check_type("ctx:transaction", 2, "fn", fn, "function") end
   local id = txn_ids[name]
@@ -302,6 +308,59 @@ function Ctx:transaction(name, fn, ...)
   return run_txn(self, id, body)
 end
 
+
+local function think(ctx)
+  if ctx._think > 0 then
+    local ms = ctx._think
+    ctx._think = 0
+    ctx:sleep(ms)
+  end
+end
+
+-- The terminal's transaction loop until the run ends; at.idx is the transaction in progress (-1
+-- between transactions), read by the caller when one raises. A transaction's first try runs
+-- here without a pcall of its own: the coroutine yields inside each query, and LuaJIT cannot
+-- compile a return through a pcall frame entered before a yield ("NYI: return to lower frame").
+-- (The db methods' vararg frames below the yield still stop it; making them tail-call a waiting
+-- function compiled the whole loop, but LuaJIT then crashed when a state hit its memory limit
+-- in that code, so they stayed as they are.)
+-- native: the runner of plugins.native_mix, when the whole mix runs in C.
+local function run_mix(ctx, at, native)
+  local cl = ctx._cl
+  while true do
+    local idx, fn
+    if native then
+      idx, fn = native(ctx)
+    else
+      idx = C.sdb_next(cl)
+    end
+    if idx == -2 then
+      yield()
+    elseif idx < 0 then
+      return
+    else
+      if KEYING[idx + 1] > 0 and C.sdb_scheduled(cl) == 0 then
+        ctx:sleep(KEYING[idx + 1])  -- keying time: the terminal's input, before the measured start
+        if ctx:stopping() then return end
+        C.sdb_txn_start(cl, 1)
+      end
+      at.idx = idx
+      ctx._outcome = COMMITTED
+      ctx.try = 1
+      ;(fn or MIX[idx + 1])(ctx)
+      at.idx = -1
+      -- settle_txn records what the common path cannot: a pipeline left open, a transaction
+      -- block left open (sdb_record refuses it); a pooled connection goes back after each one.
+      local db = ctx.db
+      if db._pipe_open or C.sdb_record(cl, idx, ctx._outcome, 0, nil) ~= 0 then
+        settle_txn(ctx, idx, MIX[idx + 1], true)
+      elseif db.pooled then
+        db:_give_back()
+      end
+      think(ctx)
+    end
+  end
+end
 
 local function terminal_main(ctx, kind, fn_name)
   local ok, err = call_hook("client_init", ctx)
@@ -318,25 +377,18 @@ local function terminal_main(ctx, kind, fn_name)
     ok, err = xpcall(f, traceback, ctx)
     if not ok then return fn_name .. " failed: " .. err end
   else
+    local at = { idx = -1 }
+    local native = plugins.native_mix(ctx, MIX, KEYING)
     while true do
-      local idx = C.sdb_next(cl)
-      if idx == -2 then
-        yield()
-      elseif idx < 0 then
-        break
-      else
-        if KEYING[idx + 1] > 0 and C.sdb_scheduled(cl) == 0 then
-          ctx:sleep(KEYING[idx + 1])  -- keying time: the terminal's input, before the measured start
-          if ctx:stopping() then break end
-          C.sdb_txn_start(cl, 1)
-        end
-        run_txn(ctx, idx, MIX[idx + 1])
-        if ctx._think > 0 then
-          local ms = ctx._think
-          ctx._think = 0
-          ctx:sleep(ms)
-        end
-      end
+      -- The mix runs inside one pcall until a transaction raises: its first try is then settled
+      -- (retried, classified, recorded) here and the mix goes on.
+      ok, err = pcall(run_mix, ctx, at, native)
+      if ok then break end
+      local idx = at.idx
+      if idx < 0 then error(err, 0) end   -- raised outside a transaction: the client's error
+      at.idx = -1
+      settle_txn(ctx, idx, MIX[idx + 1], false, err)
+      think(ctx)
     end
   end
   ok, err = call_hook("client_done", ctx)
@@ -428,9 +480,11 @@ end
 -- ---- boot and description ----------------------------------------------------------------------
 
 -- The function a mix name stands for: workload.txn[name] when the script keeps its transactions
--- in that table (so one may be called `select` without replacing Lua's select), else the global.
-local function txn_function(w, name)
+-- in that table (so one may be called `select` without replacing Lua's select; workload.txn may
+-- be a function of the options returning that table), else the global.
+local function txn_function(w, name, opt)
   local t = type(w) == "table" and rawget(w, "txn") or nil
+  if type(t) == "function" then t = t(opt) end
   if type(t) == "table" and type(t[name]) == "function" then return t[name] end
   local f = rawget(_G, name)
   if type(f) == "function" then return f end
@@ -456,7 +510,7 @@ function M._boot(conf, script)
   local keying = type(w) == "table" and w.keying or nil
   if type(keying) == "function" then keying = keying(cfg.opt) end
   for i, name in ipairs(cfg.mix_names or {}) do
-    MIX[i] = txn_function(w, name)
+    MIX[i] = txn_function(w, name, cfg.opt)
     KEYING[i] = type(keying) == "table" and tonumber(keying[name]) or 0
   end
 end
@@ -545,10 +599,11 @@ function M._describe(script)
     d.options[#d.options + 1] = describe_option(script, name, o)
   end
   table.sort(d.options, function(a, b) return a.name < b.name end)
+  local opt = resolved_options(w)
   local mix = w.mix
-  if type(mix) == "function" then mix = mix(resolved_options(w)) end
+  if type(mix) == "function" then mix = mix(opt) end
   if mix == nil then
-    if not txn_function(w, "event") then
+    if not txn_function(w, "event", opt) then
       error(script .. ": define workload.mix = { name = weight, ... } or a global function event(ctx)", 0)
     end
     mix = { event = 1 }
@@ -558,10 +613,10 @@ function M._describe(script)
     if type(weight) ~= "number" or weight < 0 then
       error(script .. ": workload.mix weight of '" .. tostring(name) .. "' must be a number >= 0", 0)
     end
-    if w.txn ~= nil and type(w.txn) ~= "table" then
-      error(script .. ": workload.txn must be a table of name = function(ctx)", 0)
+    if w.txn ~= nil and type(w.txn) ~= "table" and type(w.txn) ~= "function" then
+      error(script .. ": workload.txn must be a table of name = function(ctx) (or a function of the options returning one)", 0)
     end
-    if not txn_function(w, name) then
+    if not txn_function(w, name, opt) then
       error(script .. ": workload.mix names '" .. tostring(name) .. "' but no global function " .. tostring(name) .. "(ctx) (nor workload.txn." ..
         tostring(name) .. ") is defined", 0)
     end

@@ -276,9 +276,11 @@ local function send(self, method, stmt, ...)
   local n = bind(self.params, 0, self.anchor, method, ...)
   local idx = self.stmts[stmt]
   local rc
+  -- SQL_WORDS[stmt] first: BEGIN and COMMIT as db:begin/db:commit send them skip the pattern
+  -- (LuaJIT does not compile string.find with a pattern, and upper() makes a string per call).
   if idx then
     rc = C.sdb_send_prepared(conn, idx, n, self.params)
-  elseif not stmt:find("[^%w_]") and not SQL_WORDS[stmt:upper()] then
+  elseif not SQL_WORDS[stmt] and not stmt:find("[^%w_]") and not SQL_WORDS[stmt:upper()] then
     unknown_statement(self, method, stmt)
   elseif n == 0 then
     rc = C.sdb_send_query(conn, stmt)

@@ -7,7 +7,7 @@ ffi.cdef("const char *sdb_plugin_ffi(void);")
 ffi.cdef(ffi.string(C.sdb_plugin_ffi()))
 -- engine/run/client_driver.h: the worker hands a client's results to a native driver.
 ffi.cdef("void sdb_client_drive(sdb_client *cl, int32_t (*fn)(void *arg), void *arg);")
-local drive = C.sdb_plugin_drive
+local drive, mix_drive = C.sdb_plugin_drive, C.sdb_plugin_mix_drive
 local fstring = ffi.string
 -- Captured at load time: the prelude later guards coroutine.yield against scripts.
 local yield = coroutine.yield
@@ -17,6 +17,8 @@ local M = {}
 local Plugin = {}
 Plugin.__index = Plugin
 local opened = {}   -- name -> { ns, plugin } in this Lua state (one instance per worker thread)
+-- The functions plugin:txn made -> { handle, type, client_of, finish }, for M.native_mix.
+local native_types = setmetatable({}, { __mode = "k" })
 
 -- The values ... as an sdb_param array (numbers and strings; nil is NULL), its length, and a
 -- table that keeps the strings alive while the array is in use.
@@ -120,6 +122,12 @@ function Plugin:txn(name, args_fn)
   local clients = setmetatable({}, { __mode = "k" })   -- ctx -> { state, stmts }
   local outcome = ffi.new("int32_t[1]")
   local function setup(ctx)
+    -- The C steps send on the client's own connection by statement index: a pooled client has
+    -- none between transactions, and -M simple/extended prepares nothing.
+    if ctx.db.lazy then
+      error("plugin " .. pname .. ": transaction " .. name .. " needs a connection of the client's own with its " ..
+        "statements prepared: it cannot run with --connections (a pool) nor -M simple/extended yet", 0)
+    end
     for i = 0, nstmt - 1 do ctx.db:prepare(stmt_names[i], stmt_sql[i]) end
     local args, n, keep = params("plugin:txn", (args_fn or function() end)(ctx))
     local state = C.sdb_plugin_txn_init(h, t, ctx._cl, args, n)   -- released with the instance
@@ -128,24 +136,67 @@ function Plugin:txn(name, args_fn)
     clients[ctx] = c
     return c
   end
-  return function(ctx)
+  -- The client's state and statement indexes (indexes change on reconnect).
+  local function client_of(ctx)
     local c = clients[ctx] or setup(ctx)
-    local db = ctx.db
-    local conn, stmts = db.conn, c.stmts
-    for i = 0, nstmt - 1 do stmts[i] = db.stmts[stmt_names[i]] end  -- indexes change on reconnect
+    local db_stmts, stmts = ctx.db.stmts, c.stmts
+    for i = 0, nstmt - 1 do stmts[i] = db_stmts[stmt_names[i]] end
+    return c
+  end
+  -- The end of a transaction with outcome o, as the script sees it.
+  local function finish(ctx, o)
+    if o == C.SDB_ROLLED_BACK then return ctx:rollback_by_design() end
+    if o ~= C.SDB_COMMITTED then
+      local conn = ctx.db.conn
+      if fstring(C.sdb_err_message(conn)) ~= "" then db_raise(conn) end
+      error("plugin " .. pname .. ": transaction " .. name .. " failed", 0)
+    end
+  end
+  local fn = function(ctx)
+    local c = client_of(ctx)
     local cl = ctx._cl
-    local d = C.sdb_plugin_txn_start(h, t, c.state, cl, conn, stmts, ctx.rand.rng, outcome)
+    local d = C.sdb_plugin_txn_start(h, t, c.state, cl, ctx.db.conn, c.stmts, ctx.rand.rng, outcome)
     local o = outcome[0]
     if d ~= nil then   -- the C steps run from the worker's loop; one resume when it is done
       C.sdb_client_drive(cl, drive, d)
       yield()
       o = C.sdb_plugin_drive_outcome(d)
     end
-    if o == C.SDB_ROLLED_BACK then return ctx:rollback_by_design() end
-    if o ~= C.SDB_COMMITTED then
-      if fstring(C.sdb_err_message(conn)) ~= "" then db_raise(conn) end
-      error("plugin " .. pname .. ": transaction " .. name .. " failed", 0)
+    return finish(ctx, o)
+  end
+  native_types[fn] = { handle = h, type = t, client_of = client_of, finish = finish }
+  return fn
+end
+
+-- The runner of a terminal whose whole mix (mix: index -> transaction function) is C types of
+-- plugin:txn, without keying times; nil otherwise. runner(ctx) runs and records transactions in C
+-- (sdb_plugin_mix_drive, from the worker's loop, with no coroutine resume per transaction) and
+-- returns -1 when the run ended, or the mix index and first try of a transaction whose end needs
+-- the Lua client loop (a failure to classify, retry or reconnect after): that function re-raises
+-- its outcome.
+function M.native_mix(ctx, mix, keying)
+  local n = #mix
+  if n == 0 or ctx.db.lazy then return nil end
+  for i = 1, n do
+    if not native_types[mix[i]] or keying[i] > 0 then return nil end
+  end
+  local cl = ctx._cl
+  local m = ffi.gc(C.sdb_plugin_mix_new(cl, ctx.rand.rng, n), C.sdb_plugin_mix_free)
+  local outcome = ffi.new("int32_t[1]")
+  return function(ctx)
+    for i = 1, n do
+      local e = native_types[mix[i]]
+      local c = e.client_of(ctx)
+      C.sdb_plugin_mix_set(m, i - 1, e.handle, e.type, c.state, c.stmts)
     end
+    if C.sdb_plugin_mix_drive(m) ~= 0 then
+      C.sdb_client_drive(cl, mix_drive, m)
+      yield()
+    end
+    local idx = C.sdb_plugin_mix_handed(m, outcome)
+    if idx < 0 then return -1 end
+    local o, finish = outcome[0], native_types[mix[idx + 1]].finish
+    return idx, function(c) return finish(c, o) end
   end
 end
 

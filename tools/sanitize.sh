@@ -14,7 +14,7 @@ cmake --build "$build" -j2 --target stormdb unit_tests
 reports="$build/sanitizer-reports"
 rm -rf "$reports" && mkdir -p "$reports"
 status=0
-ctest --test-dir "$build" -L sanitize --output-on-failure || status=$?
+ctest --test-dir "$build" -L sanitize -j2 --output-on-failure || status=$?
 # A finding in a process whose exit status no test checked still fails the run.
 if compgen -G "$reports/*" >/dev/null; then
   for f in "$reports"/*; do

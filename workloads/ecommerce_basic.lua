@@ -427,28 +427,20 @@ function client_init(ctx)
   for name, sql in pairs(SQL) do db:prepare(name, sql) end
 end
 
-local function product(ctx) return common.popular(ctx.rand, K.products, K.skew) end
-local function user(ctx) return ctx.rand:uniform(1, K.users) end
-local function category(ctx) return common.CATEGORIES[ctx.rand:uniform(1, #common.CATEGORIES)] end
+local function product(ctx) return common.draw_product(ctx, K) end
+local function user(ctx) return common.draw_user(ctx, K) end
+local category = common.draw_category
 
-local T = {}
+-- The reads ecommerce and ecommerce_basic share (common.shared_reads), then this workload's own.
+local T = common.shared_reads(K)
 
-function T.user_by_email(ctx) ctx.db:exec("user_by_email", common.email(user(ctx))) end
-function T.product_by_sku(ctx) ctx.db:exec("product_by_sku", common.sku(product(ctx))) end
-function T.products_by_category(ctx) ctx.db:exec("products_by_category", category(ctx)) end
-function T.product_search(ctx) ctx.db:exec("product_search", common.search_phrase(ctx.rand)) end
-function T.user_orders(ctx) ctx.db:exec("user_orders", user(ctx)) end
-function T.order_details(ctx) ctx.db:exec("order_details", ctx.rand:uniform(1, K.orders)) end
-function T.product_reviews(ctx) ctx.db:exec("product_reviews", product(ctx)) end
 function T.top_rated_products(ctx) ctx.db:exec("top_rated_products") end
-function T.bestsellers(ctx) ctx.db:exec("bestsellers", (ctx.db:value("max_order_id") or 0) - 1000) end
+function T.bestsellers(ctx) ctx.db:exec("bestsellers", common.recent_orders(ctx)) end
 function T.recent_reviews(ctx) ctx.db:exec("recent_reviews") end
 function T.user_session_history(ctx) ctx.db:exec("user_session_history", user(ctx)) end
 function T.product_view_stats(ctx) ctx.db:exec("product_view_stats", product(ctx)) end
 function T.low_stock(ctx) ctx.db:exec("low_stock", ctx.rand:uniform(0, 100)) end
 function T.search_term_stats(ctx) ctx.db:exec("search_term_stats", common.search_phrase(ctx.rand)) end
-function T.sales_by_month_category(ctx) ctx.db:exec("sales_by_month_category", K.loaded_at) end
-function T.customer_segmentation(ctx) ctx.db:exec("customer_segmentation", K.loaded_at) end
 function T.conversion_funnel(ctx) ctx.db:exec("conversion_funnel", K.loaded_at) end
 function T.top_customers(ctx) ctx.db:exec("top_customers", K.loaded_at) end
 function T.category_revenue(ctx) ctx.db:exec("category_revenue", K.loaded_at) end

@@ -13,6 +13,8 @@
 --
 -- `prepare` may be skipped on a database initialised by `pgbench -i` (run with --skip-load-check): the tables are the same,
 -- and without --scale the run reads the scale from pgbench_branches, as pgbench does.
+local native_txn   -- the C transaction types by mix name, when the plugin is built (below)
+
 workload = {
   name = "tpcb_like",
   description = "pgbench TPC-B-like: update account/teller/branch, select balance, insert history",
@@ -32,6 +34,12 @@ workload = {
     end
     if opt.select_only then return { select_only = 1 } end
     return { tpcb_like = 1 }
+  end,
+  -- With --native the mix names the C transaction types themselves: a mix of C types only runs
+  -- in C from the worker's loop, with no Lua per transaction (docs/plugins.md).
+  txn = function(opt)
+    if opt.native then return native_txn end
+    return nil
   end,
 }
 
@@ -115,11 +123,12 @@ local scale
 
 -- The C versions of the two transactions (docs/plugins.md), used with --native.
 local _, tpcb_plugin = stormdb.plugin("tpcb_native", { optional = true })
-local native = {}
 if tpcb_plugin then
   local function args() return scale end
-  native.tpcb_like = tpcb_plugin:txn("tpcb_like", args)
-  native.select_only = tpcb_plugin:txn("select_only", args)
+  native_txn = {
+    tpcb_like = tpcb_plugin:txn("tpcb_like", args),
+    select_only = tpcb_plugin:txn("select_only", args),
+  }
 end
 
 function client_init(ctx)
@@ -149,7 +158,6 @@ end
 -- pgbench's tpcb-like script: the draws are pgbench's \set lines, the statements its body.
 -- Accounts, tellers, branches are always locked in that order, so two of these cannot deadlock.
 function tpcb_like(ctx)
-  if ctx.opt.native then return native.tpcb_like(ctx) end
   local rand, db = ctx.rand, ctx.db
   local aid = rand:uniform(1, NACCOUNTS * scale)
   local bid = rand:uniform(1, NBRANCHES * scale)
@@ -167,7 +175,6 @@ end
 -- pgbench -S: one SELECT, no explicit transaction block.
 -- With --pipeline=N, N of them in one pipeline (one implicit transaction, as pgbench runs them).
 function select_only(ctx)
-  if ctx.opt.native then return native.select_only(ctx) end
   local n = ctx.opt.pipeline
   if n == 0 then
     ctx.db:value("get_balance", ctx.rand:uniform(1, NACCOUNTS * scale))

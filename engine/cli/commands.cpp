@@ -85,7 +85,8 @@ int describe_one(const CliArgs &args) {
   std::printf("%s: %s\n  script: %s\n", w.name.c_str(), w.description.c_str(), w.path.c_str());
   std::printf("  transactions:");
   for (const auto &[n, weight] : w.mix) std::printf(" %s (weight %g)", n.c_str(), weight);
-  std::printf("\n");
+  std::printf("\n  query mode: %s (-M/--query-mode: simple, extended or prepared)\n",
+              w.query_mode.empty() ? "prepared" : w.query_mode.c_str());
   print_workload_options(w);
   return 0;
 }
@@ -122,14 +123,14 @@ int command_list(const CliArgs &args) {
       std::string path = (fs::path(d) / (n + ".lua")).string();
       try {
         WorkloadInfo w = describe_workload(path);
-        std::vector<std::string> opts;
+        std::vector<std::string> opts{"-M " + (w.query_mode.empty() ? std::string("prepared") : w.query_mode)};
         for (const auto &o : w.options) opts.push_back("--" + o.name + "=" + o.default_value);
         std::printf("  %-18s %s\n", n.c_str(), w.description.c_str());
         for (const auto &pw : pack.workloads)
           for (const auto &plugin : pw.name == n ? pw.plugins : std::vector<std::string>{})
             if (find_plugin(plugin, plugin_search_dirs({pack.dir})).empty())
               std::printf("  %-18s (plugin %s is not built)\n", "", plugin.c_str());
-        if (!opts.empty()) std::printf("  %-18s %s\n", "", fmt::format("{}", fmt::join(opts, " ")).c_str());
+        std::printf("  %-18s %s\n", "", fmt::format("{}", fmt::join(opts, " ")).c_str());
       } catch (const std::exception &e) {
         std::printf("  %-18s (cannot load: %s)\n", n.c_str(), e.what());
       }

@@ -25,7 +25,7 @@ std::string at(const std::string &file, const YAML::Node &n) { return fmt::forma
 
 // A scalar's text. A list or mapping where one value belongs is bad input: yaml-cpp's own
 // as<std::string>() would throw a bare "bad conversion" that main reports as a run-time failure.
-std::string scalar_text(const std::string &file, const YAML::Node &n, const std::string &what) {
+std::string manifest_scalar(const std::string &file, const YAML::Node &n, const std::string &what) {
   if (!n.IsScalar() && !n.IsNull())
     throw UsageError(fmt::format("{}: {} must be a single value, not a list or mapping", at(file, n), what));
   return n.as<std::string>();
@@ -36,7 +36,7 @@ std::vector<std::string> string_list(const YAML::Node &n, const std::string &fil
   if (n.IsScalar()) {
     out.push_back(n.as<std::string>());
   } else if (n.IsSequence()) {
-    for (const auto &item : n) out.push_back(scalar_text(file, item, fmt::format("each of {}", key)));
+    for (const auto &item : n) out.push_back(manifest_scalar(file, item, fmt::format("each of {}", key)));
   } else {
     throw UsageError(fmt::format("{}: {} must be a name or a list of names", at(file, n), key));
   }
@@ -89,16 +89,16 @@ void read_pack_manifest(const std::string &text, const std::string &dir, Pack &p
   }
   if (!root.IsMap()) throw UsageError(fmt::format("{}: a pack manifest is a mapping (name:, version:, workloads:, ...)", file));
   for (const auto &kv : root) {
-    std::string key = scalar_text(file, kv.first, "a key");
+    std::string key = manifest_scalar(file, kv.first, "a key");
     const YAML::Node &v = kv.second;
     if (key == "name") {
-      p.name = scalar_text(file, v, "name");
+      p.name = manifest_scalar(file, v, "name");
     } else if (key == "version") {
-      p.version = scalar_text(file, v, "version");
+      p.version = manifest_scalar(file, v, "version");
     } else if (key == "description") {
-      p.description = scalar_text(file, v, "description");
+      p.description = manifest_scalar(file, v, "description");
     } else if (key == "min_stormdb_version") {
-      p.min_stormdb = scalar_text(file, v, "min_stormdb_version");
+      p.min_stormdb = manifest_scalar(file, v, "min_stormdb_version");
     } else if (key == "extensions") {
       p.extensions = string_list(v, file, "extensions");
     } else if (key == "plugins") {
@@ -110,7 +110,7 @@ void read_pack_manifest(const std::string &text, const std::string &dir, Pack &p
         if (item.IsScalar()) {
           w.name = item.as<std::string>();
         } else if (item.IsMap() && item["name"]) {
-          w.name = scalar_text(file, item["name"], "a workload's name");
+          w.name = manifest_scalar(file, item["name"], "a workload's name");
           if (item["extensions"]) w.extensions = string_list(item["extensions"], file, "extensions");
           if (item["plugins"]) w.plugins = string_list(item["plugins"], file, "plugins");
         } else {

@@ -458,7 +458,7 @@ Config merge_config(const std::string &command, const std::string &script, const
     c.query_mode = v->value;
   }
   if (c.query_mode.empty()) c.query_mode = w.query_mode.empty() ? "prepared" : w.query_mode;
-  if (c.connections > 0 && w.one_client_per_thread && c.connections != c.clients)
+  if (c.connections > 0 && w.one_client_per_thread)
     throw UsageError(fmt::format("{}: workload {} runs one client per thread (sysbench's model), each with its own "
                                  "connection: it cannot share connections", c.sources["connections"], w.name));
   if (auto v = get("transactions")) c.transactions = static_cast<uint64_t>(to_int(*v, "transactions", 0));

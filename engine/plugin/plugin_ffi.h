@@ -47,6 +47,20 @@ void *sdb_plugin_txn_start(sdb_plugin *p, int32_t t, void *state, sdb_client *cl
                            const int32_t *stmts, sdb_rng *rng, int32_t *outcome);
 int32_t sdb_plugin_drive(void *arg);
 int32_t sdb_plugin_drive_outcome(void *arg);
+/* A terminal's whole mix in C (plugin_mix.cpp), when every transaction of the mix is a C type:
+   new(cl, rng, n) for a mix of n types; set(m, i, p, t, state, stmts) enters mix index i (its
+   statement indexes: set again after a reconnect); drive(m) picks (sdb_next), runs and records
+   transactions until one needs Lua: 1 = it waits (pass sdb_plugin_mix_drive and m to
+   sdb_client_drive and yield), 0 = stopped; handed(m, &outcome) then gives the mix index of the
+   transaction handed back unrecorded with its outcome (failed, or ended inside a transaction
+   block), or -1 when the run ended. */
+typedef struct sdb_plugin_mix sdb_plugin_mix;
+sdb_plugin_mix *sdb_plugin_mix_new(sdb_client *cl, sdb_rng *rng, int32_t n);
+void sdb_plugin_mix_free(sdb_plugin_mix *m);
+int32_t sdb_plugin_mix_set(sdb_plugin_mix *m, int32_t idx, sdb_plugin *p, int32_t t, void *state,
+                           const int32_t *stmts);
+int32_t sdb_plugin_mix_drive(void *m);
+int32_t sdb_plugin_mix_handed(sdb_plugin_mix *m, int32_t *outcome);
 /* FFI-END */
 
 /* The FFI text above, for ffi.cdef (generated). */

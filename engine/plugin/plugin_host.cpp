@@ -83,6 +83,8 @@ stormdb_host make_host() {
 
 void set_plugin_client_services(const PluginClientServices &services) { g_services = services; }
 
+const PluginClientServices &plugin_client_services() { return g_services; }
+
 const stormdb_host *plugin_host() {
   static const stormdb_host host = make_host();
   return &host;

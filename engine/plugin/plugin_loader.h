@@ -32,15 +32,20 @@ const PluginLibrary &load_plugin(const std::string &path, const std::string &exp
 const stormdb_host *plugin_host();
 
 // The run layer's client services (custom counters, timings, the engine clock) that the host
-// table passes on. run/ installs them (run/plugin_services.cpp) before main(); plugin/ sits below
-// run/ and cannot call them directly.
+// table passes on, and the client loop's own (sdb_next, sdb_record, sdb_client_conn) for a mix
+// run in C (plugin_mix.cpp). run/ installs them (run/plugin_services.cpp) before main(); plugin/
+// sits below run/ and cannot call them directly.
 struct PluginClientServices {
   int32_t (*counter_id)(sdb_client *cl, const char *name);
   void (*count)(sdb_client *cl, int32_t counter, double n);
   int32_t (*timing_id)(sdb_client *cl, const char *name);
   void (*observe)(sdb_client *cl, int32_t timing, double us);
   double (*now_us)();
+  int32_t (*next)(sdb_client *cl);
+  int32_t (*record)(sdb_client *cl, int32_t txn, int32_t outcome, int32_t retries, const char *sqlstate);
+  sdb_conn *(*client_conn)(sdb_client *cl);
 };
 void set_plugin_client_services(const PluginClientServices &services);
+const PluginClientServices &plugin_client_services();
 
 }  // namespace stormdb

@@ -10,20 +10,20 @@
 
 namespace stormdb::progress {
 namespace {
-std::mutex g_mu;
+std::mutex g_progress_mu;
 double g_done = 0, g_total = 0, g_start = 0, g_last_print = 0;
 bool g_enabled = true;
 }  // namespace
 
 void reset(bool enabled) {
-  std::lock_guard lock(g_mu);
+  std::lock_guard lock(g_progress_mu);
   g_done = g_total = 0;
   g_start = g_last_print = now_us();
   g_enabled = enabled;
 }
 
 void add(double rows, double total_rows) {
-  std::lock_guard lock(g_mu);
+  std::lock_guard lock(g_progress_mu);
   if (total_rows > 0) g_total = total_rows;
   g_done += rows;
   double now = now_us();
@@ -43,7 +43,7 @@ void add(double rows, double total_rows) {
 }
 
 void finish() {
-  std::lock_guard lock(g_mu);
+  std::lock_guard lock(g_progress_mu);
   if (!g_enabled || g_done <= 0) return;
   double elapsed = (now_us() - g_start) / 1e6;
   std::fprintf(stderr, "%s\n",

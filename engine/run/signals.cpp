@@ -21,7 +21,7 @@ std::atomic<int> g_count{0};
 std::atomic<int> g_fds[kMaxFds];
 std::atomic<bool> g_installed{false};
 std::atomic<bool> g_report_on_exit{false};
-std::atomic<double> g_stuck_s{0};
+std::atomic<double> g_signal_stuck_s{0};
 thread_local ClientRuntime *t_runtime = nullptr;
 
 void handler(int) {
@@ -43,7 +43,7 @@ void handler(int) {
 void backstop(int) { _exit(130); }
 
 void interrupt_handler(int) {
-  if (t_runtime) t_runtime->interrupt(g_stuck_s.load());
+  if (t_runtime) t_runtime->interrupt(g_signal_stuck_s.load());
 }
 
 int interrupt_signal() { return SIGRTMIN + 3; }
@@ -92,7 +92,7 @@ void interrupt_thread(pthread_t t, double stuck_s) {
     sigemptyset(&sa.sa_mask);
     sigaction(interrupt_signal(), &sa, nullptr);
   });
-  g_stuck_s = stuck_s;
+  g_signal_stuck_s = stuck_s;
   pthread_kill(t, interrupt_signal());
 }
 

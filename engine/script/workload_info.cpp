@@ -18,7 +18,7 @@ std::string str_field(lua_State *L, int idx, const char *k) {
   return v;
 }
 
-std::vector<std::string> split(const std::string &s, char sep) {
+std::vector<std::string> split_choices(const std::string &s, char sep) {
   std::vector<std::string> out;
   if (s.empty()) return out;
   size_t start = 0;
@@ -69,7 +69,7 @@ WorkloadInfo describe_workload(const std::string &path, const std::string &optio
   info.query_mode = str_field(L, d, "query_mode");
   for_each_item(L, d, "options", [&](int i) {
     OptionDecl o{str_field(L, i, "name"), str_field(L, i, "type"), str_field(L, i, "default"),
-                 str_field(L, i, "help"), split(str_field(L, i, "choices"), '|')};
+                 str_field(L, i, "help"), split_choices(str_field(L, i, "choices"), '|')};
     lua_getfield(L, i, "integer");
     o.integer = lua_toboolean(L, -1) != 0;
     lua_pop(L, 1);

@@ -212,6 +212,14 @@ class CliTest(unittest.TestCase):
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertIn("--rows", p.stdout)
         self.assertIn("point_select", p.stdout)
+        self.assertIn("query mode: prepared", p.stdout)
+
+    def test_list_shows_the_query_mode(self):
+        p = self.run_case(["list"], {}, {})
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertRegex(p.stdout, r"point_select .*\n +-M prepared --pipeline=0 --rows=100000")
+        p = self.run_case(["list", "pgbench"], {}, {})
+        self.assertIn("query mode: simple", p.stdout)
 
     def test_list_describes_sysbench_script_options(self):
         p = self.run_case(["list", "{dir}/sb.lua"], {"sb.lua": SB_SCRIPT}, {})

@@ -93,7 +93,7 @@ class PoolTest(DatabaseTestCase):
         for name in ["new_order", "payment"]:
             self.assertGreater(data["transactions"][name]["pool_wait_ms"]["max"], 0, name)
         p = self.stormdb("check", workload("tpcc.lua"), "--warehouses", "1")
-        # 11 is "not checked" once every district had a Delivery (issue 14); none may fail.
+        # Condition 11 cannot be checked once every district had a Delivery: it is "not checked".
         self.assertRegex(p.stdout, r"(1[12]) of 12 checked, \1 passed, 0 failed")
 
     def test_pool_wait_under_contention_only(self):
@@ -115,6 +115,24 @@ class PoolTest(DatabaseTestCase):
                                      "-T", "1s", "--pg-stats", "false")
         self.assertEqual(plain["pool"]["connections"], 0)
         self.assertIsNone(plain["total"]["pool_wait_ms"])
+
+    def test_lost_pooled_connection_is_replaced_and_counted(self):
+        self.stormdb("prepare", workload("point_select.lua"), "--rows", "1000")
+
+        def kill_backends():
+            time.sleep(1.5)
+            self.sql(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{self.dbname}' "
+                     "AND backend_type = 'client backend' AND pid <> pg_backend_pid()")
+
+        t = threading.Thread(target=kill_backends)
+        t.start()
+        _, data = self.stormdb_json("run", workload("point_select.lua"), "--rows", "1000", "-c", "8", "-j", "2",
+                                    "--connections", "2", "-T", "4s", "--pg-stats", "false", check_rc=None)
+        t.join()
+        self.assertGreater(data["reconnects"], 0)
+        self.assertEqual(data["reconnects"], data["reconnect_attempts"])
+        self.assertIn("57P01", data["total"]["failures"])
+        self.assertGreater(data["total"]["committed"], 0)
 
     def test_lazy_prepare_per_connection(self):
         self.sql("CREATE TABLE seen (pid int, names text)")

@@ -96,6 +96,24 @@ class TpcbLikeTest(harness.DatabaseTestCase):
                                       "--select-only")
         self.assertEqual(result["transactions"]["select_only"]["committed"], 200)
 
+    def test_native_failures_are_classified_and_the_mix_goes_on(self):
+        # --native runs the whole mix in C; a transaction that fails goes back to the Lua client
+        # loop, which rolls it back and records its SQLSTATE, and the C mix goes on. A CHECK on
+        # history makes every transaction with delta >= 0 fail at its INSERT, after its UPDATEs.
+        self.stormdb("prepare", harness.workload("tpcb_like.lua"), "--scale=1")
+        self.sql("ALTER TABLE pgbench_history ADD CONSTRAINT negative_delta CHECK (delta < 0)")
+        _, result = self.stormdb_json("run", harness.workload("tpcb_like.lua"), *RUN, "-t", "50", "--native")
+        tx = result["transactions"]["tpcb_like"]
+        self.assertEqual(tx["committed"] + tx["failed"], 200)
+        self.assertGreater(tx["committed"], 0)
+        self.assertGreater(tx["failed"], 0)
+        self.assertEqual(tx["failures"], {"23514": tx["failed"]})
+        self.assertEqual(self.count("pgbench_history"), tx["committed"])
+        self.assertEqual(int(self.scalar("SELECT count(*) FROM pgbench_history WHERE delta >= 0")), 0)
+        sums = self.sql("SELECT (SELECT sum(abalance) FROM pgbench_accounts), (SELECT sum(tbalance) FROM pgbench_tellers),"
+                        " (SELECT sum(bbalance) FROM pgbench_branches), (SELECT sum(delta) FROM pgbench_history)")[0]
+        self.assertEqual(len(set(sums)), 1, f"a failed transaction left a trace: {sums}")
+
     def test_check_detects_a_lost_update(self):
         self.stormdb("prepare", harness.workload("tpcb_like.lua"), "--scale=1")
         self.stormdb("run", harness.workload("tpcb_like.lua"), *RUN, "-t", "20")
@@ -107,7 +125,7 @@ class TpcbLikeTest(harness.DatabaseTestCase):
 
     def test_select_only_then_cleanup(self):
         self.stormdb("prepare", harness.workload("tpcb_like.lua"), "--scale=1")
-        _, result = self.stormdb_json("run", harness.workload("tpcb_like.lua"), "--select-only", *RUN, "-T", "3s")
+        _, result = self.stormdb_json("run", harness.workload("tpcb_like.lua"), "--select-only", *RUN, "-t", "200")
         types = {n: s for n, s in result["transactions"].items() if s["count"] > 0}
         self.assertEqual(set(types), {"select_only"})
         self.assertGreater(types["select_only"]["committed"], 0)

@@ -18,7 +18,7 @@ namespace {
 using nlohmann::json;
 using namespace stormdb::pgmon;
 
-bool skip_server_tests() { return std::getenv("STORMDB_SKIP_SERVER_TESTS") != nullptr; }
+bool skip_sampler_server_tests() { return std::getenv("STORMDB_SKIP_SERVER_TESTS") != nullptr; }
 
 const SectionQuery* find_section(const std::vector<SectionQuery>& qs, const std::string& name) {
   for (const auto& q : qs)
@@ -243,7 +243,7 @@ TEST_CASE("pg sampler: notes say why a section is missing and how to enable it")
   CHECK(has(failure_note(q, "42P01", "relation \"pg_stat_wal\" does not exist", "u"), "not available"));
 }
 
-TEST_CASE("pg sampler: samples a real server while it is written to" * doctest::skip(skip_server_tests())) {
+TEST_CASE("pg sampler: samples a real server while it is written to" * doctest::skip(skip_sampler_server_tests())) {
   stormdb::EphemeralServerOptions so;
   so.quiet = true;
   so.settings = {"shared_preload_libraries=pg_stat_statements"};

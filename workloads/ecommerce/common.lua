@@ -213,6 +213,31 @@ M.THINK_MS = { oltp = 9, analytics = 499, read = 49, write = 49, mixed = 49 }
 
 -- ---- run ---------------------------------------------------------------------------------------
 
+-- Draws of a run, from K (the meta row a client_init read: products, users, skew).
+function M.draw_product(ctx, K) return M.popular(ctx.rand, K.products, K.skew) end
+function M.draw_user(ctx, K) return ctx.rand:uniform(1, K.users) end
+function M.draw_category(ctx) return M.CATEGORIES[ctx.rand:uniform(1, #M.CATEGORIES)] end
+-- The bound of "the latest 1000 orders": order_id above it (statement max_order_id, see the SQL).
+function M.recent_orders(ctx) return (ctx.db:value("max_order_id") or 0) - 1000 end
+
+-- The reads both workloads run with the same statement names and inputs (each prepares its own
+-- SQL under these names, for its own columns): a table name -> function(ctx), to extend with the
+-- workload's other transactions. K is the workload's per-thread meta table (users, products,
+-- orders, skew, loaded_at), read at each call, so client_init may fill it after this.
+function M.shared_reads(K)
+  local T = {}
+  function T.user_by_email(ctx) ctx.db:exec("user_by_email", M.email(M.draw_user(ctx, K))) end
+  function T.product_by_sku(ctx) ctx.db:exec("product_by_sku", M.sku(M.draw_product(ctx, K))) end
+  function T.products_by_category(ctx) ctx.db:exec("products_by_category", M.draw_category(ctx)) end
+  function T.product_search(ctx) ctx.db:exec("product_search", M.search_phrase(ctx.rand)) end
+  function T.user_orders(ctx) ctx.db:exec("user_orders", M.draw_user(ctx, K)) end
+  function T.order_details(ctx) ctx.db:exec("order_details", ctx.rand:uniform(1, K.orders)) end
+  function T.product_reviews(ctx) ctx.db:exec("product_reviews", M.draw_product(ctx, K)) end
+  function T.sales_by_month_category(ctx) ctx.db:exec("sales_by_month_category", K.loaded_at) end
+  function T.customer_segmentation(ctx) ctx.db:exec("customer_segmentation", K.loaded_at) end
+  return T
+end
+
 -- The operations of txns as the workload's transactions (for workload.txn, so that no global
 -- is needed), each followed by the optional --think pause (think_ms() is read per call: it is
 -- set in client_init).

@@ -261,23 +261,17 @@ function M.client_init(ctx, schema)
   end
 end
 
-local function product(ctx) return common.popular(ctx.rand, K.products, K.skew) end
-local function user(ctx) return ctx.rand:uniform(1, K.users) end
-local function category(ctx) return common.CATEGORIES[ctx.rand:uniform(1, #common.CATEGORIES)] end
--- The bound of "the latest 1000 orders" (see max_order_id).
-local function recent_orders(ctx) return (ctx.db:value("max_order_id") or 0) - 1000 end
+local function product(ctx) return common.draw_product(ctx, K) end
+local function user(ctx) return common.draw_user(ctx, K) end
+local category = common.draw_category
+local recent_orders = common.recent_orders
 
 -- ---- reads -----------------------------------------------------------------------------------------
 
-local T = {}
+-- The reads ecommerce and ecommerce_basic share (common.shared_reads), then this workload's own.
+local T = common.shared_reads(K)
 M.TXN = T
 
-function T.user_by_email(ctx) ctx.db:exec("user_by_email", common.email(user(ctx))) end
-function T.product_by_sku(ctx) ctx.db:exec("product_by_sku", common.sku(product(ctx))) end
-function T.products_by_category(ctx) ctx.db:exec("products_by_category", category(ctx)) end
-function T.user_orders(ctx) ctx.db:exec("user_orders", user(ctx)) end
-function T.order_details(ctx) ctx.db:exec("order_details", ctx.rand:uniform(1, K.orders)) end
-function T.product_reviews(ctx) ctx.db:exec("product_reviews", product(ctx)) end
 function T.vendor_products(ctx) ctx.db:exec("vendor_products", ctx.rand:uniform(1, K.vendors)) end
 function T.vendor_purchase_orders(ctx) ctx.db:exec("vendor_purchase_orders", ctx.rand:uniform(1, K.vendors)) end
 function T.user_activity_summary(ctx) ctx.db:exec("user_activity_summary", user(ctx)) end
@@ -286,7 +280,6 @@ function T.inventory_status(ctx) ctx.db:exec("inventory_status", ctx.rand:unifor
 function T.vendor_performance(ctx)
   ctx.db:exec("vendor_performance", ctx.rand:uniform(1, K.vendors), recent_orders(ctx))
 end
-function T.product_search(ctx) ctx.db:exec("product_search", common.search_phrase(ctx.rand)) end
 function T.similar_users(ctx) ctx.db:exec("similar_users", user(ctx), recent_orders(ctx)) end
 function T.recent_activity(ctx) ctx.db:exec("recent_activity") end
 function T.review_vector_search(ctx)
@@ -297,8 +290,6 @@ function T.top_products_per_category(ctx) ctx.db:exec("top_products_per_category
 function T.user_spending_trend(ctx) ctx.db:exec("user_spending_trend", user(ctx)) end
 function T.inventory_analysis(ctx) ctx.db:exec("inventory_analysis", category(ctx), recent_orders(ctx)) end
 function T.stock_control_report(ctx) ctx.db:exec("stock_control_report") end
-function T.sales_by_month_category(ctx) ctx.db:exec("sales_by_month_category", K.loaded_at) end
-function T.customer_segmentation(ctx) ctx.db:exec("customer_segmentation", K.loaded_at) end
 
 -- ---- writes ----------------------------------------------------------------------------------------
 
