@@ -69,7 +69,7 @@ class OutputsTest(harness.DatabaseTestCase):
     def test_metrics_endpoint_answers_and_counters_rise(self):
         port = 19000 + os.getpid() % 1000
         proc = subprocess.Popen([harness.STORMDB, "run", POINT, "--rows", "20000", "--url", self.url, "-c", "2", "-j", "2",
-                                 "-T", "5s", "-P", "0.5", "-q", "--metrics-listen", f"127.0.0.1:{port}"],
+                                 "-T", "8s", "-P", "0.5", "-q", "--metrics-listen", f"127.0.0.1:{port}"],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         try:
             def committed():
@@ -81,8 +81,18 @@ class OutputsTest(harness.DatabaseTestCase):
                     if line.startswith('stormdb_transactions_total{type="point_select",outcome="committed"}'):
                         return int(line.split()[-1]), text
                 return 0, text
-            time.sleep(1.5)
-            first, text = committed()
+            # The first count appears once the clients have connected and a progress interval has
+            # passed: on a busy CI machine that can take more than a second or two.
+            deadline = time.monotonic() + 6
+            first, text = 0, ""
+            while time.monotonic() < deadline:
+                time.sleep(0.25)
+                try:
+                    first, text = committed()
+                except OSError:  # the endpoint is not listening yet
+                    continue
+                if first > 0:
+                    break
             time.sleep(1.5)
             second, _ = committed()
             self.assertGreater(first, 0)
