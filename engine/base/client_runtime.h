@@ -38,8 +38,8 @@ enum class Step {
 
 // How a client's code ended.
 struct ClientOutcome {
-  std::string error;   // why it ended early ("" when it returned normally)
-  std::string result;  // what a hook returned (serialised; check: one "ok\tname\tdetail" per line)
+  std::string error;           // why it ended early ("" when it returned normally)
+  std::string result;          // what a hook returned (serialised; check: one "ok\tname\tdetail" per line)
   bool out_of_memory = false;  // it failed allocating past the runtime's memory limit (error says so)
 };
 

@@ -23,8 +23,10 @@ struct FlagSpec {
 
 const FlagSpec kValueFlags[] = {
     {"-c,--clients", "clients", "number of clients (terminals), spread over the threads [threads]"},
-    {"--connections", "connections", "connection pool: N connections shared by the clients, one borrowed per transaction [one per client]"},
-    {"-M,--query-mode,--protocol", "query_mode", "how named statements are sent, as pgbench -M: simple, extended or prepared [prepared; pgbench scripts: simple]"},
+    {"--connections", "connections",
+     "connection pool: N connections shared by the clients, one borrowed per transaction [one per client]"},
+    {"-M,--query-mode,--protocol", "query_mode",
+     "how named statements are sent, as pgbench -M: simple, extended or prepared [prepared; pgbench scripts: simple]"},
     {"-j,--threads", "threads", "number of OS threads, each with its own Lua state [CPU count]"},
     {"-T,--duration", "duration", "measured duration, e.g. 30s, 2m, 1h30m [10s]"},
     {"-t,--transactions", "transactions", "transactions per client (instead of a duration)"},
@@ -32,14 +34,16 @@ const FlagSpec kValueFlags[] = {
     {"-P,--report-interval", "report_interval", "print a progress line every N seconds"},
     {"--seed", "seed", "random seed: the same seed gives the same data and inputs [0]"},
     {"--max-tries", "max_tries", "tries per transaction on 40001/40P01 (1 = no retry) [10]"},
-    {"--lua-memory-limit", "lua_memory_limit", "MB of memory each thread's Lua state may use; beyond it a script error [1024]"},
+    {"--lua-memory-limit", "lua_memory_limit",
+     "MB of memory each thread's Lua state may use; beyond it a script error [1024]"},
     {"--loaders", "loaders", "parallel loader connections in prepare [threads]"},
     {"--url", "url", "conninfo string or postgresql:// URI (libpq conventions; PG* variables also work)"},
     {"--json", "json", "write the result as JSON to FILE"},
     {"-R,--rate", "rate", "open loop: target transactions/s over all clients (fractions allowed)"},
     {"--rate-per-client", "rate_per_client", "open loop: target transactions/s per client"},
     {"--arrival", "arrival", "open-loop arrivals: poisson or uniform [poisson]"},
-    {"--scale-clients", "scale_clients", "progressive run: one band per client count: 1,2,4 or linear:1:64:8, exponential:1:256, fibonacci:1:89"},
+    {"--scale-clients", "scale_clients",
+     "progressive run: one band per client count: 1,2,4 or linear:1:64:8, exponential:1:256, fibonacci:1:89"},
     {"--scale-latency-bound", "scale_latency_bound", "progressive run: report the best band meeting e.g. p95<50ms"},
     {"--cooldown", "cooldown", "progressive run: pause between bands [0]"},
     {"--csv", "csv", "write the interval time series as CSV to FILE"},
@@ -47,11 +51,14 @@ const FlagSpec kValueFlags[] = {
     {"--metrics-listen", "metrics_listen", "serve OpenMetrics (Prometheus) at HOST:PORT/metrics during the run"},
     {"--pg-stats", "pg_stats", "sample PostgreSQL statistics during the run: true or false [true]"},
     {"--pg-stats-interval", "pg_stats_interval", "PostgreSQL statistics sampling period [report interval, else 1s]"},
-    {"-L,--latency-limit", "latency_limit", "count transactions later than this; under a rate, skip those already this late"},
-    {"--pg-bin", "pg_bin", "throwaway server: folder of the PostgreSQL server binaries [newest /usr/lib/postgresql/*/bin]"},
+    {"-L,--latency-limit", "latency_limit",
+     "count transactions later than this; under a rate, skip those already this late"},
+    {"--pg-bin", "pg_bin",
+     "throwaway server: folder of the PostgreSQL server binaries [newest /usr/lib/postgresql/*/bin]"},
 };
 
-const char *kServerSettingHelp = "throwaway server: a postgresql.conf setting name=value, e.g. shared_buffers=1GB (repeatable)";
+const char *kServerSettingHelp =
+    "throwaway server: a postgresql.conf setting name=value, e.g. shared_buffers=1GB (repeatable)";
 
 // --server-setting name=value, repeatable: the last value of a name wins, as in postgresql.conf.
 void add_server_settings(const std::vector<std::string> &given, Layer &layer) {
@@ -77,7 +84,8 @@ const FlagSpec kBoolFlags[] = {
     {"--prepare", "prepare", "run the workload's prepare before the run"},
     {"--check", "check", "run the workload's consistency checks after the run"},
     {"--force", "force", "prepare: take over objects of the same names that stormdb did not create (drops them)"},
-    {"--skip-load-check", "skip_load_check", "run/check: do not require a complete stormdb prepare (data loaded another way)"},
+    {"--skip-load-check", "skip_load_check",
+     "run/check: do not require a complete stormdb prepare (data loaded another way)"},
     {"-q,--quiet", "quiet", "no progress lines"},
 };
 
@@ -142,7 +150,8 @@ bool parse_cli(int argc, char **argv, CliArgs &out) {
     for (const auto &f : kValueFlags) sub->add_option(f.names, raw[f.key], f.help);
     for (const auto &f : kConnFlags) sub->add_option(f.names, raw[f.key], f.help);
     for (const auto &f : kBoolFlags) sub->add_flag(f.names, f.help);
-    sub->add_option("--threshold", thresholds, "pass/fail condition checked at the end, e.g. 'p99<20ms', "
+    sub->add_option("--threshold", thresholds,
+                    "pass/fail condition checked at the end, e.g. 'p99<20ms', "
                     "'new_order.p90<5s', 'errors<0.1%' (repeatable; exit 99 when one fails)")
         ->allow_extra_args(false);
     sub->add_option("--server-setting", server_settings, kServerSettingHelp);
@@ -150,10 +159,13 @@ bool parse_cli(int argc, char **argv, CliArgs &out) {
   }
   CLI::App *compare = app.add_subcommand("compare", "compare two result JSON files side by side (change in %)");
   compare->add_option("results", out.files, "baseline.json candidate.json")->required()->expected(2);
-  CLI::App *report = app.add_subcommand("report", "rebuild outputs from a saved result JSON (--html) and check thresholds");
+  CLI::App *report =
+      app.add_subcommand("report", "rebuild outputs from a saved result JSON (--html) and check thresholds");
   report->add_option("result", out.files, "result JSON written by --json")->required()->expected(1);
   report->add_option("--html", out.html_out, "write the HTML report to FILE");
-  report->add_option("--threshold", out.thresholds, "pass/fail condition, e.g. 'p99<20ms' (repeatable; exit 99 when one fails)")
+  report
+      ->add_option("--threshold", out.thresholds,
+                   "pass/fail condition, e.g. 'p99<20ms' (repeatable; exit 99 when one fails)")
       ->allow_extra_args(false);
   CLI::App *server = app.add_subcommand("server", "manage a throwaway PostgreSQL (for tests and experiments)");
   server->require_subcommand(1);
@@ -162,7 +174,8 @@ bool parse_cli(int argc, char **argv, CliArgs &out) {
   std::string conninfo_file;
   start->add_option("--conninfo-file", out.server_dir, "also write the conninfo to this file");
   std::string start_bin;
-  start->add_option("--pg-bin", start_bin, "folder of the PostgreSQL server binaries [newest /usr/lib/postgresql/*/bin]");
+  start->add_option("--pg-bin", start_bin,
+                    "folder of the PostgreSQL server binaries [newest /usr/lib/postgresql/*/bin]");
   start->add_option("--server-setting", server_settings, kServerSettingHelp);
   stop->add_option("dir", out.server_dir, "the server's directory (printed by server start)")->required();
   CLI::App *plugin = app.add_subcommand("plugin", "native plugins: what is found, and checks of a plugin file");

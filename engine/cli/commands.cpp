@@ -69,8 +69,8 @@ void print_workload_options(const WorkloadInfo &w) {
   std::printf("  options:\n");
   for (const auto &o : w.options) {
     std::string c = option_constraints(o);
-    std::printf("    --%-22s %s [%s]%s\n", (o.name + "=" + (o.type == "boolean" ? "true|false" : "")).c_str(), o.help.c_str(),
-                o.default_value.c_str(), c.empty() ? "" : fmt::format(" ({})", c).c_str());
+    std::printf("    --%-22s %s [%s]%s\n", (o.name + "=" + (o.type == "boolean" ? "true|false" : "")).c_str(),
+                o.help.c_str(), o.default_value.c_str(), c.empty() ? "" : fmt::format(" ({})", c).c_str());
   }
 }
 
@@ -115,8 +115,9 @@ int command_list(const CliArgs &args) {
     }
     auto names = pack_workloads(pack);
     if (names.empty()) continue;
-    std::printf("%s\n", fmt::format("pack {}{} ({}){}", pack.name, pack.version.empty() ? "" : " " + pack.version, pack.dir,
-                                    pack.description.empty() ? "" : ": " + pack.description).c_str());
+    std::printf("%s\n", fmt::format("pack {}{} ({}){}", pack.name, pack.version.empty() ? "" : " " + pack.version,
+                                    pack.dir, pack.description.empty() ? "" : ": " + pack.description)
+                            .c_str());
     if (!pack.min_stormdb.empty() && !version_at_least(STORMDB_VERSION, pack.min_stormdb))
       std::printf("  (needs stormdb %s or later; this is %s)\n", pack.min_stormdb.c_str(), STORMDB_VERSION);
     for (const auto &n : names) {

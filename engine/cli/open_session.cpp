@@ -33,9 +33,10 @@ void check_pack_requirements(const Session &s, const CliArgs &args) {
     return;  // probe_server reports an unreachable server with a better message
   }
   if (!missing.empty())
-    throw UsageError(fmt::format("workload {} (pack {}) needs the PostgreSQL extension(s) {}, which the server does not "
-                                 "have: install them on the server (see the pack's documentation)",
-                                 s.info.name, pack, fmt::join(missing, ", ")));
+    throw UsageError(
+        fmt::format("workload {} (pack {}) needs the PostgreSQL extension(s) {}, which the server does not "
+                    "have: install them on the server (see the pack's documentation)",
+                    s.info.name, pack, fmt::join(missing, ", ")));
 }
 }  // namespace
 
@@ -119,21 +120,24 @@ Session open_session(const CliArgs &args) {
   if (!s.cfg.database_named && (args.command == "prepare" || args.command == "cleanup") && !s.cfg.keep_server) {
     // The throwaway server is deleted when the command ends: a load into it, or a cleanup of
     // it, would be gone the moment it is done.
-    throw UsageError(fmt::format("{}: no database named (--url, PG* variables, database: in YAML): a throwaway server "
-                                 "would be deleted right after, and the {} with it. Name the database, or add "
-                                 "--keep-server to keep the throwaway server", args.command,
-                                 args.command == "prepare" ? "load" : "cleanup"));
+    throw UsageError(
+        fmt::format("{}: no database named (--url, PG* variables, database: in YAML): a throwaway server "
+                    "would be deleted right after, and the {} with it. Name the database, or add "
+                    "--keep-server to keep the throwaway server",
+                    args.command, args.command == "prepare" ? "load" : "cleanup"));
   }
   if (s.cfg.database_named && (!s.cfg.server_settings.empty() || !s.cfg.pg_bin.empty()))
-    std::fprintf(stderr, "stormdb: warning: a database is named, so no throwaway server starts: --pg-bin, "
-                         "--server-setting and the YAML server: section are ignored\n");
+    std::fprintf(stderr,
+                 "stormdb: warning: a database is named, so no throwaway server starts: --pg-bin, "
+                 "--server-setting and the YAML server: section are ignored\n");
   if (!s.cfg.database_named) {
     s.server = start_throwaway_server(s.cfg.pg_bin, s.cfg.sources["pg_bin"], s.cfg.server_settings,
                                       {fmt::format("max_connections={}", throwaway_max_connections(need))});
     s.cfg.conninfo = s.server->conninfo();
-    std::fprintf(stderr, "stormdb: no database named (--url, PG* variables, database: in YAML); started a throwaway "
-                 "PostgreSQL %s in %s (%.0f ms)\n", s.server->server_version().c_str(), s.server->dir().c_str(),
-                 s.server->startup_ms());
+    std::fprintf(stderr,
+                 "stormdb: no database named (--url, PG* variables, database: in YAML); started a throwaway "
+                 "PostgreSQL %s in %s (%.0f ms)\n",
+                 s.server->server_version().c_str(), s.server->dir().c_str(), s.server->startup_ms());
     if (s.cfg.keep_server) s.server->keep();
   }
   p.conninfo = s.cfg.conninfo;
@@ -148,9 +152,9 @@ Session open_session(const CliArgs &args) {
   try {
     s.server_info = probe_server(s.cfg.conninfo);
   } catch (const ConnectError &e) {
-    throw UsageError(fmt::format("cannot connect to the database ({}): {}",
-                                 s.cfg.conninfo.empty() ? "libpq defaults from PG* variables" : s.cfg.redacted_conninfo(),
-                                 e.what()));
+    throw UsageError(fmt::format(
+        "cannot connect to the database ({}): {}",
+        s.cfg.conninfo.empty() ? "libpq defaults from PG* variables" : s.cfg.redacted_conninfo(), e.what()));
   }
   check_server_slots(s.cfg.conninfo, need);
   check_pack_requirements(s, args);

@@ -18,7 +18,7 @@ namespace stormdb {
 namespace fs = std::filesystem;
 
 namespace {
-const std::vector<std::string> kPackKeys = {"name", "version", "description", "workloads", "min_stormdb_version",
+const std::vector<std::string> kPackKeys = {"name",       "version", "description", "workloads", "min_stormdb_version",
                                             "extensions", "plugins"};
 
 std::string at(const std::string &file, const YAML::Node &n) { return fmt::format("{}:{}", file, n.Mark().line + 1); }
@@ -87,7 +87,8 @@ void read_pack_manifest(const std::string &text, const std::string &dir, Pack &p
   } catch (const YAML::ParserException &e) {
     throw UsageError(fmt::format("{}:{}: malformed YAML: {}", file, e.mark.line + 1, e.msg));
   }
-  if (!root.IsMap()) throw UsageError(fmt::format("{}: a pack manifest is a mapping (name:, version:, workloads:, ...)", file));
+  if (!root.IsMap())
+    throw UsageError(fmt::format("{}: a pack manifest is a mapping (name:, version:, workloads:, ...)", file));
   for (const auto &kv : root) {
     std::string key = manifest_scalar(file, kv.first, "a key");
     const YAML::Node &v = kv.second;
@@ -114,11 +115,13 @@ void read_pack_manifest(const std::string &text, const std::string &dir, Pack &p
           if (item["extensions"]) w.extensions = string_list(item["extensions"], file, "extensions");
           if (item["plugins"]) w.plugins = string_list(item["plugins"], file, "plugins");
         } else {
-          throw UsageError(fmt::format("{}: a workload is a name or {{name:, extensions: [...], plugins: [...]}}", at(file, item)));
+          throw UsageError(
+              fmt::format("{}: a workload is a name or {{name:, extensions: [...], plugins: [...]}}", at(file, item)));
         }
         std::error_code missing;  // a name too long for a file is reported like any missing script
         if (!fs::is_regular_file(fs::path(dir) / (w.name + ".lua"), missing))
-          throw UsageError(fmt::format("{}: workload '{}' has no script {}.lua in {}", at(file, item), w.name, w.name, dir));
+          throw UsageError(
+              fmt::format("{}: workload '{}' has no script {}.lua in {}", at(file, item), w.name, w.name, dir));
         p.workloads.push_back(std::move(w));
       }
     } else {

@@ -13,14 +13,14 @@ struct PackWorkload {
 };
 
 struct Pack {
-  std::string dir;          // canonical folder
-  std::string name;         // manifest name, else the folder name
+  std::string dir;   // canonical folder
+  std::string name;  // manifest name, else the folder name
   std::string version;
   std::string description;
-  std::string min_stormdb;  // minimum stormdb version, "" for any
-  std::vector<std::string> extensions;    // needed by every workload of the pack
-  std::vector<std::string> plugins;       // native plugins the pack ships (docs/plugins.md)
-  std::vector<PackWorkload> workloads;    // as declared; empty: every *.lua in dir
+  std::string min_stormdb;              // minimum stormdb version, "" for any
+  std::vector<std::string> extensions;  // needed by every workload of the pack
+  std::vector<std::string> plugins;     // native plugins the pack ships (docs/plugins.md)
+  std::vector<PackWorkload> workloads;  // as declared; empty: every *.lua in dir
   bool has_manifest = false;
 };
 

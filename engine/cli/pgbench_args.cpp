@@ -37,14 +37,15 @@ std::string builtin_entry(const std::string &arg, const std::string &flag) {
   for (const char *b : kBuiltins)
     if (std::string(b).rfind(name, 0) == 0) hits.emplace_back(b);
   if (name.empty() || hits.size() != 1)
-    throw UsageError(fmt::format("{} {}: {} built-in script; pgbench's are tpcb-like, simple-update, select-only", flag, arg,
-                                 hits.empty() ? "no such" : "ambiguous"));
+    throw UsageError(fmt::format("{} {}: {} built-in script; pgbench's are tpcb-like, simple-update, select-only", flag,
+                                 arg, hits.empty() ? "no such" : "ambiguous"));
   return fmt::format("builtin:{}@{}", hits[0], w);
 }
 
 std::string file_entry(const std::string &arg, const std::string &flag) {
   auto [path, w] = split_weight(arg, flag);
-  if (!fs::is_regular_file(path)) throw UsageError(fmt::format("{} {}: pgbench script '{}' not found", flag, arg, path));
+  if (!fs::is_regular_file(path))
+    throw UsageError(fmt::format("{} {}: pgbench script '{}' not found", flag, arg, path));
   return fmt::format("file:{}@{}", fs::absolute(path).string(), w);
 }
 
@@ -57,20 +58,25 @@ std::string join(const std::vector<std::string> &v) {
 }  // namespace
 
 void add_pgbench_flags(CLI::App *sub, PgbenchArgs &a) {
-  sub->add_option("--file", a.files, "pgbench script FILE[@WEIGHT] (repeatable; as pgbench -f): runs the pgbench workload")
+  sub->add_option("--file", a.files,
+                  "pgbench script FILE[@WEIGHT] (repeatable; as pgbench -f): runs the pgbench workload")
       ->allow_extra_args(false);  // one value per flag: a later positional stays the workload
-  sub->add_option("-b,--builtin", a.builtins, "pgbench built-in script NAME[@WEIGHT]: tpcb-like, simple-update, select-only")
+  sub->add_option("-b,--builtin", a.builtins,
+                  "pgbench built-in script NAME[@WEIGHT]: tpcb-like, simple-update, select-only")
       ->allow_extra_args(false);
   sub->add_flag("-S", a.select_only, "pgbench -S: the select-only built-in");
   sub->add_flag("-N", a.simple_update, "pgbench -N: the simple-update built-in");
-  sub->add_option("-D,--define", a.defines, "pgbench scripts: variable NAME=VALUE (repeatable)")->allow_extra_args(false);
+  sub->add_option("-D,--define", a.defines, "pgbench scripts: variable NAME=VALUE (repeatable)")
+      ->allow_extra_args(false);
   sub->add_option("-s,--scale", a.scale, "the workload's --scale option (pgbench -s; :scale of pgbench scripts)");
 }
 
 std::string check_config_file(const std::string &path) {
   if (is_sql_script(path))
-    return fmt::format("-f is stormdb's YAML config (-f/--config); give a pgbench script as --file {} or as the "
-                       "workload: stormdb run {}", path, path);
+    return fmt::format(
+        "-f is stormdb's YAML config (-f/--config); give a pgbench script as --file {} or as the "
+        "workload: stormdb run {}",
+        path, path);
   if (!fs::is_regular_file(path)) return fmt::format("config file '{}' not found", path);
   return "";
 }
@@ -96,16 +102,17 @@ void apply_pgbench_args(const PgbenchArgs &a, CliArgs &out, std::vector<std::str
   if (!scripts.empty()) {
     std::string stem = fs::path(out.script).stem().string();
     if (!out.script.empty() && stem != "pgbench")
-      throw UsageError(fmt::format("pgbench scripts (bench.sql, --file, -b, -S, -N) run as the pgbench workload, not "
-                                   "beside '{}': give one or the other", out.script));
+      throw UsageError(
+          fmt::format("pgbench scripts (bench.sql, --file, -b, -S, -N) run as the pgbench workload, not "
+                      "beside '{}': give one or the other",
+                      out.script));
     if (out.script.empty()) out.script = "pgbench";
     out.layer.options["scripts"] = RawValue{join(scripts), "--file/-b"};
   }
   if (!a.defines.empty()) {
     for (const auto &d : a.defines) {
       size_t eq = d.find('=');
-      if (eq == std::string::npos || eq == 0)
-        throw UsageError(fmt::format("-D/--define {}: expected NAME=VALUE", d));
+      if (eq == std::string::npos || eq == 0) throw UsageError(fmt::format("-D/--define {}: expected NAME=VALUE", d));
     }
     out.layer.options["define"] = RawValue{join(a.defines), "-D/--define"};
   }

@@ -30,7 +30,8 @@ std::string check_config_file(const std::string &path);
 
 // After parsing: bench.sql[@W] as the workload or among the extra arguments (removed from
 // `extras`), --file, -b, -S, -N become the pgbench workload with its `scripts` option, -D/-M/-s its
-// define/scale options (-M/--query-mode is the engine's, read by the compat layer). Throws UsageError naming the flag: a missing script file, a bad
+// define/scale options (-M/--query-mode is the engine's, read by the compat layer). Throws UsageError naming the flag:
+// a missing script file, a bad
 // @weight, an unknown built-in (pgbench accepts unambiguous prefixes), scripts beside another workload.
 void apply_pgbench_args(const PgbenchArgs &a, CliArgs &out, std::vector<std::string> &extras);
 

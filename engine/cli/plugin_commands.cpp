@@ -19,8 +19,10 @@ void list_file(const std::string &file, std::set<std::string> &found) {
     const PluginLibrary &lib = load_plugin(file);
     found.insert(lib.desc.name);
     std::vector<std::string> provides;
-    for (int32_t i = 0; i < lib.desc.n_generators; i++) provides.push_back(std::string("copy:") + lib.desc.generators[i].name);
-    for (int32_t i = 0; i < lib.desc.n_txn_types; i++) provides.push_back(std::string("txn:") + lib.desc.txn_types[i].name);
+    for (int32_t i = 0; i < lib.desc.n_generators; i++)
+      provides.push_back(std::string("copy:") + lib.desc.generators[i].name);
+    for (int32_t i = 0; i < lib.desc.n_txn_types; i++)
+      provides.push_back(std::string("txn:") + lib.desc.txn_types[i].name);
     for (const char *const *f = lib.desc.functions; f && *f; f++) provides.push_back(std::string("fn:") + *f);
     std::printf("  %-18s ABI %u  %s\n", lib.desc.name, lib.abi, lib.path.c_str());
     if (!provides.empty()) std::printf("  %-18s %s\n", "", fmt::format("{}", fmt::join(provides, " ")).c_str());

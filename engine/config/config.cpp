@@ -9,8 +9,8 @@
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
-#include <regex>
 #include <limits>
+#include <regex>
 #include <thread>
 
 #include "config/conn_flags.h"
@@ -25,12 +25,40 @@ extern char **environ;
 namespace stormdb {
 namespace {
 
-const std::vector<std::string> kSettingKeys = {
-    "clients", "threads", "duration", "transactions", "warmup", "report_interval", "seed",
-    "max_tries", "loaders", "json", "url", "keep_server", "prepare", "check", "quiet", "workload",
-    "rate", "rate_per_client", "arrival", "latency_limit", "scale_clients", "scale_latency_bound", "cooldown",
-    "csv", "html", "metrics_listen", "pg_stats", "pg_stats_interval", "thresholds", "force", "skip_load_check",
-    "lua_memory_limit", "connections", "query_mode"};
+const std::vector<std::string> kSettingKeys = {"clients",
+                                               "threads",
+                                               "duration",
+                                               "transactions",
+                                               "warmup",
+                                               "report_interval",
+                                               "seed",
+                                               "max_tries",
+                                               "loaders",
+                                               "json",
+                                               "url",
+                                               "keep_server",
+                                               "prepare",
+                                               "check",
+                                               "quiet",
+                                               "workload",
+                                               "rate",
+                                               "rate_per_client",
+                                               "arrival",
+                                               "latency_limit",
+                                               "scale_clients",
+                                               "scale_latency_bound",
+                                               "cooldown",
+                                               "csv",
+                                               "html",
+                                               "metrics_listen",
+                                               "pg_stats",
+                                               "pg_stats_interval",
+                                               "thresholds",
+                                               "force",
+                                               "skip_load_check",
+                                               "lua_memory_limit",
+                                               "connections",
+                                               "query_mode"};
 
 size_t edit_distance(const std::string &a, const std::string &b) {
   std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
@@ -64,8 +92,8 @@ std::string expand_env(const std::string &text, const std::string &where) {
     } else if (m[2].matched) {
       out += m[3].str();
     } else {
-      throw UsageError(fmt::format("{}: environment variable {} is not set (use ${{{}:-default}} for a default)",
-                                   where, m[1].str(), m[1].str()));
+      throw UsageError(fmt::format("{}: environment variable {} is not set (use ${{{}:-default}} for a default)", where,
+                                   m[1].str(), m[1].str()));
     }
     last = m.position() + m.length();
   }
@@ -86,7 +114,8 @@ std::string scalar_text(const std::string &path, const YAML::Node &n, const char
 
 void read_map(const YAML::Node &node, const std::string &path, std::map<std::string, RawValue> &into,
               const char *section) {
-  if (!node.IsMap()) throw UsageError(fmt::format("{}: '{}' must be a mapping of name: value", where(path, node), section));
+  if (!node.IsMap())
+    throw UsageError(fmt::format("{}: '{}' must be a mapping of name: value", where(path, node), section));
   for (const auto &kv : node) {
     std::string key = scalar_text(path, kv.first, "a key");
     if (!kv.second.IsScalar())
@@ -139,8 +168,8 @@ double to_rate(const RawValue &v, const std::string &key) {
   char *end = nullptr;
   double x = std::strtod(v.value.c_str(), &end);
   if (v.value.empty() || *end != '\0' || !std::isfinite(x) || x <= 0)
-    throw UsageError(fmt::format("{}: {} must be a number of transactions per second above 0, not '{}'", v.source,
-                                 key, v.value));
+    throw UsageError(
+        fmt::format("{}: {} must be a number of transactions per second above 0, not '{}'", v.source, key, v.value));
   return x;
 }
 
@@ -176,7 +205,9 @@ void validate_option(const OptionDecl &d, const RawValue &v) {
     if ((!d.min.empty() && x < std::strtod(d.min.c_str(), nullptr)) ||
         (!d.max.empty() && x > std::strtod(d.max.c_str(), nullptr)))
       throw UsageError(fmt::format("{}: option {} must be {}, not '{}'", v.source, d.name,
-                                   d.max.empty() ? ">= " + d.min : d.min.empty() ? "<= " + d.max : "in " + d.min + ".." + d.max,
+                                   d.max.empty()   ? ">= " + d.min
+                                   : d.min.empty() ? "<= " + d.max
+                                                   : "in " + d.min + ".." + d.max,
                                    v.value));
   } else if (d.type == "boolean") {
     to_bool(v, "option " + d.name);
@@ -213,8 +244,8 @@ PhaseConfig validate_phase(const RawPhase &rp, const std::vector<std::string> &t
   if (ph.duration_us <= 0) throw UsageError(fmt::format("{}: phase {} needs a duration", rp.where, ph.name));
   for (const auto &[k, v] : rp.mix) {
     if (std::find(txns.begin(), txns.end(), k) == txns.end())
-      throw UsageError(fmt::format("{}: phase {} mix names '{}', which is not a transaction of the workload{}", v.source,
-                                   ph.name, k, suggestion(k, txns)));
+      throw UsageError(fmt::format("{}: phase {} mix names '{}', which is not a transaction of the workload{}",
+                                   v.source, ph.name, k, suggestion(k, txns)));
     char *end = nullptr;
     double wgt = std::strtod(v.value.c_str(), &end);
     if (v.value.empty() || *end != '\0' || wgt < 0)
@@ -304,7 +335,8 @@ Layer parse_yaml_layer(const std::string &text, const std::string &path) {
     if (key == "phases") {
       if (!kv.second.IsSequence()) throw UsageError(fmt::format("{}: phases must be a list of mappings", w));
       for (const auto &item : kv.second) {
-        if (!item.IsMap()) throw UsageError(fmt::format("{}: each phase must be a mapping (name:, duration:, ...)", where(path, item)));
+        if (!item.IsMap())
+          throw UsageError(fmt::format("{}: each phase must be a mapping (name:, duration:, ...)", where(path, item)));
         RawPhase ph;
         ph.where = where(path, item);
         for (const auto &pk : item) {
@@ -312,7 +344,8 @@ Layer parse_yaml_layer(const std::string &text, const std::string &path) {
           if (k == "mix") {
             read_map(pk.second, path, ph.mix, "mix");
           } else if (pk.second.IsScalar()) {
-            ph.settings[k] = RawValue{expand_env(pk.second.as<std::string>(), where(path, pk.first)), where(path, pk.first)};
+            ph.settings[k] =
+                RawValue{expand_env(pk.second.as<std::string>(), where(path, pk.first)), where(path, pk.first)};
           } else {
             throw UsageError(fmt::format("{}: phase key {} must be a single value", where(path, pk.first), k));
           }
@@ -364,8 +397,8 @@ Layer env_layer() {
 
 std::vector<std::string> env_warnings() {
   // Read by stormdb outside the settings, or by its test harness and tools.
-  static const std::vector<std::string> kOther = {"path", "pg_bindir", "debug", "bin", "source_dir",
-                                                  "skip_server_tests", "plugin_path", "pg_cache"};
+  static const std::vector<std::string> kOther = {"path",       "pg_bindir",         "debug",       "bin",
+                                                  "source_dir", "skip_server_tests", "plugin_path", "pg_cache"};
   std::vector<std::string> known = kSettingKeys;
   known.insert(known.end(), kOther.begin(), kOther.end());
   std::vector<std::string> out;
@@ -402,9 +435,10 @@ void remember_secrets(const std::vector<Layer> &layers) {
 int64_t run_duration(const RawValue &v, uint64_t transactions) {
   int64_t us = to_duration(v, "duration");
   if (us == 0 && transactions == 0)
-    throw UsageError(fmt::format("{}: duration must be above 0; for a run bounded only by a transaction count, "
-                                 "give -t N (with -T 0 or no -T)",
-                                 v.source));
+    throw UsageError(
+        fmt::format("{}: duration must be above 0; for a run bounded only by a transaction count, "
+                    "give -t N (with -T 0 or no -T)",
+                    v.source));
   return us;
 }
 }  // namespace
@@ -438,18 +472,21 @@ Config merge_config(const std::string &command, const std::string &script, const
   if (c.threads > c.clients) c.threads = c.clients;  // as pgbench: no idle threads
   if (w.one_client_per_thread && c.clients != c.threads) {
     if (c.sources.count("threads"))
-      throw UsageError(fmt::format("{} and {}: workload {} runs one client per thread (sysbench's model: each thread has "
-                                   "its own Lua globals): give --threads=N alone", c.sources["clients"],
-                                   c.sources["threads"], w.name));
+      throw UsageError(
+          fmt::format("{} and {}: workload {} runs one client per thread (sysbench's model: each thread has "
+                      "its own Lua globals): give --threads=N alone",
+                      c.sources["clients"], c.sources["threads"], w.name));
     c.threads = c.clients;  // -c alone: one thread per client
   }
   if (auto v = get("connections")) {
     int64_t n = to_int(*v, "connections", std::numeric_limits<int64_t>::min());
     if (n < 1)
-      throw UsageError(fmt::format("{}: connections must be at least 1, not {} (leave it out for one connection per "
-                                   "client)", v->source, n));
+      throw UsageError(
+          fmt::format("{}: connections must be at least 1, not {} (leave it out for one connection per "
+                      "client)",
+                      v->source, n));
     c.connections = static_cast<int>(std::min<int64_t>(n, c.clients));  // more than clients: capped
-    if (c.threads > c.connections) c.threads = c.connections;  // every thread needs a connection of its own
+    if (c.threads > c.connections) c.threads = c.connections;           // every thread needs a connection of its own
   }
   if (auto v = get("query_mode")) {
     if (v->value != "simple" && v->value != "extended" && v->value != "prepared")
@@ -459,8 +496,10 @@ Config merge_config(const std::string &command, const std::string &script, const
   }
   if (c.query_mode.empty()) c.query_mode = w.query_mode.empty() ? "prepared" : w.query_mode;
   if (c.connections > 0 && w.one_client_per_thread)
-    throw UsageError(fmt::format("{}: workload {} runs one client per thread (sysbench's model), each with its own "
-                                 "connection: it cannot share connections", c.sources["connections"], w.name));
+    throw UsageError(
+        fmt::format("{}: workload {} runs one client per thread (sysbench's model), each with its own "
+                    "connection: it cannot share connections",
+                    c.sources["connections"], w.name));
   if (auto v = get("transactions")) c.transactions = static_cast<uint64_t>(to_int(*v, "transactions", 0));
   if (auto v = get("duration")) c.duration_us = run_duration(*v, c.transactions);
   if (c.duration_us == 0 && c.transactions == 0) c.duration_us = 10'000'000;  // 10 s, like sysbench
@@ -483,7 +522,8 @@ Config merge_config(const std::string &command, const std::string &script, const
   if (auto v = get("rate")) c.rate = to_rate(*v, "rate");
   if (auto v = get("rate_per_client")) c.rate_per_client = to_rate(*v, "rate_per_client");
   if (c.rate > 0 && c.rate_per_client > 0)
-    throw UsageError(fmt::format("{} and {}: give the rate in one way only", c.sources["rate"], c.sources["rate_per_client"]));
+    throw UsageError(
+        fmt::format("{} and {}: give the rate in one way only", c.sources["rate"], c.sources["rate_per_client"]));
   if (auto v = get("arrival")) {
     if (v->value != "poisson" && v->value != "uniform")
       throw UsageError(fmt::format("{}: arrival must be poisson or uniform, not '{}'{}", v->source, v->value,
@@ -511,9 +551,11 @@ Config merge_config(const std::string &command, const std::string &script, const
   if (auto v = get("metrics_listen")) {
     size_t colon = v->value.rfind(':');
     if (colon == std::string::npos || colon == 0 || colon + 1 == v->value.size())
-      throw UsageError(fmt::format("{}: metrics_listen must be HOST:PORT, e.g. 127.0.0.1:9187, not '{}'", v->source, v->value));
+      throw UsageError(
+          fmt::format("{}: metrics_listen must be HOST:PORT, e.g. 127.0.0.1:9187, not '{}'", v->source, v->value));
     int64_t port = to_int(RawValue{v->value.substr(colon + 1), v->source}, "metrics_listen port", 1);
-    if (port > 65535) throw UsageError(fmt::format("{}: metrics_listen port must be 1..65535, not {}", v->source, port));
+    if (port > 65535)
+      throw UsageError(fmt::format("{}: metrics_listen port must be 1..65535, not {}", v->source, port));
     c.metrics_listen = v->value;
   }
   c.pg_stats_interval_s = c.report_interval_s > 0 ? c.report_interval_s : 1;
@@ -551,8 +593,9 @@ Config merge_config(const std::string &command, const std::string &script, const
   for (const auto &d : w.options) names.push_back(d.name);
   for (const auto &[k, v] : m.options) {
     if (!w.option(k))
-      throw UsageError(fmt::format("{}: workload {} has no option '{}'{}{}", v.source, w.name, k, suggestion(k, names),
-                                   foreign_flag_hint(v.source).empty() ? "" : " (" + foreign_flag_hint(v.source) + ")"));
+      throw UsageError(
+          fmt::format("{}: workload {} has no option '{}'{}{}", v.source, w.name, k, suggestion(k, names),
+                      foreign_flag_hint(v.source).empty() ? "" : " (" + foreign_flag_hint(v.source) + ")"));
   }
   for (const auto &d : w.options) {
     auto it = m.options.find(d.name);

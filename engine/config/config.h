@@ -34,11 +34,11 @@ struct RawPhase {
 // Settings gathered from one layer (YAML file, environment or command line), not yet validated.
 struct Layer {
   std::vector<RawPhase> phases;
-  std::map<std::string, RawValue> settings;  // engine keys, snake_case (clients, duration, ...)
-  std::map<std::string, RawValue> options;   // workload options
-  std::map<std::string, RawValue> database;  // libpq keywords from YAML database:
+  std::map<std::string, RawValue> settings;         // engine keys, snake_case (clients, duration, ...)
+  std::map<std::string, RawValue> options;          // workload options
+  std::map<std::string, RawValue> database;         // libpq keywords from YAML database:
   std::map<std::string, RawValue> server_settings;  // --server-setting, YAML server: settings:
-  std::map<std::string, RawValue> conn_flags;  // -h/-p/-U/-d as libpq keywords (config/conn_flags.h)
+  std::map<std::string, RawValue> conn_flags;       // -h/-p/-U/-d as libpq keywords (config/conn_flags.h)
 };
 
 // A phase of a phased run: its own duration, clients, load model and mix weights.
@@ -46,24 +46,24 @@ struct PhaseConfig {
   std::string name;
   int64_t duration_us = 0;
   int64_t warmup_us = 0;
-  int clients = 0;              // 0: the run's clients
-  double rate = 0;              // 0: closed loop (or the run's rate when inherited)
-  bool closed = false;          // explicitly closed even if the run has a rate
+  int clients = 0;                    // 0: the run's clients
+  double rate = 0;                    // 0: closed loop (or the run's rate when inherited)
+  bool closed = false;                // explicitly closed even if the run has a rate
   std::map<std::string, double> mix;  // overrides of the workload's weights
 };
 
 struct Config {
-  std::string command;       // run, prepare, cleanup, check
-  std::string script;        // path of the workload script
-  std::string conninfo;      // what libpq gets; "" with no database named (throwaway server)
+  std::string command;   // run, prepare, cleanup, check
+  std::string script;    // path of the workload script
+  std::string conninfo;  // what libpq gets; "" with no database named (throwaway server)
   bool database_named = false;
   int clients = 1;
   int threads = 1;
-  int connections = 0;       // --connections: the pool's size (at most clients); 0: one per client, no pool
-  std::string query_mode;    // -M/--query-mode: simple, extended or prepared; "" when not given
-  int64_t duration_us = 0;   // 0 with transactions > 0
+  int connections = 0;      // --connections: the pool's size (at most clients); 0: one per client, no pool
+  std::string query_mode;   // -M/--query-mode: simple, extended or prepared; "" when not given
+  int64_t duration_us = 0;  // 0 with transactions > 0
   int64_t warmup_us = 0;
-  uint64_t transactions = 0; // per client
+  uint64_t transactions = 0;     // per client
   double report_interval_s = 0;  // progress lines; 0 = none
   uint64_t seed = 0;
   int max_tries = 10;
@@ -72,17 +72,17 @@ struct Config {
   double rate = 0;             // --rate: transactions/s over all clients; 0 = closed loop
   double rate_per_client = 0;  // --rate-per-client
   std::string arrival = "poisson";
-  int64_t latency_limit_us = 0;  // --latency-limit: late count; skip transactions already this late
-  std::vector<int> scale_clients;  // --scale-clients: one band per client count
-  LatencyBound scale_bound;        // --scale-latency-bound: best band must meet it
-  int64_t cooldown_us = 0;         // pause between bands
+  int64_t latency_limit_us = 0;     // --latency-limit: late count; skip transactions already this late
+  std::vector<int> scale_clients;   // --scale-clients: one band per client count
+  LatencyBound scale_bound;         // --scale-latency-bound: best band must meet it
+  int64_t cooldown_us = 0;          // pause between bands
   std::vector<PhaseConfig> phases;  // YAML phases:, run in sequence
   std::string json_path;
-  std::string csv_path;          // --csv: interval time series
-  std::string html_path;         // --html: self-contained report page
-  std::string metrics_listen;    // --metrics-listen HOST:PORT: OpenMetrics during the run
-  bool pg_stats = true;           // sample pg_stat_* views during runs
-  double pg_stats_interval_s = 1;  // PostgreSQL sampler period (default: the report interval)
+  std::string csv_path;               // --csv: interval time series
+  std::string html_path;              // --html: self-contained report page
+  std::string metrics_listen;         // --metrics-listen HOST:PORT: OpenMetrics during the run
+  bool pg_stats = true;               // sample pg_stat_* views during runs
+  double pg_stats_interval_s = 1;     // PostgreSQL sampler period (default: the report interval)
   std::vector<Threshold> thresholds;  // --threshold: checked at the end, exit 99 when one fails
   bool keep_server = false;
   std::string pg_bin;  // --pg-bin / server.bin_dir: the throwaway server's binaries; "" = the newest installed

@@ -44,9 +44,10 @@ std::string apply_conn_flags(const std::string &base, const std::map<std::string
   bool db_is_conninfo = db != flags.end() && is_conninfo(db->second.value);
   if (db_is_conninfo) {
     if (!base.empty())
-      throw UsageError(fmt::format("{} gives a whole conninfo and --url (or database: in YAML) gives one too: give the "
-                                   "database in one way (-h/-p/-U/-d may add to --url, but -d then names only a database)",
-                                   db->second.source));
+      throw UsageError(
+          fmt::format("{} gives a whole conninfo and --url (or database: in YAML) gives one too: give the "
+                      "database in one way (-h/-p/-U/-d may add to --url, but -d then names only a database)",
+                      db->second.source));
     out = db->second.value;
   }
   for (const auto &[key, v] : flags) {

@@ -21,7 +21,8 @@ int to_count(const std::string &s, const std::string &spec) {
     pos = 0;
   }
   if (pos != s.size() || v < 1 || s.empty())
-    throw std::invalid_argument(fmt::format("invalid client count '{}' in '{}': expected a whole number >= 1", s, spec));
+    throw std::invalid_argument(
+        fmt::format("invalid client count '{}' in '{}': expected a whole number >= 1", s, spec));
   return v;
 }
 
@@ -75,8 +76,10 @@ std::vector<int> parse_scale_clients(const std::string &spec) {
 LatencyBound parse_latency_bound(const std::string &text) {
   size_t lt = text.find('<');
   if (lt == std::string::npos || !is_latency_stat(text.substr(0, lt)))
-    throw std::invalid_argument(fmt::format("invalid latency bound '{}': expected e.g. p95<50ms (mean, p50, p90, p95, "
-                                            "p99, p99.9 or max, then < and a duration)", text));
+    throw std::invalid_argument(
+        fmt::format("invalid latency bound '{}': expected e.g. p95<50ms (mean, p50, p90, p95, "
+                    "p99, p99.9 or max, then < and a duration)",
+                    text));
   LatencyBound b;
   b.stat = text.substr(0, lt);
   b.limit_ms = parse_duration_us(text.substr(lt + 1)) / 1e3;

@@ -13,12 +13,14 @@
 namespace stormdb {
 
 Threshold parse_threshold(const std::string &text) {
-  static const std::regex re(R"(^\s*(?:([A-Za-z_][A-Za-z0-9_]*)\.)?(p50|p90|p95|p99\.9|p99|max|mean|tps|errors|retries)\s*(<=|>=|<|>)\s*([0-9.]+)\s*([a-z%]*)\s*$)");
+  static const std::regex re(
+      R"(^\s*(?:([A-Za-z_][A-Za-z0-9_]*)\.)?(p50|p90|p95|p99\.9|p99|max|mean|tps|errors|retries)\s*(<=|>=|<|>)\s*([0-9.]+)\s*([a-z%]*)\s*$)");
   std::smatch m;
   if (!std::regex_match(text, m, re))
     throw std::invalid_argument(fmt::format(
         "invalid threshold '{}': expected [type.]metric<value, e.g. p99<20ms, new_order.p90<5s, tps>1000, errors<0.1%, "
-        "retries<=10 (metrics: p50 p90 p95 p99 p99.9 max mean tps errors retries; operators < <= > >=)", text));
+        "retries<=10 (metrics: p50 p90 p95 p99 p99.9 max mean tps errors retries; operators < <= > >=)",
+        text));
   Threshold t;
   t.text = text;
   t.type = m[1].str();
@@ -29,7 +31,8 @@ Threshold parse_threshold(const std::string &text) {
     try {
       t.value = parse_duration_us(number + (unit.empty() ? "ms" : unit)) / 1e3;
     } catch (const std::invalid_argument &) {
-      throw std::invalid_argument(fmt::format("invalid threshold '{}': {} needs a duration such as 20ms or 1.5s", text, t.metric));
+      throw std::invalid_argument(
+          fmt::format("invalid threshold '{}': {} needs a duration such as 20ms or 1.5s", text, t.metric));
     }
   } else {
     try {
@@ -40,7 +43,8 @@ Threshold parse_threshold(const std::string &text) {
       throw std::invalid_argument(fmt::format("invalid threshold '{}': '{}' is not a number", text, number));
     }
     if (unit == "%") {
-      if (t.metric == "tps") throw std::invalid_argument(fmt::format("invalid threshold '{}': tps is not a percentage", text));
+      if (t.metric == "tps")
+        throw std::invalid_argument(fmt::format("invalid threshold '{}': tps is not a percentage", text));
       t.percent = true;
     } else if (!unit.empty()) {
       throw std::invalid_argument(fmt::format("invalid threshold '{}': unexpected unit '{}'", text, unit));

@@ -5,8 +5,7 @@
 
 namespace stormdb {
 
-Collector::Collector(int workers)
-    : workers_(workers), ended_(workers, false), last_key_(workers, Key{-1, -1}) {}
+Collector::Collector(int workers) : workers_(workers), ended_(workers, false), last_key_(workers, Key{-1, -1}) {}
 
 void Collector::post(int worker, std::unique_ptr<IntervalStats> s) {
   std::lock_guard lock(mu_);

@@ -39,8 +39,7 @@ size_t Histogram::index_of(int64_t value) {
 
 int64_t Histogram::value_at(size_t index) {
   int64_t bucket = static_cast<int64_t>(index >> kSubBucketHalfCountMagnitude) - 1;
-  int64_t sub_bucket =
-      static_cast<int64_t>(index & (kSubBucketHalfCount - 1)) + kSubBucketHalfCount;
+  int64_t sub_bucket = static_cast<int64_t>(index & (kSubBucketHalfCount - 1)) + kSubBucketHalfCount;
   if (bucket < 0) {
     sub_bucket -= kSubBucketHalfCount;
     bucket = 0;
@@ -53,9 +52,7 @@ int64_t Histogram::width_at(size_t index) {
   return int64_t{1} << std::max<int64_t>(bucket, 0);
 }
 
-int64_t Histogram::lowest_equivalent(int64_t value_us) {
-  return value_at(index_of(clamp_value(value_us)));
-}
+int64_t Histogram::lowest_equivalent(int64_t value_us) { return value_at(index_of(clamp_value(value_us))); }
 
 int64_t Histogram::highest_equivalent(int64_t value_us) {
   const size_t index = index_of(clamp_value(value_us));
@@ -84,7 +81,7 @@ void Histogram::record_n(int64_t value_us, uint64_t n) {
   sum_squares_ += lv * lv * static_cast<long double>(n);
 }
 
-void Histogram::merge(const Histogram& other) {
+void Histogram::merge(const Histogram &other) {
   if (other.count_ == 0) return;
   // Every non-zero counter lies between the indexes of min and max, so the scan stays short for
   // the usual narrow latency spread.
@@ -141,8 +138,7 @@ int64_t Histogram::percentile(double p) const {
   // sample for 99.9% of 1000.
   const long double fractional = static_cast<long double>(p) * count_ / 100.0L;
   const long double nearest = std::round(fractional);
-  const long double rank =
-      std::fabs(fractional - nearest) <= fractional * 1e-12L ? nearest : std::ceil(fractional);
+  const long double rank = std::fabs(fractional - nearest) <= fractional * 1e-12L ? nearest : std::ceil(fractional);
   const uint64_t wanted = std::clamp<uint64_t>(static_cast<uint64_t>(rank), 1, count_);
   const size_t first = index_of(min_);
   const size_t last = index_of(max_);

@@ -1,4 +1,5 @@
-// Log-linear latency histogram (HdrHistogram layout, 3 significant digits) for per-transaction latencies in microseconds.
+// Log-linear latency histogram (HdrHistogram layout, 3 significant digits) for per-transaction latencies in
+// microseconds.
 #pragma once
 
 #include <cstddef>
@@ -26,7 +27,7 @@ class Histogram {
   // Adds `n` samples of `value_us` microseconds (same clamping as record()).
   void record_n(int64_t value_us, uint64_t n);
   // Adds every sample of `other` to this histogram, as if they had been recorded here.
-  void merge(const Histogram& other);
+  void merge(const Histogram &other);
   // Back to empty; clears only the counter range that was used since the last reset.
   void reset();
 

@@ -3,8 +3,8 @@
 
 #include <algorithm>
 
-#include "metrics/collector.h"
 #include "base/ffi_types.h"
+#include "metrics/collector.h"
 
 namespace stormdb {
 namespace {
@@ -99,8 +99,8 @@ IntervalStats *Recorder::at(double t_us) {
   return cur_.get();
 }
 
-void Recorder::record(int type, int outcome, double intended_us, double start_us, double end_us,
-                      int retries, const char *sqlstate) {
+void Recorder::record(int type, int outcome, double intended_us, double start_us, double end_us, int retries,
+                      const char *sqlstate) {
   IntervalStats *iv = at(end_us);
   if (!iv) return;
   TxnStats &s = iv->type(type);

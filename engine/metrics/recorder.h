@@ -72,8 +72,8 @@ class Recorder {
   double cur_end_ = 0;  // unclamped end of the current interval
   std::unique_ptr<IntervalStats> cur_;
   bool pooled_ = false;
-  size_t queue_len_ = 0;     // clients queued for a connection now
-  double queue_since_ = 0;   // since when queue_len_ holds (or the current interval's start)
+  size_t queue_len_ = 0;    // clients queued for a connection now
+  double queue_since_ = 0;  // since when queue_len_ holds (or the current interval's start)
 };
 
 }  // namespace stormdb

@@ -51,23 +51,23 @@ struct IntervalRow {
   uint64_t reconnects = 0;
   uint64_t reconnect_attempts = 0;
   bool pooled = false;
-  double queue_mean = 0;    // clients waiting for a connection, time-weighted mean over all threads
-  uint64_t queue_max = 0;   // most clients waiting at one thread at once
+  double queue_mean = 0;   // clients waiting for a connection, time-weighted mean over all threads
+  uint64_t queue_max = 0;  // most clients waiting at one thread at once
 };
 
 // The pool of a pooled run (--connections) and the lateness of sleep timers.
 struct PoolStats {
-  int connections = 0;      // 0: no pool (one connection per client)
-  double queue_mean = 0;    // over the measured time, as in IntervalRow
+  int connections = 0;    // 0: no pool (one connection per client)
+  double queue_mean = 0;  // over the measured time, as in IntervalRow
   uint64_t queue_max = 0;
 };
 
 // A span during which the database could not be reached, in seconds since the start barrier.
 struct OutageRow {
   double start_s = 0;
-  double end_s = 0;       // the end of the run while still open
+  double end_s = 0;  // the end of the run while still open
   double duration_s = 0;
-  bool open = false;      // still unreachable when the run ended
+  bool open = false;  // still unreachable when the run ended
 };
 
 struct SummaryLine {
@@ -98,28 +98,28 @@ struct RunResult {
   bool throwaway = false;
   std::string server_bin_dir;  // the throwaway server's binaries (--pg-bin), "" for a named server
   double started_unix = 0;
-  double elapsed_s = 0;        // measured time
-  std::vector<TxnRow> types;   // measure phase, per type, in type-id order
+  double elapsed_s = 0;       // measured time
+  std::vector<TxnRow> types;  // measure phase, per type, in type-id order
   TxnRow total;
   std::vector<TxnStats> type_stats;  // full histograms for JSON
   TxnStats total_stats;
   std::map<std::string, double> counters;
   std::vector<TimingRow> timings;
-  std::string query_mode;           // -M: simple, extended or prepared
+  std::string query_mode;  // -M: simple, extended or prepared
   PoolStats pool;
-  uint64_t timer_wakeups = 0;       // sleeps (think, keying, pacing) whose timer fired in the measured time
-  LatencyMs timer_lateness;         // how late their clients ran, actual minus intended wake-up
-  uint64_t reconnects = 0;          // successful reconnects
+  uint64_t timer_wakeups = 0;  // sleeps (think, keying, pacing) whose timer fired in the measured time
+  LatencyMs timer_lateness;    // how late their clients ran, actual minus intended wake-up
+  uint64_t reconnects = 0;     // successful reconnects
   uint64_t reconnect_attempts = 0;
-  std::vector<OutageRow> outages;   // whole run, warmup included
-  int clients_gave_up = 0;          // clients still unable to reconnect when the run ended
+  std::vector<OutageRow> outages;  // whole run, warmup included
+  int clients_gave_up = 0;         // clients still unable to reconnect when the run ended
   ConnectStats connect;
   std::vector<IntervalRow> intervals;
   std::vector<SummaryLine> summary;
   std::vector<CheckLine> checks;
   nlohmann::json postgres;  // sampler output: {version, notes, intervals, window}; null without one
-  std::string error;  // fatal error that ended the run early
-  std::string failure;  // why a run that went to its end failed (nothing completed, clients unable to reconnect)
+  std::string error;        // fatal error that ended the run early
+  std::string failure;      // why a run that went to its end failed (nothing completed, clients unable to reconnect)
   bool interrupted = false;
   std::vector<std::string> cut_short;  // what the end of the run cut short (Engine::cut_short)
 };

@@ -1,4 +1,5 @@
-// Which statistics queries the pg_stat sampler runs for a PostgreSQL version (12 to 18), how their rows become snapshot sections, and what notes explain a section's absence.
+// Which statistics queries the pg_stat sampler runs for a PostgreSQL version (12 to 18), how their rows become snapshot
+// sections, and what notes explain a section's absence.
 #include "monitor/pg_queries.h"
 
 #include <fmt/format.h>
@@ -30,11 +31,11 @@ namespace {
 
 // One row whose columns are all cumulative counters, but stats_reset (the reset marker) and the
 // columns named in `gauges`.
-SectionSnapshot one_row(const Rows& r, std::initializer_list<std::string_view> gauges) {
+SectionSnapshot one_row(const Rows &r, std::initializer_list<std::string_view> gauges) {
   if (r.values.empty()) return nullptr;
   json counters = json::object(), g = json::object(), reset = nullptr;
   for (size_t c = 0; c < r.columns.size(); ++c) {
-    const std::string& name = r.columns[c];
+    const std::string &name = r.columns[c];
     if (name == "stats_reset") {
       if (r.values[0][c]) reset = *r.values[0][c];
     } else if (std::find(gauges.begin(), gauges.end(), name) != gauges.end()) {
@@ -50,18 +51,18 @@ SectionSnapshot one_row(const Rows& r, std::initializer_list<std::string_view> g
   return out;
 }
 
-SectionSnapshot parse_counters(const Rows& r) { return one_row(r, {}); }
-SectionSnapshot parse_tables(const Rows& r) { return one_row(r, {"n_live_tup", "n_dead_tup"}); }
+SectionSnapshot parse_counters(const Rows &r) { return one_row(r, {}); }
+SectionSnapshot parse_tables(const Rows &r) { return one_row(r, {"n_live_tup", "n_dead_tup"}); }
 
 // Rows keyed by backend_type: {"counters": {backend_type: {reads, ...}}}.
-SectionSnapshot parse_io(const Rows& r) {
+SectionSnapshot parse_io(const Rows &r) {
   json counters = json::object(), reset = nullptr;
   for (size_t i = 0; i < r.values.size(); ++i) {
     auto bt = r.get(i, "backend_type");
     if (!bt) continue;
-    json& o = counters[*bt];
+    json &o = counters[*bt];
     for (size_t c = 0; c < r.columns.size(); ++c) {
-      const std::string& name = r.columns[c];
+      const std::string &name = r.columns[c];
       if (name == "backend_type") continue;
       if (name == "stats_reset") {
         if (r.values[i][c]) reset = *r.values[i][c];
@@ -75,7 +76,7 @@ SectionSnapshot parse_io(const Rows& r) {
 }
 
 // (lock_waiters, state, wait_event_type, n) rows: sessions by state and by wait event type.
-SectionSnapshot parse_activity(const Rows& r) {
+SectionSnapshot parse_activity(const Rows &r) {
   json by_state = json::object(), by_wait = json::object();
   int64_t sessions = 0, lock_waiters = 0;
   for (size_t i = 0; i < r.values.size(); ++i) {
@@ -99,18 +100,18 @@ SectionSnapshot parse_activity(const Rows& r) {
 
 // One entry per standby, keyed by application_name (disambiguated by pid when two standbys share
 // a name, as every standby left at the default "walreceiver" does).
-SectionSnapshot parse_replication(const Rows& r) {
+SectionSnapshot parse_replication(const Rows &r) {
   if (r.values.empty()) return nullptr;
   json standbys = json::object();
   for (size_t i = 0; i < r.values.size(); ++i) {
     std::string name = r.get(i, "application_name").value_or("");
     if (name.empty() || standbys.contains(name)) name += "#" + r.get(i, "pid").value_or("?");
     json s = json::object();
-    for (const char* k : {"state", "sync_state", "client_addr"}) {
+    for (const char *k : {"state", "sync_state", "client_addr"}) {
       auto v = r.get(i, k);
       s[k] = v ? json(*v) : json(nullptr);
     }
-    for (const char* k : {"write_lag_ms", "flush_lag_ms", "replay_lag_ms", "replay_lag_bytes"})
+    for (const char *k : {"write_lag_ms", "flush_lag_ms", "replay_lag_ms", "replay_lag_bytes"})
       s[k] = parse_number(r.get(i, k));
     standbys[name] = s;
   }
@@ -199,19 +200,18 @@ SectionQuery activity_query() {
 }
 
 SectionQuery tables_query() {
-  return {
-      "tables", "pg_stat_user_tables",
-      tagged("coalesce(sum(n_live_tup), 0) AS n_live_tup, coalesce(sum(n_dead_tup), 0) AS n_dead_tup, "
-             "coalesce(sum(seq_scan), 0) AS seq_scan, coalesce(sum(idx_scan), 0) AS idx_scan, "
-             "coalesce(sum(n_tup_upd), 0) AS n_tup_upd, coalesce(sum(n_tup_hot_upd), 0) AS n_tup_hot_upd, "
-             "coalesce(sum(vacuum_count), 0) AS vacuum_count, "
-             "coalesce(sum(autovacuum_count), 0) AS autovacuum_count, "
-             "coalesce(sum(analyze_count), 0) AS analyze_count, "
-             "coalesce(sum(autoanalyze_count), 0) AS autoanalyze_count, "
-             // Per-table resets move the database's stats_reset, so it marks resets here too.
-             "(SELECT stats_reset FROM pg_stat_database WHERE datname = current_database()) "
-             "AS stats_reset FROM pg_stat_user_tables"),
-      parse_tables};
+  return {"tables", "pg_stat_user_tables",
+          tagged("coalesce(sum(n_live_tup), 0) AS n_live_tup, coalesce(sum(n_dead_tup), 0) AS n_dead_tup, "
+                 "coalesce(sum(seq_scan), 0) AS seq_scan, coalesce(sum(idx_scan), 0) AS idx_scan, "
+                 "coalesce(sum(n_tup_upd), 0) AS n_tup_upd, coalesce(sum(n_tup_hot_upd), 0) AS n_tup_hot_upd, "
+                 "coalesce(sum(vacuum_count), 0) AS vacuum_count, "
+                 "coalesce(sum(autovacuum_count), 0) AS autovacuum_count, "
+                 "coalesce(sum(analyze_count), 0) AS analyze_count, "
+                 "coalesce(sum(autoanalyze_count), 0) AS autoanalyze_count, "
+                 // Per-table resets move the database's stats_reset, so it marks resets here too.
+                 "(SELECT stats_reset FROM pg_stat_database WHERE datname = current_database()) "
+                 "AS stats_reset FROM pg_stat_user_tables"),
+          parse_tables};
 }
 
 SectionQuery replication_query() {
@@ -227,7 +227,7 @@ SectionQuery replication_query() {
           parse_replication};
 }
 
-std::pair<int, int> ext_version(const std::string& s) {
+std::pair<int, int> ext_version(const std::string &s) {
   int major = 0, minor = 0;
   std::sscanf(s.c_str(), "%d.%d", &major, &minor);
   return {major, minor};
@@ -237,18 +237,18 @@ std::string db_filter() { return "dbid = (SELECT oid FROM pg_database WHERE datn
 
 }  // namespace
 
-std::vector<SectionQuery> section_queries(int v, std::vector<std::string>* notes) {
+std::vector<SectionQuery> section_queries(int v, std::vector<std::string> *notes) {
   std::vector<SectionQuery> q = {database_query(), bgwriter_query(v), checkpointer_query(v)};
   if (v >= 140000)
     q.push_back(wal_query(v));
   else if (notes)
-    notes->push_back(fmt::format(
-        "wal is not sampled: pg_stat_wal needs PostgreSQL 14 or later (server is {})", version_text(v)));
+    notes->push_back(
+        fmt::format("wal is not sampled: pg_stat_wal needs PostgreSQL 14 or later (server is {})", version_text(v)));
   if (v >= 160000)
     q.push_back(io_query(v));
   else if (notes)
-    notes->push_back(fmt::format("io is not sampled: pg_stat_io needs PostgreSQL 16 or later (server is {})",
-                                 version_text(v)));
+    notes->push_back(
+        fmt::format("io is not sampled: pg_stat_io needs PostgreSQL 16 or later (server is {})", version_text(v)));
   q.push_back(activity_query());
   q.push_back(tables_query());
   q.push_back(replication_query());
@@ -267,7 +267,7 @@ std::string statements_probe_sql() {
       "(SELECT setting FROM pg_settings WHERE name = 'shared_preload_libraries') AS preload");
 }
 
-StatementsProbe parse_statements_probe(const Rows& r) {
+StatementsProbe parse_statements_probe(const Rows &r) {
   StatementsProbe p;
   if (r.values.empty()) return p;
   p.database = r.get(0, "database").value_or("");
@@ -278,7 +278,7 @@ StatementsProbe parse_statements_probe(const Rows& r) {
   return p;
 }
 
-std::optional<std::string> statements_note(const StatementsProbe& p) {
+std::optional<std::string> statements_note(const StatementsProbe &p) {
   bool preloaded = p.preload && p.preload->find("pg_stat_statements") != std::string::npos;
   if (p.schema) {
     if (!p.preload || preloaded) return std::nullopt;  // unknown: the poll's error will tell
@@ -302,7 +302,7 @@ std::optional<std::string> statements_note(const StatementsProbe& p) {
       p.database, preload_hint);
 }
 
-std::string statements_sql(int v, const std::optional<std::string>& extversion, const std::string& schema) {
+std::string statements_sql(int v, const std::optional<std::string> &extversion, const std::string &schema) {
   bool exec_time = extversion ? ext_version(*extversion) >= std::pair{1, 8} : v >= 130000;
   return tagged(
       fmt::format("queryid, sum(calls) AS calls, sum({}) AS total_ms, sum(rows) AS rows "
@@ -310,7 +310,7 @@ std::string statements_sql(int v, const std::optional<std::string>& extversion, 
                   exec_time ? "total_exec_time" : "total_time", schema, db_filter()));
 }
 
-StatementSnapshot parse_statements(const Rows& r, double t_us) {
+StatementSnapshot parse_statements(const Rows &r, double t_us) {
   StatementSnapshot s;
   s.t_us = t_us;
   s.rows.reserve(r.values.size());
@@ -320,24 +320,23 @@ StatementSnapshot parse_statements(const Rows& r, double t_us) {
     json calls = parse_number(r.get(i, "calls")), total = parse_number(r.get(i, "total_ms")),
          rows = parse_number(r.get(i, "rows"));
     s.rows.push_back({id.get<int64_t>(), calls.is_number() ? calls.get<int64_t>() : 0,
-                      total.is_number() ? total.get<double>() : 0.0,
-                      rows.is_number() ? rows.get<int64_t>() : 0});
+                      total.is_number() ? total.get<double>() : 0.0, rows.is_number() ? rows.get<int64_t>() : 0});
   }
-  std::sort(s.rows.begin(), s.rows.end(), [](const auto& a, const auto& b) { return a.queryid < b.queryid; });
+  std::sort(s.rows.begin(), s.rows.end(), [](const auto &a, const auto &b) { return a.queryid < b.queryid; });
   return s;
 }
 
-std::string statement_texts_sql(const std::string& schema, const std::vector<int64_t>& ids) {
+std::string statement_texts_sql(const std::string &schema, const std::vector<int64_t> &ids) {
   std::string list;
   for (int64_t id : ids) list += (list.empty() ? "" : ",") + std::to_string(id);
   // Whitespace is folded server-side so the 200 characters are the ones a reader sees.
-  return tagged(fmt::format(
-      "DISTINCT ON (queryid) queryid, left(regexp_replace(query, '\\s+', ' ', 'g'), 200) AS query "
-      "FROM {}.pg_stat_statements(true) WHERE {} AND queryid = ANY('{{{}}}'::bigint[])",
-      schema, db_filter(), list));
+  return tagged(
+      fmt::format("DISTINCT ON (queryid) queryid, left(regexp_replace(query, '\\s+', ' ', 'g'), 200) AS query "
+                  "FROM {}.pg_stat_statements(true) WHERE {} AND queryid = ANY('{{{}}}'::bigint[])",
+                  schema, db_filter(), list));
 }
 
-std::string failure_note(const SectionQuery& q, std::string_view sqlstate, std::string_view message,
+std::string failure_note(const SectionQuery &q, std::string_view sqlstate, std::string_view message,
                          std::string_view user) {
   std::string msg(message);
   while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
@@ -347,13 +346,10 @@ std::string failure_note(const SectionQuery& q, std::string_view sqlstate, std::
         "restart the server to see top statements",
         msg);
   if (sqlstate == "42501")
-    return fmt::format("{} is not sampled: {} ({}); GRANT pg_monitor TO {} to see it", q.section, msg,
-                       q.source, user);
+    return fmt::format("{} is not sampled: {} ({}); GRANT pg_monitor TO {} to see it", q.section, msg, q.source, user);
   if (sqlstate == "42P01" || sqlstate == "42883" || sqlstate == "42703")
-    return fmt::format("{} is not sampled: {} is not available on this server ({})", q.section, q.source,
-                       msg);
-  return fmt::format("{} is not sampled: reading {} failed: {} [SQLSTATE {}]", q.section, q.source, msg,
-                     sqlstate);
+    return fmt::format("{} is not sampled: {} is not available on this server ({})", q.section, q.source, msg);
+  return fmt::format("{} is not sampled: reading {} failed: {} [SQLSTATE {}]", q.section, q.source, msg, sqlstate);
 }
 
 }  // namespace stormdb::pgmon

@@ -1,4 +1,5 @@
-// A PostgreSQL statistics sampler: its own thread and blocking connection poll pg_stat_* views and give deltas per interval and over a measured window.
+// A PostgreSQL statistics sampler: its own thread and blocking connection poll pg_stat_* views and give deltas per
+// interval and over a measured window.
 #include "monitor/pg_sampler.h"
 
 #include <fmt/format.h>
@@ -30,11 +31,11 @@ constexpr size_t kMaxStatementRows = 2'000'000;
 constexpr double kStopBudgetS = 1.5;
 
 // A sampler query that hangs (e.g. behind a lock on a catalog) must not hang stop().
-constexpr const char* kStatementTimeout = "SET /*stormdb-sampler*/ statement_timeout = 5000";
+constexpr const char *kStatementTimeout = "SET /*stormdb-sampler*/ statement_timeout = 5000";
 
 // libpq messages end in a newline and may span lines ("...failed: ...\n\tIs the server
 // running..."): notes are one line each.
-std::string trimmed(const std::string& in) {
+std::string trimmed(const std::string &in) {
   std::string s;
   for (char c : in) {
     bool space = c == '\n' || c == '\t' || c == ' ';
@@ -55,12 +56,12 @@ struct Batch {
 
 // Sends the statements as one simple-query string: one round trip and one implicit transaction,
 // so the sampler adds one xact_commit per poll to the database it measures, not one per view.
-Batch run_batch(TextSession& conn, const std::vector<std::string>& sqls) {
+Batch run_batch(TextSession &conn, const std::vector<std::string> &sqls) {
   std::string text;
-  for (const auto& s : sqls) text += s + ";\n";
+  for (const auto &s : sqls) text += s + ";\n";
   TextBatch t = conn.run_batch(text);
   Batch b;
-  for (auto& r : t.results) b.results.push_back(Rows{std::move(r.columns), std::move(r.values)});
+  for (auto &r : t.results) b.results.push_back(Rows{std::move(r.columns), std::move(r.values)});
   b.failed = t.failed;
   b.sqlstate = std::move(t.sqlstate);
   b.message = trimmed(t.message);
@@ -70,7 +71,7 @@ Batch run_batch(TextSession& conn, const std::vector<std::string>& sqls) {
 
 // Errors that say nothing about the view itself (the connection, the server shutting down, a
 // timeout, lack of memory): the poll is skipped and the next one tries again.
-bool transient(const Batch& b) {
+bool transient(const Batch &b) {
   if (b.conn_lost) return true;
   std::string cls = b.sqlstate.substr(0, 2);
   return cls == "08" || cls == "53" || cls == "57" || cls == "58" || cls == "40" || b.sqlstate.empty();
@@ -114,19 +115,19 @@ struct PgSampler::Impl {
   int version = 0;
 
   // Adds a note unless one with the same key was added before.
-  void note(const std::string& key, const std::string& text) {
+  void note(const std::string &key, const std::string &text) {
     std::lock_guard lk(mu);
     if (note_keys.insert(key).second) notes.push_back(text);
   }
-  void note(const std::string& text) { note(text, text); }
+  void note(const std::string &text) { note(text, text); }
 
   bool connect();
   void setup();
   void setup_statements();
   bool ensure_connected();
   void poll();
-  void record(const Batch& b, double t_us);
-  void fetch_texts(const StatementSnapshot& s);
+  void record(const Batch &b, double t_us);
+  void fetch_texts(const StatementSnapshot &s);
   void loop();
   void halt();
 };
@@ -156,7 +157,7 @@ void PgSampler::Impl::setup() {
                     version_text(v)));
   std::vector<std::string> missing;
   queries = section_queries(v, &missing);
-  for (const auto& m : missing) note(m);
+  for (const auto &m : missing) note(m);
   setup_statements();
 }
 
@@ -196,7 +197,7 @@ void PgSampler::Impl::poll() {
       return;
     }
     std::vector<std::string> sqls;
-    for (const auto& q : queries) sqls.push_back(q.sql);
+    for (const auto &q : queries) sqls.push_back(q.sql);
     if (statements) sqls.push_back(statements->sql);
     double t0 = clock();
     Batch b = run_batch(conn, sqls);
@@ -206,10 +207,9 @@ void PgSampler::Impl::poll() {
       return;
     }
     if (transient(b)) {
-      note("transient:" + b.sqlstate,
-           fmt::format("a pg_stat poll failed and was skipped ({}); its interval is "
-                       "merged into the next one",
-                       b.message));
+      note("transient:" + b.sqlstate, fmt::format("a pg_stat poll failed and was skipped ({}); its interval is "
+                                                  "merged into the next one",
+                                                  b.message));
       return;
     }
     size_t i = static_cast<size_t>(b.failed);
@@ -225,7 +225,7 @@ void PgSampler::Impl::poll() {
   }
 }
 
-void PgSampler::Impl::record(const Batch& b, double t_us) {
+void PgSampler::Impl::record(const Batch &b, double t_us) {
   Snapshot snap{t_us, json::object()};
   for (size_t i = 0; i < queries.size(); ++i) {
     SectionSnapshot s = queries[i].parse(b.results[i]);
@@ -251,15 +251,15 @@ void PgSampler::Impl::record(const Batch& b, double t_us) {
 
 // Query texts are read only for queryids not seen before: reading them makes the server read
 // pg_stat_statements' whole text file.
-void PgSampler::Impl::fetch_texts(const StatementSnapshot& s) {
+void PgSampler::Impl::fetch_texts(const StatementSnapshot &s) {
   std::vector<int64_t> ids;
-  for (const auto& r : s.rows)
+  for (const auto &r : s.rows)
     if (!asked.count(r.queryid)) ids.push_back(r.queryid);
   if (ids.empty()) return;
   Batch b = run_batch(conn, {statement_texts_sql(statements_schema, ids)});
   if (b.failed >= 0 || b.results.empty()) return;  // texts are a nicety: try again next poll
   asked.insert(ids.begin(), ids.end());
-  const Rows& r = b.results[0];
+  const Rows &r = b.results[0];
   std::lock_guard lk(mu);
   for (size_t i = 0; i < r.values.size(); ++i) {
     json id = parse_number(r.get(i, "queryid"));
@@ -302,9 +302,10 @@ void PgSampler::Impl::halt() {
     thread.detach();
     abandoned = true;
     lk.unlock();
-    note(fmt::format("the pg_stat sampler got no answer from the server within {} s at the end of the run: its last "
-                     "snapshot is missing",
-                     kStopBudgetS));
+    note(
+        fmt::format("the pg_stat sampler got no answer from the server within {} s at the end of the run: its last "
+                    "snapshot is missing",
+                    kStopBudgetS));
     return;
   }
   lk.unlock();
@@ -326,7 +327,7 @@ PgSampler::~PgSampler() {
 }
 
 bool PgSampler::start() {
-  Impl& s = *impl_;
+  Impl &s = *impl_;
   if (s.running) return true;
   if (!s.conn.open() && !s.connect()) return false;
   s.setup();
@@ -339,7 +340,7 @@ bool PgSampler::start() {
 }
 
 void PgSampler::stop() {
-  Impl& s = *impl_;
+  Impl &s = *impl_;
   if (!s.running) return;
   s.halt();  // the sampler's thread takes the final snapshot
   s.running = false;
@@ -349,23 +350,23 @@ void PgSampler::stop() {
 
 json PgSampler::intervals() const {
   std::lock_guard lk(impl_->mu);
-  const auto& snaps = impl_->snapshots;
+  const auto &snaps = impl_->snapshots;
   json out = json::array();
   for (size_t i = 1; i < snaps.size(); ++i) out.push_back(snapshot_delta(snaps[i - 1], snaps[i]));
   return out;
 }
 
 json PgSampler::window(double from_us, double to_us) const {
-  const Impl& s = *impl_;
+  const Impl &s = *impl_;
   std::lock_guard lk(s.mu);
   if (s.snapshots.size() < 2) return json::object();
   std::vector<double> times;
-  for (const auto& snap : s.snapshots) times.push_back(snap.t_us);
+  for (const auto &snap : s.snapshots) times.push_back(snap.t_us);
   auto [a, b] = window_bounds(times, from_us, to_us);
   json rec = snapshot_delta(s.snapshots[a], s.snapshots[b]);
   if (s.stmt_samples.size() >= 2) {
     times.clear();
-    for (const auto& st : s.stmt_samples) times.push_back(st.t_us);
+    for (const auto &st : s.stmt_samples) times.push_back(st.t_us);
     auto [sa, sb] = window_bounds(times, from_us, to_us);
     rec["statements"] =
         top_statements(s.stmt_samples[sa], s.stmt_samples[sb], s.texts, s.own_ids, s.opts.top_statements);

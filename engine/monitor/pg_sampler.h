@@ -1,4 +1,5 @@
-// A PostgreSQL statistics sampler: its own thread and blocking connection poll pg_stat_* views and give deltas per interval and over a measured window.
+// A PostgreSQL statistics sampler: its own thread and blocking connection poll pg_stat_* views and give deltas per
+// interval and over a measured window.
 #pragma once
 
 #include <functional>
@@ -41,8 +42,8 @@ class PgSampler {
   explicit PgSampler(PgSamplerOptions o);
   ~PgSampler();  // stops the thread (without the final snapshot stop() would take, if not stopped)
 
-  PgSampler(const PgSampler&) = delete;
-  PgSampler& operator=(const PgSampler&) = delete;
+  PgSampler(const PgSampler &) = delete;
+  PgSampler &operator=(const PgSampler &) = delete;
 
   /// Connects, chooses queries, takes a first snapshot and starts the thread. Returns false (with
   /// a note) when it cannot connect; calling it again after success does nothing and returns true.

@@ -66,8 +66,10 @@ double connect_timeout_of(PGconn *pg) {
 
 std::string timeout_message(double s) {
   char m[200];
-  std::snprintf(m, sizeof m, "timeout expired: no answer within %g s (connect_timeout; set connect_timeout=N in the "
-                "conninfo to change it)", s);
+  std::snprintf(m, sizeof m,
+                "timeout expired: no answer within %g s (connect_timeout; set connect_timeout=N in the "
+                "conninfo to change it)",
+                s);
   return m;
 }
 }  // namespace
@@ -96,8 +98,7 @@ sdb_conn::~sdb_conn() {
 }
 
 bool sdb_conn::ok() const {
-  return pg_ && PQstatus(pg_) == CONNECTION_OK && state_ != State::kClosed &&
-         state_ != State::kConnecting;
+  return pg_ && PQstatus(pg_) == CONNECTION_OK && state_ != State::kClosed && state_ != State::kConnecting;
 }
 
 int sdb_conn::server_version() const { return pg_ ? PQserverVersion(pg_) : 0; }
@@ -227,8 +228,7 @@ int32_t sdb_conn::connect() {
   fd_ = PQsocket(pg_);
   want(true);  // libpq: behave as if PGRES_POLLING_WRITING first
   connect_timeout_s_ = connect_timeout_of(pg_);
-  if (connect_timeout_s_ > 0)
-    host_->add_deadline(this, connect_timeout_s_ * 1e6, ++connect_generation_);
+  if (connect_timeout_s_ > 0) host_->add_deadline(this, connect_timeout_s_ * 1e6, ++connect_generation_);
   return 0;
 }
 
@@ -473,8 +473,10 @@ void sdb_conn::on_io(uint32_t events) {
         want(false);
       }
       if (state_ == State::kBusy && (events & (EPOLLIN | EPOLLERR | EPOLLHUP))) {
-        if (pipe_ && pipe_->active()) pipe_->on_input(*this);
-        else read_results();
+        if (pipe_ && pipe_->active())
+          pipe_->on_input(*this);
+        else
+          read_results();
       }
       return;
     default:
@@ -511,11 +513,20 @@ void sdb_conn::copy_str(const char *s, int32_t len) {
   for (int32_t i = 0; i < len; i++) {
     char c = s[i];
     switch (c) {
-      case '\\': copy_buf_ += "\\\\"; break;
-      case '\t': copy_buf_ += "\\t"; break;
-      case '\n': copy_buf_ += "\\n"; break;
-      case '\r': copy_buf_ += "\\r"; break;
-      default: copy_buf_.push_back(c);
+      case '\\':
+        copy_buf_ += "\\\\";
+        break;
+      case '\t':
+        copy_buf_ += "\\t";
+        break;
+      case '\n':
+        copy_buf_ += "\\n";
+        break;
+      case '\r':
+        copy_buf_ += "\\r";
+        break;
+      default:
+        copy_buf_.push_back(c);
     }
   }
 }
@@ -527,8 +538,7 @@ void sdb_conn::copy_null() {
 
 int32_t sdb_conn::copy_put(bool end) {
   if (!copy_buf_.empty()) {
-    if (PQputCopyData(pg_, copy_buf_.data(), static_cast<int>(copy_buf_.size())) != 1)
-      return fail_now("COPY failed");
+    if (PQputCopyData(pg_, copy_buf_.data(), static_cast<int>(copy_buf_.size())) != 1) return fail_now("COPY failed");
     copy_buf_.clear();
   }
   if (end && PQputCopyEnd(pg_, nullptr) != 1) return fail_now("COPY failed");

@@ -121,7 +121,7 @@ struct sdb_conn {
   void *owner_;
   PGconn *pg_ = nullptr;
   int fd_ = -1;
-  int watched_fd_ = -1;        // what the event loop watches now, to skip redundant epoll_ctl calls
+  int watched_fd_ = -1;  // what the event loop watches now, to skip redundant epoll_ctl calls
   bool watched_write_ = false;
   State state_ = State::kClosed;
   uint64_t connect_generation_ = 0;  // a connect deadline applies to its own attempt only

@@ -6,8 +6,7 @@
 #include "pg/connection.h"
 
 namespace {
-constexpr Oid kBool = 16, kInt8 = 20, kInt2 = 21, kInt4 = 23, kOid = 26, kFloat4 = 700,
-              kFloat8 = 701, kNumeric = 1700;
+constexpr Oid kBool = 16, kInt8 = 20, kInt2 = 21, kInt4 = 23, kOid = 26, kFloat4 = 700, kFloat8 = 701, kNumeric = 1700;
 }
 
 extern "C" {
@@ -19,9 +18,7 @@ int32_t sdb_send_query(sdb_conn *c, const char *sql) { return c->send_query(sql)
 int32_t sdb_send_params(sdb_conn *c, const char *sql, int32_t n, const sdb_param *p) {
   return c->send_params(sql, n, p);
 }
-int32_t sdb_send_prepare(sdb_conn *c, const char *name, const char *sql) {
-  return c->send_prepare(name, sql);
-}
+int32_t sdb_send_prepare(sdb_conn *c, const char *name, const char *sql) { return c->send_prepare(name, sql); }
 int32_t sdb_send_prepared(sdb_conn *c, int32_t stmt, int32_t n, const sdb_param *p) {
   return c->send_prepared(stmt, n, p);
 }
@@ -50,7 +47,13 @@ const char *sdb_res_fname(sdb_conn *c, int32_t col) { return PQfname(c->result()
 
 int32_t sdb_res_ftype(sdb_conn *c, int32_t col) {
   switch (PQftype(c->result(), col)) {
-    case kInt2: case kInt4: case kInt8: case kOid: case kFloat4: case kFloat8: case kNumeric:
+    case kInt2:
+    case kInt4:
+    case kInt8:
+    case kOid:
+    case kFloat4:
+    case kFloat8:
+    case kNumeric:
       return 1;
     case kBool:
       return 2;
@@ -59,9 +62,7 @@ int32_t sdb_res_ftype(sdb_conn *c, int32_t col) {
   }
 }
 
-int32_t sdb_res_isnull(sdb_conn *c, int32_t row, int32_t col) {
-  return PQgetisnull(c->result(), row, col);
-}
+int32_t sdb_res_isnull(sdb_conn *c, int32_t row, int32_t col) { return PQgetisnull(c->result(), row, col); }
 
 double sdb_res_number(sdb_conn *c, int32_t row, int32_t col) {
   const char *v = PQgetvalue(c->result(), row, col);
@@ -70,12 +71,8 @@ double sdb_res_number(sdb_conn *c, int32_t row, int32_t col) {
   return std::strtod(v, nullptr);
 }
 
-const char *sdb_res_text(sdb_conn *c, int32_t row, int32_t col) {
-  return PQgetvalue(c->result(), row, col);
-}
-int32_t sdb_res_length(sdb_conn *c, int32_t row, int32_t col) {
-  return PQgetlength(c->result(), row, col);
-}
+const char *sdb_res_text(sdb_conn *c, int32_t row, int32_t col) { return PQgetvalue(c->result(), row, col); }
+int32_t sdb_res_length(sdb_conn *c, int32_t row, int32_t col) { return PQgetlength(c->result(), row, col); }
 
 int32_t sdb_res_value(sdb_conn *c, sdb_cell *out) {
   PGresult *r = c->result();

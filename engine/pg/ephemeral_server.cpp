@@ -29,33 +29,33 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-extern char** environ;
+extern char **environ;
 
 namespace stormdb {
 namespace fs = std::filesystem;
 
 namespace {
 
-constexpr const char* kMetadataFile = "stormdb-server.json";
-constexpr const char* kMetadataFormat = "stormdb-ephemeral-server/1";
-constexpr const char* kInstallHint =
+constexpr const char *kMetadataFile = "stormdb-server.json";
+constexpr const char *kMetadataFormat = "stormdb-ephemeral-server/1";
+constexpr const char *kInstallHint =
     "install them with: apt-get install postgresql, or name the directory holding initdb and pg_ctl "
     "with --pg-bin (server.bin_dir in YAML, STORMDB_PG_BINDIR)";
 // sun_path is 108 bytes; staying under 100 leaves room for PostgreSQL's own checks.
 constexpr size_t kMaxSocketPath = 100;
-constexpr const char* kSocketName = "/.s.PGSQL.5432";
+constexpr const char *kSocketName = "/.s.PGSQL.5432";
 
-bool is_executable(const fs::path& p) {
+bool is_executable(const fs::path &p) {
   std::error_code ec;
   return fs::is_regular_file(p, ec) && ::access(p.c_str(), X_OK) == 0;
 }
 
-bool has_server_binaries(const fs::path& dir) {
+bool has_server_binaries(const fs::path &dir) {
   return is_executable(dir / "initdb") && is_executable(dir / "pg_ctl") && is_executable(dir / "postgres");
 }
 
 // "15" < "9.6" as strings, so compare dotted numbers part by part.
-std::vector<long> version_key(const std::string& s) {
+std::vector<long> version_key(const std::string &s) {
   std::vector<long> key;
   std::stringstream in(s);
   std::string part;
@@ -63,20 +63,21 @@ std::vector<long> version_key(const std::string& s) {
   return key;
 }
 
-std::string find_bindir(const std::string& requested) {
+std::string find_bindir(const std::string &requested) {
   if (!requested.empty()) {
     if (!has_server_binaries(requested))
-      throw ServerInputError(fmt::format(
-          "no PostgreSQL server binaries (initdb, pg_ctl, postgres) in the requested bindir {}; {}",
-          requested, kInstallHint), true);
+      throw ServerInputError(
+          fmt::format("no PostgreSQL server binaries (initdb, pg_ctl, postgres) in the requested bindir {}; {}",
+                      requested, kInstallHint),
+          true);
     return requested;
   }
-  if (const char* env = std::getenv("STORMDB_PG_BINDIR"); env && *env) {
+  if (const char *env = std::getenv("STORMDB_PG_BINDIR"); env && *env) {
     if (!has_server_binaries(env))
-      throw std::runtime_error(fmt::format(
-          "STORMDB_PG_BINDIR={} does not hold initdb, pg_ctl and postgres; point it at the "
-          "PostgreSQL server bin directory (e.g. /usr/lib/postgresql/15/bin)",
-          env));
+      throw std::runtime_error(
+          fmt::format("STORMDB_PG_BINDIR={} does not hold initdb, pg_ctl and postgres; point it at the "
+                      "PostgreSQL server bin directory (e.g. /usr/lib/postgresql/15/bin)",
+                      env));
     return env;
   }
   std::string best;
@@ -91,7 +92,7 @@ std::string find_bindir(const std::string& requested) {
     }
   }
   if (!best.empty()) return best;
-  if (const char* path = std::getenv("PATH")) {
+  if (const char *path = std::getenv("PATH")) {
     std::stringstream in(path);
     std::string entry;
     while (std::getline(in, entry, ':')) {
@@ -102,10 +103,10 @@ std::string find_bindir(const std::string& requested) {
       if (has_server_binaries(entry)) return entry;
     }
   }
-  throw std::runtime_error(fmt::format(
-      "no PostgreSQL server binaries found (looked in $STORMDB_PG_BINDIR, /usr/lib/postgresql/*/bin "
-      "and PATH); {}",
-      kInstallHint));
+  throw std::runtime_error(
+      fmt::format("no PostgreSQL server binaries found (looked in $STORMDB_PG_BINDIR, /usr/lib/postgresql/*/bin "
+                  "and PATH); {}",
+                  kInstallHint));
 }
 
 struct UserInfo {
@@ -114,17 +115,17 @@ struct UserInfo {
   gid_t gid = 0;
 };
 
-bool lookup_user(const std::string& name, UserInfo& out) {
+bool lookup_user(const std::string &name, UserInfo &out) {
   std::vector<char> buf(16384);
   passwd pw{};
-  passwd* result = nullptr;
+  passwd *result = nullptr;
   if (getpwnam_r(name.c_str(), &pw, buf.data(), buf.size(), &result) != 0 || !result) return false;
   out = {name, pw.pw_uid, pw.pw_gid};
   return true;
 }
 
 // Every ancestor must be searchable by "other", since the server user owns only our subdirectory.
-bool world_searchable(const fs::path& dir) {
+bool world_searchable(const fs::path &dir) {
   std::error_code ec;
   fs::path p = fs::canonical(dir, ec);
   if (ec) return false;
@@ -137,30 +138,30 @@ bool world_searchable(const fs::path& dir) {
 }
 
 // Characters that need no quoting in postgresql.conf, a unix_socket_directories list or a conninfo.
-bool is_plain_path(const std::string& s) {
+bool is_plain_path(const std::string &s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) {
     return std::isalnum(c) || std::strchr("/._+-~@", c) != nullptr;
   });
 }
 
-std::string choose_parent(const std::string& requested, bool as_root) {
-  auto fits = [](const std::string& p) { return p.size() + 15 + std::strlen(kSocketName) < kMaxSocketPath; };
+std::string choose_parent(const std::string &requested, bool as_root) {
+  auto fits = [](const std::string &p) { return p.size() + 15 + std::strlen(kSocketName) < kMaxSocketPath; };
   if (!requested.empty()) {
     std::string p = fs::absolute(requested).lexically_normal().string();
     if (p.size() > 1 && p.back() == '/') p.pop_back();
     if (!fits(p))
-      throw std::runtime_error(fmt::format(
-          "parent directory {} is too long for a unix socket path (keep it under {} bytes); pick a "
-          "shorter one such as /tmp",
-          p, kMaxSocketPath - 15 - std::strlen(kSocketName)));
+      throw std::runtime_error(
+          fmt::format("parent directory {} is too long for a unix socket path (keep it under {} bytes); pick a "
+                      "shorter one such as /tmp",
+                      p, kMaxSocketPath - 15 - std::strlen(kSocketName)));
     if (!is_plain_path(p))
-      throw std::runtime_error(fmt::format(
-          "parent directory '{}' contains characters (spaces, quotes, commas) that cannot go in a "
-          "socket directory setting; pick a plain path such as /tmp",
-          p));
+      throw std::runtime_error(
+          fmt::format("parent directory '{}' contains characters (spaces, quotes, commas) that cannot go in a "
+                      "socket directory setting; pick a plain path such as /tmp",
+                      p));
     return p;
   }
-  if (const char* tmp = std::getenv("TMPDIR"); tmp && *tmp) {
+  if (const char *tmp = std::getenv("TMPDIR"); tmp && *tmp) {
     std::string p = fs::absolute(tmp).lexically_normal().string();
     if (p.size() > 1 && p.back() == '/') p.pop_back();
     std::error_code ec;
@@ -169,7 +170,7 @@ std::string choose_parent(const std::string& requested, bool as_root) {
   return "/tmp";
 }
 
-std::string tail_lines(const std::string& path, size_t n) {
+std::string tail_lines(const std::string &path, size_t n) {
   std::ifstream in(path);
   if (!in) return {};
   std::deque<std::string> lines;
@@ -178,7 +179,7 @@ std::string tail_lines(const std::string& path, size_t n) {
     if (lines.size() > n) lines.pop_front();
   }
   std::string out;
-  for (const auto& l : lines) out += "  " + l + "\n";
+  for (const auto &l : lines) out += "  " + l + "\n";
   return out;
 }
 
@@ -207,13 +208,13 @@ int wait_for(pid_t pid) {
 // fork + execve with an explicit argv (never a shell). Everything the child touches is prepared
 // before fork, because the parent may be multi-threaded and the child may only make
 // async-signal-safe calls.
-pid_t spawn(const Child& c) {
-  std::vector<char*> args;
-  for (const auto& a : c.argv) args.push_back(const_cast<char*>(a.c_str()));
+pid_t spawn(const Child &c) {
+  std::vector<char *> args;
+  for (const auto &a : c.argv) args.push_back(const_cast<char *>(a.c_str()));
   args.push_back(nullptr);
   // PG* variables (PGPORT, PGDATA, PGOPTIONS...) would silently override what we configure.
-  std::vector<char*> env;
-  for (char** e = environ; e && *e; ++e)
+  std::vector<char *> env;
+  for (char **e = environ; e && *e; ++e)
     if (std::strncmp(*e, "PG", 2) != 0) env.push_back(*e);
   env.push_back(nullptr);
   std::string exec_error = fmt::format("stormdb: could not execute {}\n", c.argv[0]);
@@ -273,7 +274,7 @@ std::string capture_output(Child c) {
 }
 
 // "postgres (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)" -> "15.18".
-std::string parse_version(const std::string& out) {
+std::string parse_version(const std::string &out) {
   const std::string marker = "(PostgreSQL) ";
   auto pos = out.find(marker);
   std::string v = pos == std::string::npos ? out : out.substr(pos + marker.size());
@@ -283,11 +284,11 @@ std::string parse_version(const std::string& out) {
 
 }  // namespace
 
-std::unique_ptr<EphemeralServer> EphemeralServer::start(const EphemeralServerOptions& opts) {
+std::unique_ptr<EphemeralServer> EphemeralServer::start(const EphemeralServerOptions &opts) {
   auto t0 = std::chrono::steady_clock::now();
   std::unique_ptr<EphemeralServer> srv(new EphemeralServer());
   srv->bindir_ = find_bindir(opts.bindir);
-  for (const auto& s : opts.settings) conf_line(s);  // validate before creating anything
+  for (const auto &s : opts.settings) conf_line(s);  // validate before creating anything
 
   bool as_root = ::geteuid() == 0;
   if (as_root) {
@@ -306,9 +307,10 @@ std::unique_ptr<EphemeralServer> EphemeralServer::start(const EphemeralServerOpt
   std::vector<char> buf(tmpl.begin(), tmpl.end());
   buf.push_back('\0');
   if (!::mkdtemp(buf.data()))
-    throw std::runtime_error(fmt::format("could not create a temporary directory {}: {}; set TMPDIR to "
-                                         "a writable directory",
-                                         tmpl, std::strerror(errno)));
+    throw std::runtime_error(
+        fmt::format("could not create a temporary directory {}: {}; set TMPDIR to "
+                    "a writable directory",
+                    tmpl, std::strerror(errno)));
   srv->dir_ = buf.data();
   srv->data_dir_ = srv->dir_ + "/data";
   srv->log_path_ = srv->dir_ + "/server.log";
@@ -320,32 +322,36 @@ std::unique_ptr<EphemeralServer> EphemeralServer::start(const EphemeralServerOpt
 
   try {
     if (srv->drop_privileges_ && ::chown(srv->dir_.c_str(), srv->run_uid_, srv->run_gid_) != 0)
-      throw std::runtime_error(fmt::format("could not chown {} to user {}: {}", srv->dir_, srv->run_user_,
-                                           std::strerror(errno)));
+      throw std::runtime_error(
+          fmt::format("could not chown {} to user {}: {}", srv->dir_, srv->run_user_, std::strerror(errno)));
     if (srv->drop_privileges_ && !world_searchable(fs::path(srv->dir_).parent_path()))
-      throw std::runtime_error(fmt::format(
-          "user {} (which the server runs as, since PostgreSQL refuses root) cannot reach {}; use a "
-          "parent directory every component of which is world-searchable, such as /tmp",
-          srv->run_user_, fs::path(srv->dir_).parent_path().string()));
+      throw std::runtime_error(
+          fmt::format("user {} (which the server runs as, since PostgreSQL refuses root) cannot reach {}; use a "
+                      "parent directory every component of which is world-searchable, such as /tmp",
+                      srv->run_user_, fs::path(srv->dir_).parent_path().string()));
     srv->check_interrupted();
     srv->init_cluster(opts);
     srv->write_metadata();
     srv->check_interrupted();
     srv->launch(opts.settings);
     if (opts.stat_statements) create_stat_statements(srv->conninfo_);  // the sampler notes a failure
-    srv->version_ = parse_version(capture_output(Child{{srv->bindir_ + "/postgres", "--version"}, srv->dir_, -1,
-                                                       srv->drop_privileges_, srv->run_uid_, srv->run_gid_}));
+    srv->version_ = parse_version(capture_output(Child{{srv->bindir_ + "/postgres", "--version"},
+                                                       srv->dir_,
+                                                       -1,
+                                                       srv->drop_privileges_,
+                                                       srv->run_uid_,
+                                                       srv->run_gid_}));
     srv->startup_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     srv->write_metadata();  // again, now with the version and startup time
     srv->check_interrupted();
-  } catch (const std::exception& e) {
+  } catch (const std::exception &e) {
     bool interrupted = srv->interrupted_ && srv->interrupted_();
-    bool bad_input = dynamic_cast<const ServerInputError*>(&e) != nullptr;
+    bool bad_input = dynamic_cast<const ServerInputError *>(&e) != nullptr;
     std::string msg = interrupted ? "interrupted while starting the throwaway server" : e.what();
     try {
       srv->stop();
       if (interrupted) msg += fmt::format("; stopped it and removed {}", srv->dir_);
-    } catch (const std::exception& cleanup) {
+    } catch (const std::exception &cleanup) {
       msg += fmt::format("\n(cleaning up also failed: {}; remove {} by hand)", cleanup.what(), srv->dir_);
     }
     srv->keep_ = true;  // the destructor must not retry and report twice
@@ -359,12 +365,12 @@ std::unique_ptr<EphemeralServer> EphemeralServer::start(const EphemeralServerOpt
   return srv;
 }
 
-void EphemeralServer::init_cluster(const EphemeralServerOptions& opts) {
+void EphemeralServer::init_cluster(const EphemeralServerOptions &opts) {
   // --no-sync only skips initdb's final fsync of the fresh cluster: a crash during setup just
   // means starting over. The running server keeps its default durability.
-  int rc = run_tool({bindir_ + "/initdb", "-D", data_dir_, "-A", "trust", "-U", "postgres", "-E", "UTF8",
-                     "--locale=C", "--no-sync"},
-                    true);
+  int rc = run_tool(
+      {bindir_ + "/initdb", "-D", data_dir_, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C", "--no-sync"},
+      true);
   if (rc != 0) throw std::runtime_error(failure(fmt::format("initdb failed (exit code {})", rc)));
 
   // Settings go into postgresql.conf (later lines win) rather than a pg_ctl -o string, which
@@ -375,13 +381,13 @@ void EphemeralServer::init_cluster(const EphemeralServerOptions& opts) {
        << "unix_socket_directories = '" << dir_ << "'\n"
        << "port = " << port_ << "\n"  // the private socket dir means 5432 never conflicts
        << "max_connections = 300\n";
-  for (const auto& s : default_settings(bindir_, opts.stat_statements)) conf << conf_line(s) << "\n";
-  for (const auto& s : opts.settings) conf << conf_line(s) << "\n";
+  for (const auto &s : default_settings(bindir_, opts.stat_statements)) conf << conf_line(s) << "\n";
+  for (const auto &s : opts.settings) conf << conf_line(s) << "\n";
   conf.close();
   if (!conf) throw std::runtime_error(fmt::format("could not append to {}/postgresql.conf", data_dir_));
 }
 
-void EphemeralServer::launch(const std::vector<std::string>& user_settings) {
+void EphemeralServer::launch(const std::vector<std::string> &user_settings) {
   int rc = run_tool({bindir_ + "/pg_ctl", "-D", data_dir_, "-l", log_path_, "-w", "-t", "60", "start"});
   if (rc == 0) return;
   std::string complaints = settings_complaints(log_path_, user_settings);
@@ -412,7 +418,7 @@ void EphemeralServer::write_metadata() const {
   if (!out || ec) throw std::runtime_error(fmt::format("could not write {}", path));
 }
 
-std::unique_ptr<EphemeralServer> EphemeralServer::attach(const std::string& dir) {
+std::unique_ptr<EphemeralServer> EphemeralServer::attach(const std::string &dir) {
   std::error_code ec;
   fs::path root = fs::canonical(dir, ec);
   if (ec || !fs::is_directory(root))
@@ -420,12 +426,12 @@ std::unique_ptr<EphemeralServer> EphemeralServer::attach(const std::string& dir)
   std::ifstream in(root / kMetadataFile);
   if (!in)
     throw std::runtime_error(fmt::format(
-        "{} is not a stormdb server directory (no {}); pass the directory printed by `stormdb server start`",
-        dir, kMetadataFile));
+        "{} is not a stormdb server directory (no {}); pass the directory printed by `stormdb server start`", dir,
+        kMetadataFile));
   nlohmann::json j;
   try {
     in >> j;
-  } catch (const std::exception& e) {
+  } catch (const std::exception &e) {
     throw std::runtime_error(fmt::format("{}/{} is unreadable: {}", dir, kMetadataFile, e.what()));
   }
   if (!j.is_object() || j.value("format", "") != kMetadataFormat)
@@ -456,7 +462,7 @@ std::unique_ptr<EphemeralServer> EphemeralServer::attach(const std::string& dir)
   return srv;
 }
 
-std::string EphemeralServer::remove(const std::string& dir) {
+std::string EphemeralServer::remove(const std::string &dir) {
   // attach() names what is wrong with a directory that is not ours; nothing is touched then.
   if (!looks_like_server_dir(dir)) {
     attach(dir)->stop();
@@ -467,7 +473,7 @@ std::string EphemeralServer::remove(const std::string& dir) {
   std::unique_ptr<EphemeralServer> srv;
   try {
     srv = attach(dir);
-  } catch (const std::exception&) {
+  } catch (const std::exception &) {
     // The start was cut short before the metadata was written: no pg_ctl to ask, so stop the
     // processes found working in the directory.
   }
@@ -488,7 +494,7 @@ EphemeralServer::~EphemeralServer() {
   if (keep_ || stopped_) return;
   try {
     stop();
-  } catch (const std::exception& e) {
+  } catch (const std::exception &e) {
     std::cerr << "stormdb: warning: " << e.what() << "\n";
   } catch (...) {
     std::cerr << "stormdb: warning: could not stop the server in " << dir_ << "\n";
@@ -523,11 +529,11 @@ void EphemeralServer::stop() {
   guardian_.disarm();
 }
 
-int EphemeralServer::run_tool(const std::vector<std::string>& argv, bool kill_on_interrupt) const {
+int EphemeralServer::run_tool(const std::vector<std::string> &argv, bool kill_on_interrupt) const {
   int fd = ::open(setup_log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (fd >= 0) {
     std::string header = "$";
-    for (const auto& a : argv) header += " " + a;
+    for (const auto &a : argv) header += " " + a;
     header += "\n";
     (void)!::write(fd, header.data(), header.size());
   }
@@ -560,7 +566,7 @@ void EphemeralServer::check_interrupted() const {
   if (interrupted_ && interrupted_()) throw ServerStartInterrupted("interrupted while starting the throwaway server");
 }
 
-std::string EphemeralServer::failure(const std::string& what) const {
+std::string EphemeralServer::failure(const std::string &what) const {
   std::string msg = what;
   if (drop_privileges_) msg += fmt::format(" (running as user {}, since PostgreSQL refuses root)", run_user_);
   std::string setup = tail_lines(setup_log_path_, 20);
@@ -570,10 +576,10 @@ std::string EphemeralServer::failure(const std::string& what) const {
   return msg;
 }
 
-const std::string& EphemeralServer::conninfo() const { return conninfo_; }
-const std::string& EphemeralServer::dir() const { return dir_; }
-const std::string& EphemeralServer::log_path() const { return log_path_; }
-const std::string& EphemeralServer::bindir() const { return bindir_; }
+const std::string &EphemeralServer::conninfo() const { return conninfo_; }
+const std::string &EphemeralServer::dir() const { return dir_; }
+const std::string &EphemeralServer::log_path() const { return log_path_; }
+const std::string &EphemeralServer::bindir() const { return bindir_; }
 std::string EphemeralServer::server_version() const { return version_; }
 double EphemeralServer::startup_ms() const { return startup_ms_; }
 

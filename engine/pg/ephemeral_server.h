@@ -1,4 +1,5 @@
-// A throwaway PostgreSQL cluster started from the installed server binaries, for runs that name no database and for tests.
+// A throwaway PostgreSQL cluster started from the installed server binaries, for runs that name no database and for
+// tests.
 #pragma once
 
 #include <functional>
@@ -42,29 +43,29 @@ class EphemeralServer {
   /// Creates a temp directory, runs initdb and starts the server (unix socket only). When running
   /// as root, initdb and the server run as the `postgres` user (else `nobody`), since PostgreSQL
   /// refuses to run as root. Throws ServerInputError (pg/server_settings.h) for an opts.bindir
-  /// without server binaries or settings the server rejects, else std::runtime_error saying what went wrong and what to do,
-  /// with the tail of the setup/server log; nothing is left behind on failure. From the moment
-  /// the directory exists, a guardian process (ServerGuardian) removes it and stops the server if
-  /// this process exits without stop() or keep(), e.g. on a third Ctrl-C or SIGKILL.
-  static std::unique_ptr<EphemeralServer> start(const EphemeralServerOptions& opts);
+  /// without server binaries or settings the server rejects, else std::runtime_error saying what went wrong and what to
+  /// do, with the tail of the setup/server log; nothing is left behind on failure. From the moment the directory
+  /// exists, a guardian process (ServerGuardian) removes it and stops the server if this process exits without stop()
+  /// or keep(), e.g. on a third Ctrl-C or SIGKILL.
+  static std::unique_ptr<EphemeralServer> start(const EphemeralServerOptions &opts);
 
   /// Re-attaches to a server directory made by start() and left running via keep(), e.g. for
   /// `stormdb server stop DIR`. Throws std::runtime_error if DIR is not such a directory. The
   /// returned object stops the server at destruction unless keep() is called, like one from start().
-  static std::unique_ptr<EphemeralServer> attach(const std::string& dir);
+  static std::unique_ptr<EphemeralServer> attach(const std::string &dir);
 
   /// `stormdb server stop DIR`: stops the server of DIR and removes DIR, also when a start was cut
   /// short (no metadata, no running postmaster, a stale postmaster.pid). Returns a one-line
   /// description of what was found. Throws std::runtime_error when DIR is not a stormdb server
   /// directory (it then touches nothing) or cannot be cleaned up.
-  static std::string remove(const std::string& dir);
+  static std::string remove(const std::string &dir);
 
   /// Stops the server and removes its directory unless keep() was called; never throws (a failure
   /// is reported on stderr).
   ~EphemeralServer();
 
-  EphemeralServer(const EphemeralServer&) = delete;
-  EphemeralServer& operator=(const EphemeralServer&) = delete;
+  EphemeralServer(const EphemeralServer &) = delete;
+  EphemeralServer &operator=(const EphemeralServer &) = delete;
 
   /// Leaves the server running (and its directory in place) when this object is destroyed, and
   /// disarms the guardian.
@@ -76,13 +77,13 @@ class EphemeralServer {
   void stop();
 
   /// libpq keyword/value conninfo: "host=<socketdir> port=5432 user=postgres dbname=postgres".
-  const std::string& conninfo() const;
+  const std::string &conninfo() const;
   /// The temp directory holding data/, the socket, server.log and setup.log.
-  const std::string& dir() const;
+  const std::string &dir() const;
   /// The server's log file (<dir>/server.log).
-  const std::string& log_path() const;
+  const std::string &log_path() const;
   /// The directory of the server binaries that run it.
-  const std::string& bindir() const;
+  const std::string &bindir() const;
   /// The server's version from `postgres --version`, e.g. "15.18".
   std::string server_version() const;
   /// Wall time initdb + server start took, in milliseconds (as recorded at start for attach()).
@@ -91,15 +92,15 @@ class EphemeralServer {
  private:
   EphemeralServer() = default;
 
-  void init_cluster(const EphemeralServerOptions& opts);
-  void launch(const std::vector<std::string>& user_settings);
+  void init_cluster(const EphemeralServerOptions &opts);
+  void launch(const std::vector<std::string> &user_settings);
   void write_metadata() const;
   // Runs a server binary as the server user, output appended to setup.log; returns the exit code.
   // kill_on_interrupt: when interrupted_ says so, kill the tool and its process group at once.
-  int run_tool(const std::vector<std::string>& argv, bool kill_on_interrupt = false) const;
+  int run_tool(const std::vector<std::string> &argv, bool kill_on_interrupt = false) const;
   int wait_tool(pid_t pid, bool kill_on_interrupt) const;
   void check_interrupted() const;
-  std::string failure(const std::string& what) const;
+  std::string failure(const std::string &what) const;
 
   std::string dir_;
   std::string data_dir_;

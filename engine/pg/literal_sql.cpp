@@ -40,9 +40,12 @@ size_t skip_span(const char *s, const char *begin) {
   if (p[0] == '/' && p[1] == '*') {
     int depth = 0;  // PostgreSQL's block comments nest
     for (; *p; p++) {
-      if (p[0] == '/' && p[1] == '*') depth++, p++;
-      else if (p[0] == '*' && p[1] == '/' && --depth == 0) return static_cast<size_t>(p + 2 - s);
-      else if (p[0] == '*' && p[1] == '/') p++;
+      if (p[0] == '/' && p[1] == '*')
+        depth++, p++;
+      else if (p[0] == '*' && p[1] == '/' && --depth == 0)
+        return static_cast<size_t>(p + 2 - s);
+      else if (p[0] == '*' && p[1] == '/')
+        p++;
     }
     return static_cast<size_t>(p - s);
   }

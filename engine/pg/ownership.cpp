@@ -65,8 +65,9 @@ WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^p
 // does not own, so they are dropped by name first.
 int drop_rank(const std::string &kind) {
   static const std::map<std::string, int> rank = {
-      {"trigger", 0}, {"index", 1}, {"view", 2}, {"materialized view", 3}, {"table", 4}, {"foreign table", 5},
-      {"sequence", 6}, {"function", 7}, {"procedure", 7}, {"aggregate", 7}, {"type", 8}, {"domain", 9}, {"schema", 10}};
+      {"trigger", 0},       {"index", 1},    {"view", 2},     {"materialized view", 3}, {"table", 4},
+      {"foreign table", 5}, {"sequence", 6}, {"function", 7}, {"procedure", 7},         {"aggregate", 7},
+      {"type", 8},          {"domain", 9},   {"schema", 10}};
   auto it = rank.find(kind);
   return it == rank.end() ? 11 : it->second;
 }
@@ -79,8 +80,9 @@ std::string drop_keyword(const std::string &kind) {
 }
 
 void sort_for_drop(std::vector<CatalogObject> &v) {
-  std::stable_sort(v.begin(), v.end(),
-                   [](const CatalogObject &a, const CatalogObject &b) { return drop_rank(a.kind) < drop_rank(b.kind); });
+  std::stable_sort(v.begin(), v.end(), [](const CatalogObject &a, const CatalogObject &b) {
+    return drop_rank(a.kind) < drop_rank(b.kind);
+  });
 }
 
 std::string field(const PGresult *r, int code) {
@@ -129,8 +131,8 @@ Registry::~Registry() {
 std::vector<std::vector<std::string>> Registry::query(const std::string &sql, const std::vector<std::string> &params) {
   std::vector<const char *> values;
   for (const auto &p : params) values.push_back(p.c_str());
-  PGresult *r = PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr,
-                             nullptr, 0);
+  PGresult *r =
+      PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr, 0);
   auto st = PQresultStatus(r);
   if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
     std::string m = field(r, PG_DIAG_MESSAGE_PRIMARY);
@@ -160,7 +162,8 @@ bool Registry::exists() {
 
 std::vector<CatalogObject> Registry::objects(const std::string &where, const std::vector<std::string> &params) {
   std::vector<CatalogObject> out;
-  for (auto &row : query(fmt::format("SELECT ref, kind, identity FROM ({}) o WHERE {} ORDER BY ref", kCatalog, where), params))
+  for (auto &row :
+       query(fmt::format("SELECT ref, kind, identity FROM ({}) o WHERE {} ORDER BY ref", kCatalog, where), params))
     out.push_back(CatalogObject{row[0], row[1], row[2]});
   sort_for_drop(out);
   return out;
@@ -168,8 +171,8 @@ std::vector<CatalogObject> Registry::objects(const std::string &where, const std
 
 std::optional<LoadRecord> Registry::find(const std::string &workload) {
   if (!exists()) return std::nullopt;
-  auto rows = query("SELECT id, workload, options, state, started_at::text FROM stormdb_loads WHERE workload = $1",
-                    {workload});
+  auto rows =
+      query("SELECT id, workload, options, state, started_at::text FROM stormdb_loads WHERE workload = $1", {workload});
   if (rows.empty()) return std::nullopt;
   return LoadRecord{std::stoll(rows[0][0]), rows[0][1], rows[0][2], rows[0][3], rows[0][4]};
 }
@@ -180,8 +183,10 @@ std::vector<CatalogObject> Registry::owned(const LoadRecord &load) {
 
 std::vector<CatalogObject> Registry::unrecorded(const LoadRecord &load) {
   if (load.state == "complete") return {};
-  return objects("mine AND ref NOT IN (SELECT unnest(before_objects) FROM stormdb_loads WHERE id = $1)"
-                 " AND ref NOT IN (SELECT ref FROM stormdb_objects)", {std::to_string(load.id)});
+  return objects(
+      "mine AND ref NOT IN (SELECT unnest(before_objects) FROM stormdb_loads WHERE id = $1)"
+      " AND ref NOT IN (SELECT ref FROM stormdb_objects)",
+      {std::to_string(load.id)});
 }
 
 void Registry::remove(const LoadRecord &load, const std::vector<CatalogObject> &objects) {
@@ -202,7 +207,8 @@ void Registry::remove(const LoadRecord &load, const std::vector<CatalogObject> &
 
 LoadRecord Registry::begin(const std::string &workload, const std::string &script, const std::string &options) {
   if (schema().empty())
-    throw RegistryError("no schema to hold the stormdb load registry: search_path names no existing schema", "3F000", "");
+    throw RegistryError("no schema to hold the stormdb load registry: search_path names no existing schema", "3F000",
+                        "");
   query(R"SQL(
 CREATE TABLE IF NOT EXISTS stormdb_loads (
   id             integer PRIMARY KEY,
@@ -223,15 +229,18 @@ CREATE TABLE IF NOT EXISTS stormdb_objects (
 ))SQL");
   auto rows = query(fmt::format("INSERT INTO stormdb_loads (id, workload, script, options, state, before_objects) "
                                 "SELECT coalesce((SELECT max(id) FROM stormdb_loads), 0) + 1, $1, $2, $3, 'loading', "
-                                "array(SELECT ref FROM ({}) o) RETURNING id, started_at::text", kCatalog),
+                                "array(SELECT ref FROM ({}) o) RETURNING id, started_at::text",
+                                kCatalog),
                     {workload, script, options});
   return LoadRecord{std::stoll(rows[0][0]), workload, options, "loading", rows[0][1]};
 }
 
 std::vector<CatalogObject> Registry::record(const LoadRecord &load, bool complete) {
   std::string id = std::to_string(load.id);
-  auto created = objects("mine AND ref NOT IN (SELECT unnest(before_objects) FROM stormdb_loads WHERE id = $1)"
-                         " AND ref NOT IN (SELECT ref FROM stormdb_objects)", {id});
+  auto created = objects(
+      "mine AND ref NOT IN (SELECT unnest(before_objects) FROM stormdb_loads WHERE id = $1)"
+      " AND ref NOT IN (SELECT ref FROM stormdb_objects)",
+      {id});
   query("BEGIN");
   try {
     for (const auto &o : created)
@@ -259,7 +268,8 @@ std::vector<CatalogObject> Registry::unowned_named(const std::string &what, cons
   if (exists()) where += " AND ref NOT IN (SELECT ref FROM stormdb_objects)";
   std::vector<CatalogObject> out;
   for (auto &row : query(fmt::format("SELECT ref, kind, identity FROM ({}) o WHERE {} ORDER BY visible DESC, identity",
-                                     kCatalog, where), {name}))
+                                     kCatalog, where),
+                         {name}))
     out.push_back(CatalogObject{row[0], row[1], row[2]});
   return out;
 }

@@ -46,9 +46,9 @@ int32_t Pipeline::run(sdb_conn &c, int32_t n, const sdb_pipe_stmt *stmts, const 
     } else {
       const char *const *values = c.bind(s.nparams, params);
       params += s.nparams;
-      sent = s.stmt >= 0 ? PQsendQueryPrepared(c.pg_, c.stmt_names_[s.stmt].c_str(), s.nparams, values, nullptr,
-                                               nullptr, 0)
-                         : PQsendQueryParams(c.pg_, s.sql, s.nparams, nullptr, values, nullptr, nullptr, 0);
+      sent = s.stmt >= 0
+                 ? PQsendQueryPrepared(c.pg_, c.stmt_names_[s.stmt].c_str(), s.nparams, values, nullptr, nullptr, 0)
+                 : PQsendQueryParams(c.pg_, s.sql, s.nparams, nullptr, values, nullptr, nullptr, 0);
     }
     if (!sent) return abandon(c, "could not send the pipeline");
     status_.push_back(s.stmt == -2 ? kSync : kPending);

@@ -15,7 +15,11 @@ extern "C" {
    stmt -1 runs `sql` as an unnamed statement (extended protocol, one statement), stmt -2 is a sync
    point (PQpipelineSync: the statements since the previous one form one implicit transaction).
    Entry i takes nparams parameters, the next ones of the params array. */
-typedef struct sdb_pipe_stmt { const char *sql; int32_t stmt; int32_t nparams; } sdb_pipe_stmt;
+typedef struct sdb_pipe_stmt {
+  const char *sql;
+  int32_t stmt;
+  int32_t nparams;
+} sdb_pipe_stmt;
 /* Enters pipeline mode, queues the n entries, ends them with a sync and sends them. Returns 0
    when they are on their way (yield; resumed with -1 when an entry failed or the connection was
    lost), -1 when nothing could be sent (see sdb_err_*). */

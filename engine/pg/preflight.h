@@ -8,9 +8,9 @@
 namespace stormdb {
 
 struct ServerInfo {
-  std::string version;   // e.g. "15.18"
-  int version_num = 0;   // e.g. 150018
-  std::string where;     // "host=... port=... dbname=... user=..." as libpq resolved them (never a password)
+  std::string version;  // e.g. "15.18"
+  int version_num = 0;  // e.g. 150018
+  std::string where;    // "host=... port=... dbname=... user=..." as libpq resolved them (never a password)
 };
 
 struct ConnectError : std::runtime_error {

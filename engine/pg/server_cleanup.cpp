@@ -34,7 +34,7 @@ bool is_server_program(pid_t pid) {
 
 // Server processes whose working directory is dir or below it (initdb and pg_ctl run in dir, the
 // postmaster and its children in dir/data).
-std::vector<pid_t> processes_in(const std::string& dir) {
+std::vector<pid_t> processes_in(const std::string &dir) {
   std::vector<pid_t> pids;
   std::error_code ec;
   std::string root = fs::weakly_canonical(dir, ec).string();
@@ -57,14 +57,14 @@ void sleep_ms(int ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms
 
 }  // namespace
 
-pid_t read_postmaster_pid(const std::string& data_dir) {
+pid_t read_postmaster_pid(const std::string &data_dir) {
   std::ifstream in(data_dir + "/postmaster.pid");
   long pid = 0;
   if (!(in >> pid) || pid <= 0) return 0;
   return static_cast<pid_t>(pid);
 }
 
-bool is_our_postmaster(pid_t pid, const std::string& data_dir) {
+bool is_our_postmaster(pid_t pid, const std::string &data_dir) {
   std::error_code ec;
   fs::path cwd = fs::read_symlink(fmt::format("/proc/{}/cwd", pid), ec);
   if (ec) return false;
@@ -72,10 +72,11 @@ bool is_our_postmaster(pid_t pid, const std::string& data_dir) {
   return !ec && cwd == data;
 }
 
-bool looks_like_server_dir(const std::string& dir) {
+bool looks_like_server_dir(const std::string &dir) {
   static const std::regex kName("stormdb-[A-Za-z0-9]{6}");
-  static const std::vector<std::string> kEntries = {"data", "setup.log", "server.log", "stormdb-server.json",
-                                                    "stormdb-server.json.tmp", ".s.PGSQL.5432", ".s.PGSQL.5432.lock"};
+  static const std::vector<std::string> kEntries = {
+      "data",          "setup.log",         "server.log", "stormdb-server.json", "stormdb-server.json.tmp",
+      ".s.PGSQL.5432", ".s.PGSQL.5432.lock"};
   std::error_code ec;
   fs::path p = fs::absolute(dir, ec).lexically_normal();
   if (!p.has_filename()) p = p.parent_path();
@@ -86,7 +87,7 @@ bool looks_like_server_dir(const std::string& dir) {
   return !ec;
 }
 
-int kill_server_processes(const std::string& dir) {
+int kill_server_processes(const std::string &dir) {
   int found = 0;
   std::string data = dir + "/data";
   pid_t postmaster = read_postmaster_pid(data);
@@ -106,13 +107,14 @@ int kill_server_processes(const std::string& dir) {
   return found;
 }
 
-void force_remove_server_dir(const std::string& dir) {
+void force_remove_server_dir(const std::string &dir) {
   kill_server_processes(dir);
   std::vector<pid_t> left = processes_in(dir);
   if (!left.empty())
-    throw std::runtime_error(fmt::format("server processes (pid {}) in {} do not stop; kill them by hand, then "
-                                         "remove the directory",
-                                         left.front(), dir));
+    throw std::runtime_error(
+        fmt::format("server processes (pid {}) in {} do not stop; kill them by hand, then "
+                    "remove the directory",
+                    left.front(), dir));
   std::error_code ec;
   fs::remove_all(dir, ec);
   if (ec) throw std::runtime_error(fmt::format("could not remove {}: {}; remove it by hand", dir, ec.message()));
@@ -123,7 +125,7 @@ ServerGuardian::~ServerGuardian() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-void ServerGuardian::start(const std::string& dir) {
+void ServerGuardian::start(const std::string &dir) {
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) return;
   std::string done = fmt::format("stormdb: stopped the throwaway server in {} and removed it\n", dir);
@@ -161,7 +163,7 @@ void ServerGuardian::start(const std::string& dir) {
       force_remove_server_dir(dir);
       (void)!::write(2, done.data(), done.size());
     }
-  } catch (const std::exception& e) {
+  } catch (const std::exception &e) {
     std::string msg = fmt::format("stormdb: warning: {}\n", e.what());
     (void)!::write(2, msg.data(), msg.size());
   }

@@ -15,9 +15,8 @@ struct SqlstateEntry {
 #include "pg/sqlstate_table.inc"
 
 const char *lookup(const SqlstateEntry *begin, const SqlstateEntry *end, std::string_view code) {
-  auto it = std::lower_bound(begin, end, code, [](const SqlstateEntry &e, std::string_view c) {
-    return std::string_view(e.code) < c;
-  });
+  auto it = std::lower_bound(begin, end, code,
+                             [](const SqlstateEntry &e, std::string_view c) { return std::string_view(e.code) < c; });
   return (it != end && std::string_view(it->code) == code) ? it->name : nullptr;
 }
 }  // namespace
@@ -36,7 +35,6 @@ const char *sqlstate_name(std::string_view sqlstate) {
 bool sqlstate_is_connection_loss(std::string_view s) {
   return s.empty() || s.substr(0, 2) == "08" || s == "57P01" || s == "57P02" || s == "57P03";
 }
-
 
 }  // namespace stormdb
 

@@ -14,8 +14,7 @@ TextRows to_rows(PGresult *r) {
   for (int i = 0; i < nt; ++i) {
     rows.values[i].reserve(nf);
     for (int c = 0; c < nf; ++c)
-      rows.values[i].push_back(PQgetisnull(r, i, c) ? std::nullopt
-                                                    : std::optional<std::string>(PQgetvalue(r, i, c)));
+      rows.values[i].push_back(PQgetisnull(r, i, c) ? std::nullopt : std::optional<std::string>(PQgetvalue(r, i, c)));
   }
   return rows;
 }

@@ -85,8 +85,8 @@ int32_t sdb_plugin_state_size(sdb_plugin *p, int32_t gen) {
   return g ? static_cast<int32_t>(g->state_size) : 0;
 }
 
-double sdb_plugin_generate(sdb_plugin *p, int32_t gen, sdb_conn *c, sdb_rng *rng, void *state, double key,
-                           double last, const sdb_param *args, int32_t nargs) {
+double sdb_plugin_generate(sdb_plugin *p, int32_t gen, sdb_conn *c, sdb_rng *rng, void *state, double key, double last,
+                           const sdb_param *args, int32_t nargs) {
   t_error.clear();
   const stormdb_copy_generator *g = generator(p, gen);
   if (!g || !g->generate) {
@@ -95,7 +95,7 @@ double sdb_plugin_generate(sdb_plugin *p, int32_t gen, sdb_conn *c, sdb_rng *rng
   }
   auto k0 = static_cast<int64_t>(key), k1 = static_cast<int64_t>(last);
   int64_t next = g->generate(p->instance, c, reinterpret_cast<stormdb_rng *>(rng), state, k0, k1,
-                              reinterpret_cast<const stormdb_param *>(args), nargs);
+                             reinterpret_cast<const stormdb_param *>(args), nargs);
   if (next < 0) {
     t_error = fmt::format("plugin {}: COPY generator '{}' failed at key {}{}", p->lib->path, g->name, k0,
                           c->err_message().empty() ? "" : ": " + c->err_message());

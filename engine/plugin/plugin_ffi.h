@@ -31,8 +31,8 @@ int32_t sdb_plugin_state_size(sdb_plugin *p, int32_t gen);
 /* Runs generator gen for keys key..last into c's COPY buffer (see stormdb_copy_generator);
    returns the next key (last + 1: done; <= last: yield until c drains, then call again) or -1
    on failure (sdb_err_message(c) says why). */
-double sdb_plugin_generate(sdb_plugin *p, int32_t gen, sdb_conn *c, sdb_rng *rng, void *state, double key,
-                           double last, const sdb_param *args, int32_t nargs);
+double sdb_plugin_generate(sdb_plugin *p, int32_t gen, sdb_conn *c, sdb_rng *rng, void *state, double key, double last,
+                           const sdb_param *args, int32_t nargs);
 /* Index of transaction type `name`, or -1; its number of statements and statement i's SQL. */
 int32_t sdb_plugin_txn_type(sdb_plugin *p, const char *name);
 int32_t sdb_plugin_txn_statements(sdb_plugin *p, int32_t t);
@@ -43,8 +43,8 @@ void *sdb_plugin_txn_init(sdb_plugin *p, int32_t t, sdb_client *cl, const sdb_pa
    *outcome. Else a driver argument: pass sdb_plugin_drive and it to sdb_client_drive, yield
    once, and read the outcome with sdb_plugin_drive_outcome(arg); the steps in between run from
    the worker's loop as results arrive, without resuming the coroutine. */
-void *sdb_plugin_txn_start(sdb_plugin *p, int32_t t, void *state, sdb_client *cl, sdb_conn *c,
-                           const int32_t *stmts, sdb_rng *rng, int32_t *outcome);
+void *sdb_plugin_txn_start(sdb_plugin *p, int32_t t, void *state, sdb_client *cl, sdb_conn *c, const int32_t *stmts,
+                           sdb_rng *rng, int32_t *outcome);
 int32_t sdb_plugin_drive(void *arg);
 int32_t sdb_plugin_drive_outcome(void *arg);
 /* A terminal's whole mix in C (plugin_mix.cpp), when every transaction of the mix is a C type:
@@ -57,8 +57,7 @@ int32_t sdb_plugin_drive_outcome(void *arg);
 typedef struct sdb_plugin_mix sdb_plugin_mix;
 sdb_plugin_mix *sdb_plugin_mix_new(sdb_client *cl, sdb_rng *rng, int32_t n);
 void sdb_plugin_mix_free(sdb_plugin_mix *m);
-int32_t sdb_plugin_mix_set(sdb_plugin_mix *m, int32_t idx, sdb_plugin *p, int32_t t, void *state,
-                           const int32_t *stmts);
+int32_t sdb_plugin_mix_set(sdb_plugin_mix *m, int32_t idx, sdb_plugin *p, int32_t t, void *state, const int32_t *stmts);
 int32_t sdb_plugin_mix_drive(void *m);
 int32_t sdb_plugin_mix_handed(sdb_plugin_mix *m, int32_t *outcome);
 /* FFI-END */

@@ -5,8 +5,8 @@
 #include <utility>
 #include <vector>
 
-#include "plugin/plugin_loader.h"
 #include "base/ffi_types.h"
+#include "plugin/plugin_loader.h"
 
 // Owned by one Lua state (ffi.gc closes it with the state). It owns the per-client states of its
 // transaction types too: a Lua state's finalisers run in no set order, so those states are

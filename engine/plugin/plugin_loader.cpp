@@ -26,7 +26,10 @@ void check_elf(const std::string &path) {
   if (!f) throw PluginError(fmt::format("plugin {}: cannot read the file", path));
   char magic[4] = {};
   f.read(magic, 4);
-  if (f.gcount() != 4 || std::memcmp(magic, "\x7f" "ELF", 4) != 0)
+  if (f.gcount() != 4 || std::memcmp(magic,
+                                     "\x7f"
+                                     "ELF",
+                                     4) != 0)
     throw PluginError(fmt::format("plugin {}: not a stormdb plugin: not an ELF shared object", path));
 }
 
@@ -46,20 +49,27 @@ void check_and_init(void *h, PluginLibrary &lib, const std::string &expected_nam
   const std::string &path = lib.path;
   auto init = reinterpret_cast<stormdb_plugin_init_fn>(dlsym(h, "stormdb_plugin_init"));
   if (!init)
-    throw PluginError(fmt::format("plugin {}: not a stormdb plugin: no entry point stormdb_plugin_init "
-                                  "(define it with STORMDB_PLUGIN_EXPORT from stormdb/plugin.h)", path));
+    throw PluginError(
+        fmt::format("plugin {}: not a stormdb plugin: no entry point stormdb_plugin_init "
+                    "(define it with STORMDB_PLUGIN_EXPORT from stormdb/plugin.h)",
+                    path));
   auto *abi = static_cast<const uint32_t *>(dlsym(h, "stormdb_plugin_abi"));
   if (!abi)
-    throw PluginError(fmt::format("plugin {}: exports stormdb_plugin_init but no stormdb_plugin_abi "
-                                  "(define both with STORMDB_PLUGIN_EXPORT)", path));
+    throw PluginError(
+        fmt::format("plugin {}: exports stormdb_plugin_init but no stormdb_plugin_abi "
+                    "(define both with STORMDB_PLUGIN_EXPORT)",
+                    path));
   lib.abi = *abi;
   if (lib.abi != STORMDB_PLUGIN_ABI)
-    throw PluginError(fmt::format("plugin {}: built for plugin ABI {}, this stormdb speaks ABI {}: rebuild it "
-                                  "against this stormdb's stormdb/plugin.h", path, lib.abi, STORMDB_PLUGIN_ABI));
+    throw PluginError(
+        fmt::format("plugin {}: built for plugin ABI {}, this stormdb speaks ABI {}: rebuild it "
+                    "against this stormdb's stormdb/plugin.h",
+                    path, lib.abi, STORMDB_PLUGIN_ABI));
   std::memset(&lib.desc, 0, sizeof lib.desc);
   int rc = init(plugin_host(), &lib.desc);
   if (rc != 0) throw PluginError(fmt::format("plugin {}: stormdb_plugin_init refused to load (returned {})", path, rc));
-  if (!lib.desc.name || !*lib.desc.name) throw PluginError(fmt::format("plugin {}: stormdb_plugin_init set no name", path));
+  if (!lib.desc.name || !*lib.desc.name)
+    throw PluginError(fmt::format("plugin {}: stormdb_plugin_init set no name", path));
   if (!expected_name.empty() && expected_name != lib.desc.name)
     throw PluginError(fmt::format("plugin {}: is named '{}', not '{}'", path, lib.desc.name, expected_name));
   for (const char *const *f = lib.desc.functions; f && *f; f++) {

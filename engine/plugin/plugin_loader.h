@@ -17,9 +17,9 @@ struct PluginError : std::runtime_error {
 // One loaded plugin library. Libraries stay loaded until the process exits (a LuaJIT ffi.load
 // namespace or a running instance may still point into them).
 struct PluginLibrary {
-  std::string path;      // canonical path of the .so
-  uint32_t abi = 0;      // the plugin's stormdb_plugin_abi
-  stormdb_plugin desc{}; // what stormdb_plugin_init filled in
+  std::string path;       // canonical path of the .so
+  uint32_t abi = 0;       // the plugin's stormdb_plugin_abi
+  stormdb_plugin desc{};  // what stormdb_plugin_init filled in
 };
 
 // Loads (once per canonical path, thread-safe) and checks the plugin at `path`. Throws

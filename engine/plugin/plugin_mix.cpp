@@ -20,8 +20,8 @@ struct sdb_plugin_mix {
   int32_t idx = -1;            // the transaction in progress, -1 between transactions
   int32_t phase = 0;
   int32_t outcome = STORMDB_FAILED;
-  sdb_conn *conn = nullptr;    // the connection of the transaction in progress
-  int32_t handed = -1;         // once stopped: the transaction handed back to Lua, -1 at the end
+  sdb_conn *conn = nullptr;  // the connection of the transaction in progress
+  int32_t handed = -1;       // once stopped: the transaction handed back to Lua, -1 at the end
 };
 
 namespace {
@@ -30,8 +30,7 @@ using stormdb::plugin_client_services;
 
 int32_t step(sdb_plugin_mix &m) {
   const sdb_plugin_mix::Entry &e = m.entries[m.idx];
-  return e.type->step(e.state, m.cl, m.conn, e.stmts, reinterpret_cast<stormdb_rng *>(m.rng), m.phase,
-                      &m.outcome);
+  return e.type->step(e.state, m.cl, m.conn, e.stmts, reinterpret_cast<stormdb_rng *>(m.rng), m.phase, &m.outcome);
 }
 
 // The transaction in progress is done: records it as the Lua loop would (no retries on this
@@ -62,8 +61,8 @@ void sdb_plugin_mix_free(sdb_plugin_mix *m) { delete m; }
 
 int32_t sdb_plugin_mix_set(sdb_plugin_mix *m, int32_t idx, sdb_plugin *p, int32_t t, void *state,
                            const int32_t *stmts) {
-  if (!m || !p || idx < 0 || idx >= static_cast<int32_t>(m->entries.size()) || t < 0 ||
-      t >= p->lib->desc.n_txn_types || !p->lib->desc.txn_types[t].step)
+  if (!m || !p || idx < 0 || idx >= static_cast<int32_t>(m->entries.size()) || t < 0 || t >= p->lib->desc.n_txn_types ||
+      !p->lib->desc.txn_types[t].step)
     return -1;
   m->entries[idx] = {&p->lib->desc.txn_types[t], state, stmts};
   return 0;

@@ -1,4 +1,5 @@
-// Random number generation for scripts (the sdb_rand_* FFI functions): xoshiro256** plus the distributions of TPC-C and pgbench.
+// Random number generation for scripts (the sdb_rand_* FFI functions): xoshiro256** plus the distributions of TPC-C and
+// pgbench.
 #include "rand/random.h"
 
 #include <algorithm>
@@ -21,7 +22,7 @@ uint64_t mix64(uint64_t z) {
   return z ^ (z >> 31);
 }
 
-uint64_t splitmix64_next(uint64_t& x) {
+uint64_t splitmix64_next(uint64_t &x) {
   x += kGoldenGamma;
   return mix64(x);
 }
@@ -43,23 +44,23 @@ int64_t to_int(double d) {
   return static_cast<int64_t>(d);
 }
 
-void seed_state(sdb_rng* r, uint64_t seed, uint64_t stream) {
+void seed_state(sdb_rng *r, uint64_t seed, uint64_t stream) {
   // The inner mix spreads nearby seeds apart, the odd multiplier keeps streams of one seed
   // distinct (multiplication by an odd number is a bijection), and the outer mix decorrelates
   // nearby streams before splitmix64 expands the result to 256 bits.
   uint64_t x = mix64(mix64(seed ^ 0x6A09E667F3BCC909ULL) + stream * 0xD1B54A32D192ED03ULL);
-  for (auto& word : r->s) word = splitmix64_next(x);
+  for (auto &word : r->s) word = splitmix64_next(x);
   // xoshiro's only fixed point; four consecutive splitmix64 outputs cannot all be zero, but cheap.
   if ((r->s[0] | r->s[1] | r->s[2] | r->s[3]) == 0) r->s[0] = kGoldenGamma;
 }
 
-double next_unit(sdb_rng* r) {
+double next_unit(sdb_rng *r) {
   // Top 53 bits: every double in [0, 1) on the 2^-53 grid is equally likely.
   return static_cast<double>(rng_next(r) >> 11) * 0x1p-53;
 }
 
 // Uniform integer in [lo, hi]; lo when hi < lo.
-int64_t uniform_int(sdb_rng* r, int64_t lo, int64_t hi) {
+int64_t uniform_int(sdb_rng *r, int64_t lo, int64_t hi) {
   if (hi <= lo) return lo;
   const uint64_t range = static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo) + 1;  // 0: all 2^64
   return static_cast<int64_t>(static_cast<uint64_t>(lo) + rng_below(r, range));
@@ -105,8 +106,8 @@ double zipf_h_integral_inverse(double x, double s) {
 
 }  // namespace
 
-uint64_t rng_next(sdb_rng* r) {
-  uint64_t* s = r->s;
+uint64_t rng_next(sdb_rng *r) {
+  uint64_t *s = r->s;
   const uint64_t result = std::rotl(s[1] * 5, 7) * 9;
   const uint64_t t = s[1] << 17;
   s[2] ^= s[0];
@@ -118,7 +119,7 @@ uint64_t rng_next(sdb_rng* r) {
   return result;
 }
 
-uint64_t rng_below(sdb_rng* r, uint64_t range) {
+uint64_t rng_below(sdb_rng *r, uint64_t range) {
   if (range == 0) return rng_next(r);
   // Lemire, "Fast random integer generation in an interval" (ACM TOMACS 2019): the high word of
   // x * range is uniform once the low words below 2^64 mod range are rejected.
@@ -142,20 +143,20 @@ using stormdb::to_int;
 
 extern "C" {
 
-void sdb_rng_seed(sdb_rng* r, double seed, double stream) {
+void sdb_rng_seed(sdb_rng *r, double seed, double stream) {
   stormdb::seed_state(r, stormdb::seed_bits(seed), stormdb::seed_bits(stream));
 }
 
-double sdb_rand_double(sdb_rng* r) { return stormdb::next_unit(r); }
+double sdb_rand_double(sdb_rng *r) { return stormdb::next_unit(r); }
 
 // hi < lo is a caller bug; it returns lo rather than guess which bound was meant.
-double sdb_rand_uniform(sdb_rng* r, double lo, double hi) {
+double sdb_rand_uniform(sdb_rng *r, double lo, double hi) {
   return static_cast<double>(stormdb::uniform_int(r, to_int(lo), to_int(hi)));
 }
 
 // TPC-C 5.11 clause 2.1.6. y < x returns x. C is normally in [0, A]; any C works since the sum is
 // reduced with a non-negative modulo.
-double sdb_rand_nurand(sdb_rng* r, double a, double x, double y, double c) {
+double sdb_rand_nurand(sdb_rng *r, double a, double x, double y, double c) {
   const int64_t xi = to_int(x);
   const int64_t yi = to_int(y);
   if (yi <= xi) return static_cast<double>(xi);
@@ -168,7 +169,7 @@ double sdb_rand_nurand(sdb_rng* r, double a, double x, double y, double c) {
 
 // Rank k (1-based) is returned as lo + k - 1. hi < lo returns lo; s <= 0 (or NaN) is outside the
 // Zipf family and falls back to a uniform draw, its s -> 0 limit.
-double sdb_rand_zipf(sdb_rng* r, double lo, double hi, double s) {
+double sdb_rand_zipf(sdb_rng *r, double lo, double hi, double s) {
   const int64_t loi = to_int(lo);
   const int64_t hii = to_int(hi);
   if (hii <= loi) return static_cast<double>(loi);
@@ -195,7 +196,7 @@ double sdb_rand_zipf(sdb_rng* r, double lo, double hi, double s) {
 
 // pgbench random_gaussian (PostgreSQL 14 getGaussianRand): Box-Muller, redrawn while outside
 // [-param, param), mapped linearly onto [lo, hi]. param below 2.0 (pgbench's minimum) becomes 2.0.
-double sdb_rand_gaussian(sdb_rng* r, double lo, double hi, double param) {
+double sdb_rand_gaussian(sdb_rng *r, double lo, double hi, double param) {
   const int64_t loi = to_int(lo);
   const int64_t hii = to_int(hi);
   if (hii <= loi) return static_cast<double>(loi);
@@ -213,13 +214,13 @@ double sdb_rand_gaussian(sdb_rng* r, double lo, double hi, double param) {
 
 // pgbench random_exponential (getExponentialRand): density proportional to exp(-param * u) on
 // [0, 1), mapped onto [lo, hi]. param <= 0 (or NaN) falls back to uniform, the param -> 0 limit.
-double sdb_rand_exponential(sdb_rng* r, double lo, double hi, double param) {
+double sdb_rand_exponential(sdb_rng *r, double lo, double hi, double param) {
   const int64_t loi = to_int(lo);
   const int64_t hii = to_int(hi);
   if (hii <= loi) return static_cast<double>(loi);
   if (!(param > 0.0)) return static_cast<double>(stormdb::uniform_int(r, loi, hii));
   const double cut = std::exp(-param);
-  const double uniform = 1.0 - stormdb::next_unit(r);  // (0, 1]
+  const double uniform = 1.0 - stormdb::next_unit(r);                  // (0, 1]
   const double unit = -std::log(cut + (1.0 - cut) * uniform) / param;  // [0, 1)
   return static_cast<double>(stormdb::scale_unit(unit, loi, hii));
 }
@@ -272,14 +273,14 @@ double sdb_rand_permute(double i, double size, double seed) {
 
 // min_len < 0 counts as 0; max_len < min_len writes max_len characters, never more than buf holds.
 // An unknown kind draws alphanumerics.
-int32_t sdb_rand_string(sdb_rng* r, char* buf, int32_t min_len, int32_t max_len, int32_t kind) {
+int32_t sdb_rand_string(sdb_rng *r, char *buf, int32_t min_len, int32_t max_len, int32_t kind) {
   static constexpr char kAlnum[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
   static constexpr char kDigits[] = "0123456789";
   static constexpr char kLower[] = "abcdefghijklmnopqrstuvwxyz";
   if (max_len <= 0) return 0;
   min_len = std::clamp(min_len, 0, max_len);
   const auto len = static_cast<int32_t>(stormdb::uniform_int(r, min_len, max_len));
-  const char* alphabet = kAlnum;
+  const char *alphabet = kAlnum;
   uint64_t size = sizeof(kAlnum) - 1;
   if (kind == 1) {
     alphabet = kDigits;

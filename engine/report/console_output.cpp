@@ -31,7 +31,8 @@ bool ConsoleOutput::run_files(const RunResult &r, const Config &cfg) {
 
 void ConsoleOutput::phase_start(const PhaseConfig &ph, size_t index, size_t count, int clients, double tps_target) {
   std::printf("%s\n", fmt::format("== phase {} ({}/{}): {} clients, {}", ph.name, index + 1, count, clients,
-                                  tps_target > 0 ? fmt::format("{:.2f} tps target", tps_target) : "closed loop").c_str());
+                                  tps_target > 0 ? fmt::format("{:.2f} tps target", tps_target) : "closed loop")
+                          .c_str());
   std::fflush(stdout);
 }
 

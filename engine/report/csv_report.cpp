@@ -12,7 +12,8 @@ namespace {
 
 const char *kHeader =
     "phase,t_s,span_s,type,count,committed,rolled_back,failed,retried,retries,tps,mean_ms,p50_ms,p90_ms,p95_ms,"
-    "p99_ms,p99_9_ms,max_ms,service_p99_ms,lag_mean_ms,skipped,late,reconnects,reconnect_attempts,pg_xact_commit,pg_xact_rollback,"
+    "p99_ms,p99_9_ms,max_ms,service_p99_ms,lag_mean_ms,skipped,late,reconnects,reconnect_attempts,pg_xact_commit,pg_"
+    "xact_rollback,"
     "pg_hit_ratio,pg_wal_bytes,pg_checkpoints,pg_temp_bytes,pg_deadlocks,pg_lock_waiters,pg_active_sessions,"
     "pool_wait_p50_ms,pool_wait_p99_ms,pool_wait_max_ms,pool_queue_mean,pool_queue_max";
 
@@ -56,17 +57,19 @@ std::string pg_columns(const RunResult &r, const IntervalRow &row) {
 }
 
 std::string row_line(const IntervalRow &iv, const TxnRow &t) {
-  return fmt::format("{},{:.3f},{:.3f},{},{},{},{},{},{},{},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{},{},{},{}",
-                     iv.phase, iv.t_s, iv.span_s, csv_field(t.name), t.count, t.committed, t.rolled_back, t.failed,
-                     t.retried, t.retries, t.tps, t.latency.mean, t.latency.p50, t.latency.p90, t.latency.p95, t.latency.p99, t.latency.p999, t.latency.max,
-                     t.service.p99, t.lag_mean_ms, t.skipped, t.late, iv.reconnects,
-                     iv.reconnect_attempts);
+  return fmt::format(
+      "{},{:.3f},{:.3f},{},{},{},{},{},{},{},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{},{"
+      "},{},{}",
+      iv.phase, iv.t_s, iv.span_s, csv_field(t.name), t.count, t.committed, t.rolled_back, t.failed, t.retried,
+      t.retries, t.tps, t.latency.mean, t.latency.p50, t.latency.p90, t.latency.p95, t.latency.p99, t.latency.p999,
+      t.latency.max, t.service.p99, t.lag_mean_ms, t.skipped, t.late, iv.reconnects, iv.reconnect_attempts);
 }
 
 // The pool columns (empty without a pool); the queue is the interval's, on every row of it.
 std::string pool_columns(const IntervalRow &iv, const TxnRow &t) {
   if (!iv.pooled) return ",,,,,";
-  std::string wait = t.has_pool_wait ? fmt::format("{:.3f},{:.3f},{:.3f}", t.pool_wait.p50, t.pool_wait.p99, t.pool_wait.max) : ",,";
+  std::string wait =
+      t.has_pool_wait ? fmt::format("{:.3f},{:.3f},{:.3f}", t.pool_wait.p50, t.pool_wait.p99, t.pool_wait.max) : ",,";
   return fmt::format(",{},{:.3f},{}", wait, iv.queue_mean, iv.queue_max);
 }
 

@@ -23,8 +23,10 @@ std::string pg_window_tables(const json &window) {
     std::function<void(const std::string &, const json &)> flatten = [&](const std::string &prefix, const json &j) {
       for (const auto &[k, x] : j.items()) {
         std::string key = prefix.empty() ? k : prefix + "." + k;
-        if (x.is_object()) flatten(key, x);
-        else if (!x.is_array()) rows.push_back({key, &x});
+        if (x.is_object())
+          flatten(key, x);
+        else if (!x.is_array())
+          rows.push_back({key, &x});
       }
     };
     flatten("", v);
@@ -38,10 +40,10 @@ std::string pg_window_tables(const json &window) {
         o += fmt::format("<tr><td colspan=\"2\" class=\"muted\">… {} more in the JSON</td></tr>\n", rows.size() - 30);
         break;
       }
-      std::string val = !x->is_number()          ? fmt_scalar(*x)
-                        : k.ends_with("bytes")   ? fmt_bytes(x->get<double>()) + " (" + fmt_count(x->get<double>()) + ")"
-                        : k.ends_with("ratio")   ? format_number(x->get<double>(), 4)
-                                                 : format_number(x->get<double>(), 3);
+      std::string val = !x->is_number()        ? fmt_scalar(*x)
+                        : k.ends_with("bytes") ? fmt_bytes(x->get<double>()) + " (" + fmt_count(x->get<double>()) + ")"
+                        : k.ends_with("ratio") ? format_number(x->get<double>(), 4)
+                                               : format_number(x->get<double>(), 3);
       o += "<tr><td>" + escape(k) + "</td>" + td_num(val) + "</tr>\n";
     }
     o += "</tbody></table></div>\n";
@@ -56,11 +58,12 @@ constexpr int kPgChartHeight = 250;
 std::string statements_table(const json &st) {
   const json &top = array_at(st, "top");
   if (top.empty()) return "";
-  std::string o = fmt::format("<h3>Top statements</h3>\n<p class=\"muted\">pg_stat_statements over the measured time: {} calls, "
-                              "{} ms of execution in all.</p>\n<div class=\"scroll\"><table id=\"statements-table\"><thead><tr>"
-                              "<th>query</th><th class=\"num\">calls</th><th class=\"num\">total ms</th>"
-                              "<th class=\"num\">mean ms</th><th class=\"num\">rows</th></tr></thead><tbody>\n",
-                              fmt_count(num(st, "calls")), format_number(num(st, "total_exec_time_ms"), 1));
+  std::string o = fmt::format(
+      "<h3>Top statements</h3>\n<p class=\"muted\">pg_stat_statements over the measured time: {} calls, "
+      "{} ms of execution in all.</p>\n<div class=\"scroll\"><table id=\"statements-table\"><thead><tr>"
+      "<th>query</th><th class=\"num\">calls</th><th class=\"num\">total ms</th>"
+      "<th class=\"num\">mean ms</th><th class=\"num\">rows</th></tr></thead><tbody>\n",
+      fmt_count(num(st, "calls")), format_number(num(st, "total_exec_time_ms"), 1));
   for (const auto &q : top) {
     std::string text = str(q, "query");
     if (text.empty()) text = "queryid " + str(q, "queryid");
@@ -78,10 +81,11 @@ std::string postgres_section(const json &r, const RunSeries &rs, const std::stri
   const json &pg = at(r, "postgres");
   std::string o = "<section class=\"postgres\">\n<h2>PostgreSQL</h2>\n";
   if (!pg.is_object()) {
-    return o + fmt::format("<p class=\"note\" id=\"postgres-note{}\">No PostgreSQL statistics in this result: the server "
-                           "sampler did not run, so the cache hit ratio, WAL, checkpoint and wait-event charts are left "
-                           "out.</p>\n</section>\n",
-                           sfx);
+    return o + fmt::format(
+                   "<p class=\"note\" id=\"postgres-note{}\">No PostgreSQL statistics in this result: the server "
+                   "sampler did not run, so the cache hit ratio, WAL, checkpoint and wait-event charts are left "
+                   "out.</p>\n</section>\n",
+                   sfx);
   }
   if (!str(pg, "version").empty()) {
     o += "<p class=\"muted\">server " + escape(str(pg, "version")) + "</p>\n";
@@ -149,8 +153,9 @@ std::string postgres_section(const json &r, const RunSeries &rs, const std::stri
       c.y.min = vmin >= 99 ? 99 : vmin >= 90 ? 90 : vmin >= 50 ? std::floor(vmin / 10) * 10 : 0;
       c.y_format = [](double v) { return format_number(v, 3) + " %"; };
       c.series.push_back(std::move(s));
-      c.caption_html = "share of block reads served from shared buffers in each interval (blks_hit / (blks_hit + "
-                       "blks_read)).";
+      c.caption_html =
+          "share of block reads served from shared buffers in each interval (blks_hit / (blks_hit + "
+          "blks_read)).";
       draw(c);
     } else {
       missing += "<li>cache hit ratio</li>";
@@ -168,9 +173,12 @@ std::string postgres_section(const json &r, const RunSeries &rs, const std::stri
     if (any_finite(s)) {
       const char *unit = "B/s";
       double div = 1;
-      if (vmax >= 1024.0 * 1024 * 1024) unit = "GiB/s", div = 1024.0 * 1024 * 1024;
-      else if (vmax >= 1024.0 * 1024) unit = "MiB/s", div = 1024.0 * 1024;
-      else if (vmax >= 1024) unit = "KiB/s", div = 1024;
+      if (vmax >= 1024.0 * 1024 * 1024)
+        unit = "GiB/s", div = 1024.0 * 1024 * 1024;
+      else if (vmax >= 1024.0 * 1024)
+        unit = "MiB/s", div = 1024.0 * 1024;
+      else if (vmax >= 1024)
+        unit = "KiB/s", div = 1024;
       for (auto &p : s.points) p.y /= div;
       svg::Chart c = time_chart(prs, "chart-wal" + sfx, "WAL written", kPgChartHeight);
       c.y.title = fmt::format("WAL ({})", unit);
@@ -225,8 +233,8 @@ std::string postgres_section(const json &r, const RunSeries &rs, const std::stri
       std::stable_sort(order.begin(), order.end(), [](const auto &a, const auto &b) { return a.second > b.second; });
       // Fixed colours for the common types so reports compare at a glance; red for locks.
       static const std::map<std::string, std::string> known = {
-          {"CPU", "#59a14f"},    {"none", "#59a14f"},      {"Lock", "#e15759"},    {"LWLock", "#f28e2b"},
-          {"IO", "#4e79a7"},     {"Client", "#76b7b2"},    {"IPC", "#b07aa1"},     {"Timeout", "#edc948"},
+          {"CPU", "#59a14f"},      {"none", "#59a14f"},      {"Lock", "#e15759"},     {"LWLock", "#f28e2b"},
+          {"IO", "#4e79a7"},       {"Client", "#76b7b2"},    {"IPC", "#b07aa1"},      {"Timeout", "#edc948"},
           {"Activity", "#bab0ac"}, {"BufferPin", "#ff9da7"}, {"Extension", "#9c755f"}};
       svg::Chart c = time_chart(prs, "chart-wait-events" + sfx, "Wait events", kPgChartHeight);
       c.y.title = "sessions (sampled)";
@@ -235,8 +243,10 @@ std::string postgres_section(const json &r, const RunSeries &rs, const std::stri
       for (const auto &[name, _] : order) {
         std::string color;
         auto it = known.find(name);
-        if (it != known.end()) color = it->second;
-        else color = svg::palette(next++ + 5);
+        if (it != known.end())
+          color = it->second;
+        else
+          color = svg::palette(next++ + 5);
         // pg_stat_activity has no wait event while a backend runs: "none" is time on CPU (or in
         // an uninstrumented wait), which a reader would otherwise take for idle.
         svg::Series s = svg::make_series(name == "none" ? "none (running)" : name, color, svg::Kind::Area);
@@ -246,15 +256,18 @@ std::string postgres_section(const json &r, const RunSeries &rs, const std::stri
         }
         c.series.push_back(std::move(s));
       }
-      c.caption_html = "sessions of the benchmark database by wait event type, sampled from pg_stat_activity and "
-                       "stacked; idle sessions wait on Client.";
+      c.caption_html =
+          "sessions of the benchmark database by wait event type, sampled from pg_stat_activity and "
+          "stacked; idle sessions wait on Client.";
       draw(c);
     } else {
       missing += "<li>wait events</li>";
     }
   }
-  if (recs.empty()) o += "<p class=\"note\">The PostgreSQL sampler recorded no intervals.</p>\n";
-  else if (!missing.empty()) o += "<p class=\"note\">Not in the sampler's output, so not charted:</p><ul>" + missing + "</ul>\n";
+  if (recs.empty())
+    o += "<p class=\"note\">The PostgreSQL sampler recorded no intervals.</p>\n";
+  else if (!missing.empty())
+    o += "<p class=\"note\">Not in the sampler's output, so not charted:</p><ul>" + missing + "</ul>\n";
   o += charts;
   o += pg_window_tables(at(pg, "window"));
   o += statements_table(at(at(pg, "window"), "statements"));

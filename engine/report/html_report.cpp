@@ -42,15 +42,18 @@ std::string render_progressive(const json &r) {
   o += "<p class=\"sub\">stormdb progressive scaling report (one band per client count)</p>\n</header>\n";
   o += "<section class=\"overview\">\n<dl class=\"meta\">";
   std::string script = str(at(r, "workload"), "script");
-  o += meta_row("workload", escape(name) + (script.empty() ? "" : " <span class=\"muted\">(" + escape(script) + ")</span>"));
+  o += meta_row("workload",
+                escape(name) + (script.empty() ? "" : " <span class=\"muted\">(" + escape(script) + ")</span>"));
   if (at(r, "server").is_object()) o += meta_row("server", escape(server_text(at(r, "server"))));
   o += meta_row("bands", escape(fmt::format("{} client counts", bands.size())));
   const json &bound = at(r, "latency_bound");
   if (bound.is_object())
-    o += meta_row("latency bound", escape(str(bound, "stat") + " < " + format_number(num(bound, "limit_ms"), 3) + " ms"));
+    o += meta_row("latency bound",
+                  escape(str(bound, "stat") + " < " + format_number(num(bound, "limit_ms"), 3) + " ms"));
   if (fit)
-    o += meta_row("USL fit", escape(fmt::format("λ = {} tps per client, σ (contention) = {:.5f}, κ (coherency) = {:.7f}, R² = {:.4f}",
-                                                format_number(lambda, 2), sigma, kappa, r2)));
+    o += meta_row("USL fit", escape(fmt::format(
+                                 "λ = {} tps per client, σ (contention) = {:.5f}, κ (coherency) = {:.7f}, R² = {:.4f}",
+                                 format_number(lambda, 2), sigma, kappa, r2)));
   else
     o += meta_row("USL fit", "<span class=\"muted\">none (too few bands or the fit did not converge)</span>");
   if (!str(r, "stormdb_version").empty()) o += meta_row("stormdb", escape(str(r, "stormdb_version")));
@@ -110,8 +113,9 @@ std::string render_progressive(const json &r) {
   c.x.max = xr;
   c.series.push_back(std::move(measured));
   if (!best_pt.points.empty()) c.series.push_back(std::move(best_pt));
-  c.caption_html = "measured throughput of each band and the Universal Scalability Law fitted to it; λ is one "
-                   "client's throughput without contention, σ the serialised fraction, κ the coherency cost.";
+  c.caption_html =
+      "measured throughput of each band and the Universal Scalability Law fitted to it; λ is one "
+      "client's throughput without contention, σ the serialised fraction, κ the coherency cost.";
   std::string charts = svg::render_figure(c);
 
   // Latency by band.
@@ -143,24 +147,30 @@ std::string render_progressive(const json &r) {
   charts += svg::render_figure(l);
   o += "<section class=\"charts\">\n<h2>Scaling</h2>\n" + charts + "</section>\n";
 
-  o += "<section>\n<h2>Bands</h2>\n<div class=\"scroll\"><table id=\"bands-table\"><thead><tr><th class=\"num\">clients</th>"
-       "<th class=\"num\">measured s</th><th class=\"num\">count</th><th class=\"num\">tps</th><th class=\"num\">p50 ms</th>"
-       "<th class=\"num\">p95 ms</th><th class=\"num\">p99 ms</th><th class=\"num\">p99.9 ms</th><th class=\"num\">failed</th>"
-       "<th class=\"num\">retried</th><th class=\"num\">reconnects</th><th class=\"num\">USL tps</th></tr></thead><tbody>\n";
+  o += "<section>\n<h2>Bands</h2>\n<div class=\"scroll\"><table id=\"bands-table\"><thead><tr><th "
+       "class=\"num\">clients</th>"
+       "<th class=\"num\">measured s</th><th class=\"num\">count</th><th class=\"num\">tps</th><th class=\"num\">p50 "
+       "ms</th>"
+       "<th class=\"num\">p95 ms</th><th class=\"num\">p99 ms</th><th class=\"num\">p99.9 ms</th><th "
+       "class=\"num\">failed</th>"
+       "<th class=\"num\">retried</th><th class=\"num\">reconnects</th><th class=\"num\">USL "
+       "tps</th></tr></thead><tbody>\n";
   for (const auto &b : bands) {
     const json &t = at(b, "total");
     const json &lat = at(t, "latency_ms");
     double n = num(b, "clients");
     o += fmt::format("<tr{}>", std::isfinite(best) && n == best ? " class=\"best\" title=\"best band\"" : "");
-    o += td_num(fmt_count(n)) + td_num(fmt::format("{:.3f}", num(b, "elapsed_s"))) + td_num(fmt_count(num(t, "count"))) +
-         td_num(fmt_tps(num(t, "tps")));
+    o += td_num(fmt_count(n)) + td_num(fmt::format("{:.3f}", num(b, "elapsed_s"))) +
+         td_num(fmt_count(num(t, "count"))) + td_num(fmt_tps(num(t, "tps")));
     for (const char *s : {"p50", "p95", "p99", "p99.9"}) o += td_num(fmt_ms(num(lat, s)));
-    o += td_num(fmt_count(num(t, "failed"))) + td_num(fmt_count(num(t, "retried"))) + td_num(fmt_count(num(b, "reconnects")));
+    o += td_num(fmt_count(num(t, "failed"))) + td_num(fmt_count(num(t, "retried"))) +
+         td_num(fmt_count(num(b, "reconnects")));
     o += td_num(fit && std::isfinite(n) ? fmt_tps(usl_x(lambda, sigma, kappa, n)) : "–") + "</tr>\n";
   }
   o += "</tbody></table></div>\n";
-  if (std::isfinite(best)) o += "<p class=\"muted\">Highlighted: the best band" +
-                                std::string(bound.is_object() ? " within the latency bound" : "") + ".</p>\n";
+  if (std::isfinite(best))
+    o += "<p class=\"muted\">Highlighted: the best band" +
+         std::string(bound.is_object() ? " within the latency bound" : "") + ".</p>\n";
   o += "</section>\n";
   std::string ct = config_table(at(r, "config"));
   if (!ct.empty()) o += "<section class=\"config\">\n<h2>Configuration</h2>\n" + ct + "</section>\n";
@@ -175,17 +185,21 @@ std::string render_phases(const json &r) {
   std::string name = str(at(r, "workload"), "name");
   std::string o = "<header class=\"top\">\n<h1>" + escape(name.empty() ? "stormdb" : name) + "</h1>\n";
   o += fmt::format("<p class=\"sub\">stormdb phased run report: {} phases</p>\n</header>\n", phases.size());
-  o += "<section class=\"overview\">\n<h2>Phases</h2>\n<div class=\"scroll\"><table id=\"phases-table\"><thead><tr><th>phase</th>"
-       "<th class=\"num\">clients</th><th class=\"num\">measured s</th><th class=\"num\">count</th><th class=\"num\">tps</th>"
+  o += "<section class=\"overview\">\n<h2>Phases</h2>\n<div class=\"scroll\"><table "
+       "id=\"phases-table\"><thead><tr><th>phase</th>"
+       "<th class=\"num\">clients</th><th class=\"num\">measured s</th><th class=\"num\">count</th><th "
+       "class=\"num\">tps</th>"
        "<th class=\"num\">p50 ms</th><th class=\"num\">p99 ms</th><th class=\"num\">failed</th></tr></thead><tbody>\n";
   for (size_t i = 0; i < phases.size(); i++) {
     const json &p = phases[i];
     const json &t = at(p, "total");
     std::string pname = str(p, "phase");
-    o += fmt::format("<tr><td><a href=\"#phase-{}\">{}</a></td>", i + 1, escape(pname.empty() ? fmt::format("{}", i + 1) : pname));
+    o += fmt::format("<tr><td><a href=\"#phase-{}\">{}</a></td>", i + 1,
+                     escape(pname.empty() ? fmt::format("{}", i + 1) : pname));
     o += td_num(fmt_scalar(at(at(p, "config"), "clients"))) + td_num(fmt::format("{:.3f}", num(p, "elapsed_s"))) +
-         td_num(fmt_count(num(t, "count"))) + td_num(fmt_tps(num(t, "tps"))) + td_num(fmt_ms(num(at(t, "latency_ms"), "p50"))) +
-         td_num(fmt_ms(num(at(t, "latency_ms"), "p99"))) + td_num(fmt_count(num(t, "failed"))) + "</tr>\n";
+         td_num(fmt_count(num(t, "count"))) + td_num(fmt_tps(num(t, "tps"))) +
+         td_num(fmt_ms(num(at(t, "latency_ms"), "p50"))) + td_num(fmt_ms(num(at(t, "latency_ms"), "p99"))) +
+         td_num(fmt_count(num(t, "failed"))) + "</tr>\n";
   }
   o += "</tbody></table></div>\n</section>\n";
   for (size_t i = 0; i < phases.size(); i++) {
@@ -193,25 +207,30 @@ std::string render_phases(const json &r) {
     std::string pname = str(p, "phase");
     o += fmt::format("<section class=\"phase\" id=\"phase-{}\">\n<h2>Phase {}{}</h2>\n", i + 1, i + 1,
                      pname.empty() ? "" : ": " + escape(pname));
-    if (!p.is_object()) o += "<p class=\"note\">This phase has no result.</p>\n";
-    else o += run_body(p, fmt::format("-phase{}", i + 1), false);
+    if (!p.is_object())
+      o += "<p class=\"note\">This phase has no result.</p>\n";
+    else
+      o += run_body(p, fmt::format("-phase{}", i + 1), false);
     o += "</section>\n";
   }
   double started = phases.empty() ? kNaN : num(phases[0], "started_at_unix");
   std::string date = fmt_date(started);
-  return page(fmt::format("stormdb phased run: {}{}", name.empty() ? "workload" : name, date.empty() ? "" : " — " + date), o,
-              str(r, "stormdb_version"));
+  return page(
+      fmt::format("stormdb phased run: {}{}", name.empty() ? "workload" : name, date.empty() ? "" : " — " + date), o,
+      str(r, "stormdb_version"));
 }
 
 }  // namespace
 
 std::string render_html_report(const json &result) {
-  if (!result.is_object()) throw std::runtime_error("cannot render a report: the JSON is not an object (expected a stormdb result)");
+  if (!result.is_object())
+    throw std::runtime_error("cannot render a report: the JSON is not an object (expected a stormdb result)");
   const json &schema = at(result, "schema");
   if (!schema.is_string())
     throw std::runtime_error("cannot render a report: no \"schema\" field, so this is not a stormdb result JSON");
   std::string s = schema.get<std::string>();
-  if (s == "stormdb.result/1") return page(page_title(result, "report"), run_body(result, "", true), str(result, "stormdb_version"));
+  if (s == "stormdb.result/1")
+    return page(page_title(result, "report"), run_body(result, "", true), str(result, "stormdb_version"));
   if (s == "stormdb.progressive/1") return render_progressive(result);
   if (s == "stormdb.phases/1") return render_phases(result);
   if (s.starts_with("stormdb.result/") || s.starts_with("stormdb.progressive/") || s.starts_with("stormdb.phases/"))

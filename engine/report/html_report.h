@@ -1,4 +1,5 @@
-// The HTML report: one self-contained page (inline CSS and SVG charts, nothing fetched at view time) rendered from a result JSON.
+// The HTML report: one self-contained page (inline CSS and SVG charts, nothing fetched at view time) rendered from a
+// result JSON.
 #pragma once
 #include <nlohmann/json.hpp>
 #include <string>

@@ -36,7 +36,8 @@ std::string chart_throughput(const RunSeries &rs, const std::string &sfx) {
   svg::Series total = svg::make_series(rs.types.size() == 1 ? rs.types[0] : "total", kTotalColor);
   total.width = 2.2;
   std::vector<svg::Series> per(rs.types.size());
-  for (size_t i = 0; i < rs.types.size(); i++) per[i] = svg::make_series(rs.types[i], type_color(rs, i), svg::Kind::Line, 1.6);
+  for (size_t i = 0; i < rs.types.size(); i++)
+    per[i] = svg::make_series(rs.types[i], type_color(rs, i), svg::Kind::Line, 1.6);
   for (const json *ivp : rs.intervals) {
     const json &iv = *ivp;
     double t = num(iv, "t_s"), span = num(iv, "span_s");
@@ -71,7 +72,7 @@ std::string chart_latency(const RunSeries &rs, const std::string &sfx) {
   for (size_t i = 0; i < names.size(); i++) {
     for (const auto &st : stats) {
       svg::Series s = svg::make_series(names[i] + " " + st.key, use_total ? kTotalColor : type_color(rs, i),
-                                      svg::Kind::Line, st.width, st.dash);
+                                       svg::Kind::Line, st.width, st.dash);
       for (const json *ivp : rs.intervals) {
         const json &iv = *ivp;
         const json &row = use_total ? at(iv, "total") : at(at(iv, "transactions"), names[i].c_str());
@@ -85,11 +86,11 @@ std::string chart_latency(const RunSeries &rs, const std::string &sfx) {
   c.y.log = svg::wants_log(all, 20);
   c.y.include_zero = !c.y.log;
   c.y.title = std::string("latency (ms") + (c.y.log ? ", log scale)" : ")");
-  c.caption_html = fmt::format("per-interval percentiles{}: solid p50, {}dashed p99. Latency runs from the intended start "
-                               "to the end of the transaction, retries included; intervals without a completed "
-                               "transaction leave a gap.{}",
-                               rs.types.size() > 1 ? " per transaction type" : "", with_p95 ? "dotted p95, " : "",
-                               rs.dropped_note);
+  c.caption_html = fmt::format(
+      "per-interval percentiles{}: solid p50, {}dashed p99. Latency runs from the intended start "
+      "to the end of the transaction, retries included; intervals without a completed "
+      "transaction leave a gap.{}",
+      rs.types.size() > 1 ? " per transaction type" : "", with_p95 ? "dotted p95, " : "", rs.dropped_note);
   return svg::render_figure(with_dots(std::move(c), rs));
 }
 
@@ -140,13 +141,14 @@ std::string chart_distribution(const json &r, const RunSeries &rs, const std::st
   c.x.include_zero = true;
   c.x.min = 0;
   c.x.max = std::max(1.0, x_max);
-  c.x.ticks = {{0, "0%"}, {std::log10(2.0), "50%"}, {1, "90%"}, {2, "99%"}, {3, "99.9%"}, {4, "99.99%"}, {5, "99.999%"},
-               {6, "99.9999%"}, {7, "99.99999%"}};
+  c.x.ticks = {{0, "0%"},     {std::log10(2.0), "50%"}, {1, "90%"},      {2, "99%"},      {3, "99.9%"},
+               {4, "99.99%"}, {5, "99.999%"},           {6, "99.9999%"}, {7, "99.99999%"}};
   c.y.log = svg::wants_log(all, 20);
   c.y.include_zero = !c.y.log;
   c.y.title = std::string("latency (ms") + (c.y.log ? ", log scale)" : ")");
-  c.caption_html = "latency at each percentile of the measured transactions, from the full histogram "
-                   "(buckets within 1/1024 of each other); the right end is the maximum.";
+  c.caption_html =
+      "latency at each percentile of the measured transactions, from the full histogram "
+      "(buckets within 1/1024 of each other); the right end is the maximum.";
   return svg::render_figure(c);
 }
 
@@ -182,25 +184,28 @@ std::string chart_errors(const RunSeries &rs, const std::string &sfx) {
   if (max < 5) c.y.max = 5;  // a readable axis for the usual handful of failures, or none
   c.caption_html = max == 0 ? "failed and retried transactions and lost connections per interval: none in this run."
                             : "transactions that failed (after their last try) or needed a retry, and connections lost "
-                              "and re-established, per interval." + rs.dropped_note;
+                              "and re-established, per interval." +
+                                  rs.dropped_note;
   return svg::render_figure(with_dots(std::move(c), rs));
 }
 
 // ---- Tables.
 
 std::string summary_table(const json &r, const RunSeries &rs, const std::string &sfx) {
-  std::string o = fmt::format("<div class=\"scroll\"><table id=\"summary-table{}\" class=\"summary\">\n<thead><tr><th>transaction</th>"
-                              "<th class=\"num\">count</th><th class=\"num\">tps</th><th class=\"num\">p50 ms</th>"
-                              "<th class=\"num\">p90 ms</th><th class=\"num\">p95 ms</th><th class=\"num\">p99 ms</th>"
-                              "<th class=\"num\">p99.9 ms</th><th class=\"num\">max ms</th><th class=\"num\">failed</th>"
-                              "<th class=\"num\">retried</th></tr></thead>\n<tbody>\n",
-                              sfx);
+  std::string o = fmt::format(
+      "<div class=\"scroll\"><table id=\"summary-table{}\" class=\"summary\">\n<thead><tr><th>transaction</th>"
+      "<th class=\"num\">count</th><th class=\"num\">tps</th><th class=\"num\">p50 ms</th>"
+      "<th class=\"num\">p90 ms</th><th class=\"num\">p95 ms</th><th class=\"num\">p99 ms</th>"
+      "<th class=\"num\">p99.9 ms</th><th class=\"num\">max ms</th><th class=\"num\">failed</th>"
+      "<th class=\"num\">retried</th></tr></thead>\n<tbody>\n",
+      sfx);
   auto row = [&](const std::string &name, const json &t, bool total) {
     const json &l = at(t, "latency_ms");
     double count = num(t, "count"), failed = num(t, "failed");
     std::string cls = total ? " class=\"total\"" : (failed > 0 ? " class=\"failed\"" : "");
     std::string count_attr = std::isfinite(count) ? fmt::format(" data-value=\"{:.0f}\"", count) : "";
-    o += fmt::format("<tr{}><td>{}</td><td class=\"num count\"{}>{}</td>", cls, escape(name), count_attr, fmt_count(count));
+    o += fmt::format("<tr{}><td>{}</td><td class=\"num count\"{}>{}</td>", cls, escape(name), count_attr,
+                     fmt_count(count));
     o += td_num(fmt_tps(num(t, "tps")));
     for (const char *k : {"p50", "p90", "p95", "p99", "p99.9", "max"}) o += td_num(fmt_ms(num(l, k)));
     o += td_num(fmt_count(failed)) + td_num(fmt_count(num(t, "retried"))) + "</tr>\n";
@@ -221,36 +226,43 @@ std::string reconnect_attempts(const json &r) {
 std::string outages_table(const json &r) {
   const json &list = at(r, "outages");
   if (!list.is_array() || list.empty()) return "";
-  std::string o = "<h3>Outages</h3>\n<p class=\"note\">Spans during which clients that lost their connection could not "
-                  "reconnect, in seconds since the start barrier.</p>\n<div class=\"scroll\"><table id=\"outages-table\">"
-                  "<thead><tr><th class=\"num\">from s</th><th class=\"num\">to s</th><th class=\"num\">duration s</th>"
-                  "</tr></thead><tbody>\n";
+  std::string o =
+      "<h3>Outages</h3>\n<p class=\"note\">Spans during which clients that lost their connection could not "
+      "reconnect, in seconds since the start barrier.</p>\n<div class=\"scroll\"><table id=\"outages-table\">"
+      "<thead><tr><th class=\"num\">from s</th><th class=\"num\">to s</th><th class=\"num\">duration s</th>"
+      "</tr></thead><tbody>\n";
   for (const json &x : list) {
     bool open = at(x, "open").is_boolean() && at(x, "open").get<bool>();
     o += open ? "<tr class=\"failed\">" : "<tr>";
     o += td_num(format_number(num(x, "start_s"), 3));
-    o += open ? "<td class=\"num\">still unreachable at the end of the run</td>" : td_num(format_number(num(x, "end_s"), 3));
+    o += open ? "<td class=\"num\">still unreachable at the end of the run</td>"
+              : td_num(format_number(num(x, "end_s"), 3));
     o += td_num(format_number(num(x, "duration_s"), 3)) + "</tr>\n";
   }
   o += "</tbody></table></div>\n";
   double gave_up = num(r, "clients_unable_to_reconnect");
-  if (gave_up > 0) o += "<p class=\"note\">" + fmt_count(gave_up) + " clients could not reconnect before the end of the run.</p>\n";
+  if (gave_up > 0)
+    o += "<p class=\"note\">" + fmt_count(gave_up) + " clients could not reconnect before the end of the run.</p>\n";
   return o;
 }
 
 // The pool (--connections), the query mode and timer lateness, as outcome items.
 void pool_items(const json &r, std::vector<std::pair<std::string, std::string>> &items) {
   auto p50_p99_max = [](const json &l) {
-    return "p50 " + fmt_ms(num(l, "p50")) + " ms, p99 " + fmt_ms(num(l, "p99")) + " ms, max " + fmt_ms(num(l, "max")) + " ms";
+    return "p50 " + fmt_ms(num(l, "p50")) + " ms, p99 " + fmt_ms(num(l, "p99")) + " ms, max " + fmt_ms(num(l, "max")) +
+           " ms";
   };
-  if (r.contains("query_mode") && r["query_mode"].is_string()) items.push_back({"query mode (-M)", r["query_mode"].get<std::string>()});
+  if (r.contains("query_mode") && r["query_mode"].is_string())
+    items.push_back({"query mode (-M)", r["query_mode"].get<std::string>()});
   const json &pool = at(r, "pool");
   if (num(pool, "connections") > 0) {
-    items.push_back({"connections", fmt_count(num(pool, "connections")) + " pooled (a client borrows one per transaction)"});
+    items.push_back(
+        {"connections", fmt_count(num(pool, "connections")) + " pooled (a client borrows one per transaction)"});
     std::string wait = "total " + p50_p99_max(at(at(r, "total"), "pool_wait_ms"));
     const json &types = at(r, "transactions");
     if (types.is_object())
-      for (const auto &[k, v] : types.items()) wait += "; " + k + " p99 " + fmt_ms(num(at(v, "pool_wait_ms"), "p99")) + " ms";
+      for (const auto &[k, v] : types.items())
+        wait += "; " + k + " p99 " + fmt_ms(num(at(v, "pool_wait_ms"), "p99")) + " ms";
     items.push_back({"pool wait (part of the latency)", wait});
     items.push_back({"pool queue", "mean " + format_number(num(pool, "queue_mean"), 2) + " clients waiting, max " +
                                        fmt_count(num(pool, "queue_max")) + " at one thread"});
@@ -273,7 +285,8 @@ std::string outcomes(const json &r) {
   if (num(t, "late") > 0) items.push_back({"late (above the latency limit)", fmt_count(num(t, "late"))});
   const json &lag = at(t, "schedule_lag_ms");
   if (num(lag, "max") > 0)
-    items.push_back({"schedule lag", "mean " + fmt_ms(num(lag, "mean")) + " ms, max " + fmt_ms(num(lag, "max")) + " ms"});
+    items.push_back(
+        {"schedule lag", "mean " + fmt_ms(num(lag, "mean")) + " ms, max " + fmt_ms(num(lag, "max")) + " ms"});
   const json &svc = at(t, "service_ms");
   if (num(svc, "max") > 0)
     items.push_back({"service time (from the actual start)", "p50 " + fmt_ms(num(svc, "p50")) + " ms, p99 " +
@@ -288,8 +301,9 @@ std::string outcomes(const json &r) {
 std::string failures_table(const json &r, const RunSeries &rs) {
   const json &f = at(at(r, "total"), "failures");
   if (!f.is_object() || f.empty()) return "";
-  std::string o = "<h3>Failures by SQLSTATE</h3>\n<div class=\"scroll\"><table id=\"failures-table\"><thead><tr><th>SQLSTATE</th>"
-                  "<th>condition</th><th>class</th><th class=\"num\">count</th><th>by transaction</th></tr></thead><tbody>\n";
+  std::string o =
+      "<h3>Failures by SQLSTATE</h3>\n<div class=\"scroll\"><table id=\"failures-table\"><thead><tr><th>SQLSTATE</th>"
+      "<th>condition</th><th>class</th><th class=\"num\">count</th><th>by transaction</th></tr></thead><tbody>\n";
   for (const auto &[code, n] : f.items()) {
     std::string cond = code == "script" ? "Lua error in the script" : sqlstate_name(code);
     std::string cls = code == "script" ? "" : sqlstate_class(code);
@@ -298,8 +312,8 @@ std::string failures_table(const json &r, const RunSeries &rs) {
       double k = num(at(at(at(at(r, "transactions"), type.c_str()), "failures"), code.c_str()));
       if (k > 0) by += (by.empty() ? "" : ", ") + type + " " + fmt_count(k);
     }
-    o += fmt::format("<tr><td><code>{}</code></td><td>{}</td><td>{}</td>{}<td>{}</td></tr>\n", escape(code), escape(cond),
-                     escape(cls), td_num(fmt_count(num(n))), escape(by));
+    o += fmt::format("<tr><td><code>{}</code></td><td>{}</td><td>{}</td>{}<td>{}</td></tr>\n", escape(code),
+                     escape(cond), escape(cls), td_num(fmt_count(num(n))), escape(by));
   }
   return o + "</tbody></table></div>\n";
 }
@@ -308,8 +322,10 @@ std::string counters_table(const json &r) {
   const json &c = at(r, "counters");
   if (!c.is_object() || c.empty()) return "";
   double el = num(r, "elapsed_s");
-  std::string o = "<h3>Counters</h3>\n<table id=\"counters-table\" class=\"compact\"><thead><tr><th>counter</th><th class=\"num\">value</th>"
-                  "<th class=\"num\">per second</th></tr></thead><tbody>\n";
+  std::string o =
+      "<h3>Counters</h3>\n<table id=\"counters-table\" class=\"compact\"><thead><tr><th>counter</th><th "
+      "class=\"num\">value</th>"
+      "<th class=\"num\">per second</th></tr></thead><tbody>\n";
   for (const auto &[k, v] : c.items())
     o += "<tr><td>" + escape(k) + "</td>" + td_num(format_number(num(v), 3)) +
          td_num(el > 0 ? format_number(num(v) / el, 1) : "–") + "</tr>\n";
@@ -319,10 +335,11 @@ std::string counters_table(const json &r) {
 std::string timings_table(const json &r) {
   const json &t = at(r, "timings");
   if (!t.is_object() || t.empty()) return "";
-  std::string o = "<h3>Timings (<code>ctx:observe</code>)</h3>\n<div class=\"scroll\"><table id=\"timings-table\"><thead><tr>"
-                  "<th>timing</th><th class=\"num\">count</th><th class=\"num\">mean ms</th><th class=\"num\">p50 ms</th>"
-                  "<th class=\"num\">p90 ms</th><th class=\"num\">p95 ms</th><th class=\"num\">p99 ms</th>"
-                  "<th class=\"num\">max ms</th></tr></thead><tbody>\n";
+  std::string o =
+      "<h3>Timings (<code>ctx:observe</code>)</h3>\n<div class=\"scroll\"><table id=\"timings-table\"><thead><tr>"
+      "<th>timing</th><th class=\"num\">count</th><th class=\"num\">mean ms</th><th class=\"num\">p50 ms</th>"
+      "<th class=\"num\">p90 ms</th><th class=\"num\">p95 ms</th><th class=\"num\">p99 ms</th>"
+      "<th class=\"num\">max ms</th></tr></thead><tbody>\n";
   for (const auto &[k, v] : t.items()) {
     o += "<tr><td>" + escape(k) + "</td>" + td_num(fmt_count(num(v, "count")));
     for (const char *s : {"mean", "p50", "p90", "p95", "p99", "max"}) o += td_num(fmt_ms(num(at(v, "ms"), s)));
@@ -334,8 +351,9 @@ std::string timings_table(const json &r) {
 std::string workload_summary(const json &r) {
   const json &s = array_at(r, "summary");
   if (s.empty()) return "";
-  std::string o = "<h3>Workload summary</h3>\n<div class=\"scroll\"><table id=\"workload-summary\"><thead><tr><th>name</th>"
-                  "<th class=\"num\">value</th><th>unit</th><th>note</th><th>status</th></tr></thead><tbody>\n";
+  std::string o =
+      "<h3>Workload summary</h3>\n<div class=\"scroll\"><table id=\"workload-summary\"><thead><tr><th>name</th>"
+      "<th class=\"num\">value</th><th>unit</th><th>note</th><th>status</th></tr></thead><tbody>\n";
   for (const auto &line : s) {
     const json &ok = at(line, "ok");
     bool failed = ok.is_boolean() && !ok.get<bool>();
@@ -353,13 +371,16 @@ std::string checks_table(const json &r) {
   auto unchecked = [](const json &ch) { return at(ch, "checked").is_boolean() && !at(ch, "checked").get<bool>(); };
   size_t failed = 0, skipped = 0;
   for (const auto &ch : c) {
-    if (unchecked(ch)) skipped++;
-    else if (!(at(ch, "ok").is_boolean() && at(ch, "ok").get<bool>())) failed++;
+    if (unchecked(ch))
+      skipped++;
+    else if (!(at(ch, "ok").is_boolean() && at(ch, "ok").get<bool>()))
+      failed++;
   }
-  std::string o = fmt::format("<h3>Checks: {} of {} checked, {} passed, {} failed</h3>\n<div class=\"scroll\">"
-                              "<table id=\"checks-table\"><thead><tr>"
-                              "<th>status</th><th>check</th><th>detail</th></tr></thead><tbody>\n",
-                              c.size() - skipped, c.size(), c.size() - skipped - failed, failed);
+  std::string o = fmt::format(
+      "<h3>Checks: {} of {} checked, {} passed, {} failed</h3>\n<div class=\"scroll\">"
+      "<table id=\"checks-table\"><thead><tr>"
+      "<th>status</th><th>check</th><th>detail</th></tr></thead><tbody>\n",
+      c.size() - skipped, c.size(), c.size() - skipped - failed, failed);
   for (const auto &ch : c) {
     bool ok = at(ch, "ok").is_boolean() && at(ch, "ok").get<bool>();
     std::string status = unchecked(ch) ? "<span class=\"badge\">not checked</span>" : badge(ok);
@@ -417,13 +438,16 @@ std::string config_table(const json &cfg) {
     for (const auto &[k, v] : j.items()) {
       std::string key = prefix.empty() ? k : prefix + "." + k;
       if (key == "sources") continue;
-      if (v.is_object() && !v.empty()) flatten(key, v);
-      else rows.push_back({key, &v});
+      if (v.is_object() && !v.empty())
+        flatten(key, v);
+      else
+        rows.push_back({key, &v});
     }
   };
   flatten("", cfg);
-  std::string o = "<div class=\"scroll\"><table id=\"config-table\"><thead><tr><th>setting</th><th>value</th><th>from</th>"
-                  "</tr></thead><tbody>\n";
+  std::string o =
+      "<div class=\"scroll\"><table id=\"config-table\"><thead><tr><th>setting</th><th>value</th><th>from</th>"
+      "</tr></thead><tbody>\n";
   for (const auto &[key, v] : rows) {
     std::string src = str(sources, key.c_str());
     if (src.empty() && key.size() > 2 && key.ends_with("_s")) src = str(sources, key.substr(0, key.size() - 2).c_str());
@@ -458,18 +482,25 @@ std::string run_body(const json &r, const std::string &sfx, bool standalone) {
   o += "<section class=\"overview\">\n<dl class=\"meta\">";
   if (standalone || !name.empty()) {
     std::string script = str(at(r, "workload"), "script");
-    o += meta_row("workload", escape(name) + (script.empty() ? "" : " <span class=\"muted\">(" + escape(script) + ")</span>"));
+    o += meta_row("workload",
+                  escape(name) + (script.empty() ? "" : " <span class=\"muted\">(" + escape(script) + ")</span>"));
   }
   if (at(r, "server").is_object()) o += meta_row("server", escape(server_text(at(r, "server"))));
-  if (!fmt_date(num(r, "started_at_unix")).empty()) o += meta_row("started", escape(fmt_date(num(r, "started_at_unix"))));
-  o += meta_row("measured time", escape(fmt_seconds(num(r, "elapsed_s"))) + " <span class=\"muted\">(warmup excluded; the "
-                                                                            "divisor of every rate)</span>");
+  if (!fmt_date(num(r, "started_at_unix")).empty())
+    o += meta_row("started", escape(fmt_date(num(r, "started_at_unix"))));
+  o += meta_row("measured time", escape(fmt_seconds(num(r, "elapsed_s"))) +
+                                     " <span class=\"muted\">(warmup excluded; the "
+                                     "divisor of every rate)</span>");
   if (cfg.is_object()) {
-    std::string load = fmt::format("{} clients on {} threads", fmt_scalar(at(cfg, "clients")), fmt_scalar(at(cfg, "threads")));
+    std::string load =
+        fmt::format("{} clients on {} threads", fmt_scalar(at(cfg, "clients")), fmt_scalar(at(cfg, "threads")));
     double rate = num(cfg, "rate"), rpc = num(cfg, "rate_per_client");
-    if (rate > 0) load += ", open loop at " + format_number(rate, 2) + " tps (" + escape(str(cfg, "arrival")) + ")";
-    else if (rpc > 0) load += ", open loop at " + format_number(rpc, 2) + " tps per client";
-    else load += ", closed loop";
+    if (rate > 0)
+      load += ", open loop at " + format_number(rate, 2) + " tps (" + escape(str(cfg, "arrival")) + ")";
+    else if (rpc > 0)
+      load += ", open loop at " + format_number(rpc, 2) + " tps per client";
+    else
+      load += ", closed loop";
     o += meta_row("load", escape(load));
     double d = num(cfg, "duration_s"), w = num(cfg, "warmup_s"), n = num(cfg, "transactions_per_client");
     std::string plan = n > 0 ? fmt_count(n) + " transactions per client" : format_number(d, 3) + " s";
@@ -478,8 +509,9 @@ std::string run_body(const json &r, const std::string &sfx, bool standalone) {
   }
   const json &conn = at(r, "connect");
   if (conn.is_object())
-    o += meta_row("initial connection", escape(fmt::format("mean {} ms, max {} ms ({} connections)", fmt_ms(num(conn, "mean_ms")),
-                                                           fmt_ms(num(conn, "max_ms")), fmt_count(num(conn, "connections")))));
+    o += meta_row("initial connection",
+                  escape(fmt::format("mean {} ms, max {} ms ({} connections)", fmt_ms(num(conn, "mean_ms")),
+                                     fmt_ms(num(conn, "max_ms")), fmt_count(num(conn, "connections")))));
   if (standalone && !str(r, "stormdb_version").empty()) o += meta_row("stormdb", escape(str(r, "stormdb_version")));
   o += "</dl>\n<div class=\"kpis\">";
   o += kpi("throughput (tps)", fmt_tps(num(total, "tps")));
@@ -510,7 +542,8 @@ std::string run_body(const json &r, const std::string &sfx, bool standalone) {
     o += chart_throughput(rs, sfx);
     o += chart_latency(rs, sfx);
   }
-  if (distribution.empty()) o += "<p class=\"note\">No latency histogram in this result: no distribution to chart.</p>\n";
+  if (distribution.empty())
+    o += "<p class=\"note\">No latency histogram in this result: no distribution to chart.</p>\n";
   o += distribution;
   if (!rs.intervals.empty()) o += chart_errors(rs, sfx);
   o += "</section>\n";
@@ -519,8 +552,11 @@ std::string run_body(const json &r, const std::string &sfx, bool standalone) {
 
   std::string ct = config_table(cfg);
   if (!ct.empty()) {
-    if (standalone) o += "<section class=\"config\">\n<h2>Configuration</h2>\n" + ct + "</section>\n";
-    else o += "<section class=\"config\">\n<details><summary>Configuration of this phase</summary>\n" + ct + "</details>\n</section>\n";
+    if (standalone)
+      o += "<section class=\"config\">\n<h2>Configuration</h2>\n" + ct + "</section>\n";
+    else
+      o += "<section class=\"config\">\n<details><summary>Configuration of this phase</summary>\n" + ct +
+           "</details>\n</section>\n";
   }
   return o;
 }

@@ -2,8 +2,8 @@
 // interval series and the configuration with secrets redacted.
 #include "report/json_report.h"
 
-#include "report/html_report.h"
 #include "metrics/latency_value.h"
+#include "report/html_report.h"
 
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -53,7 +53,9 @@ json histogram_json(const Histogram &h) {
 json outages_json(const RunResult &r) {
   json out = json::array();
   for (const auto &o : r.outages)
-    out.push_back({{"start_s", o.start_s}, {"end_s", o.open ? json(nullptr) : json(o.end_s)}, {"duration_s", o.duration_s},
+    out.push_back({{"start_s", o.start_s},
+                   {"end_s", o.open ? json(nullptr) : json(o.end_s)},
+                   {"duration_s", o.duration_s},
                    {"open", o.open}});
   return out;
 }
@@ -104,14 +106,11 @@ json result_json(const RunResult &r, const Config &cfg) {
   j["total"]["histogram"] = histogram_json(r.total_stats.latency);
   json timings = json::object();
   for (const auto &t : r.timings)
-    timings[t.name] = {{"count", t.count},
-                       {"ms", latency_json(t.latency, false)},
-                       {"histogram", histogram_json(t.histogram)}};
+    timings[t.name] = {
+        {"count", t.count}, {"ms", latency_json(t.latency, false)}, {"histogram", histogram_json(t.histogram)}};
   j["timings"] = timings;
   j["query_mode"] = r.query_mode;
-  j["pool"] = {{"connections", r.pool.connections},
-               {"queue_mean", r.pool.queue_mean},
-               {"queue_max", r.pool.queue_max}};
+  j["pool"] = {{"connections", r.pool.connections}, {"queue_mean", r.pool.queue_mean}, {"queue_max", r.pool.queue_max}};
   j["timer_lateness"] = {{"wakeups", r.timer_wakeups}, {"ms", latency_json(r.timer_lateness, false)}};
   j["reconnects"] = r.reconnects;
   j["reconnect_attempts"] = r.reconnect_attempts;
@@ -122,10 +121,15 @@ json result_json(const RunResult &r, const Config &cfg) {
   for (const auto &iv : r.intervals) {
     json types_iv = json::object();
     for (const auto &t : iv.types) types_iv[t.name] = row_json(t);
-    intervals.push_back({{"phase", iv.phase}, {"t_s", iv.t_s}, {"span_s", iv.span_s}, {"reconnects", iv.reconnects},
-                         {"reconnect_attempts", iv.reconnect_attempts},
-                         {"pool_queue", iv.pooled ? json{{"mean", iv.queue_mean}, {"max", iv.queue_max}} : json(nullptr)},
-                         {"total", row_json(iv.total)}, {"transactions", types_iv}});
+    intervals.push_back(
+        {{"phase", iv.phase},
+         {"t_s", iv.t_s},
+         {"span_s", iv.span_s},
+         {"reconnects", iv.reconnects},
+         {"reconnect_attempts", iv.reconnect_attempts},
+         {"pool_queue", iv.pooled ? json{{"mean", iv.queue_mean}, {"max", iv.queue_max}} : json(nullptr)},
+         {"total", row_json(iv.total)},
+         {"transactions", types_iv}});
   }
   j["intervals"] = intervals;
   json summary = json::array();
@@ -138,8 +142,10 @@ json result_json(const RunResult &r, const Config &cfg) {
   json checks = json::array();
   // A check that could not run has "checked": false and "ok": null (neither passed nor failed).
   for (const auto &c : r.checks)
-    checks.push_back({{"name", c.name}, {"ok", c.checked ? nlohmann::json(c.ok) : nlohmann::json()},
-                      {"checked", c.checked}, {"detail", c.detail}});
+    checks.push_back({{"name", c.name},
+                      {"ok", c.checked ? nlohmann::json(c.ok) : nlohmann::json()},
+                      {"checked", c.checked},
+                      {"detail", c.detail}});
   j["checks"] = checks;
   if (!r.postgres.is_null()) j["postgres"] = r.postgres;
   if (!r.error.empty()) j["error"] = r.error;

@@ -9,7 +9,8 @@
 namespace stormdb {
 namespace {
 // Latency bucket bounds in seconds: 100 µs .. 10 s, the range OLTP percentiles live in.
-const double kBuckets[] = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+const double kBuckets[] = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                           0.05,   0.1,     0.25,   0.5,   1,      2.5,   5,    10};
 
 std::string label(const std::string &v) {
   std::string out;
@@ -33,7 +34,8 @@ MetricsServer::MetricsServer(const std::string &listen) : server_(std::make_uniq
     res.set_content(render(), "application/openmetrics-text; version=1.0.0; charset=utf-8");
   });
   if (!server_->bind_to_port(host.c_str(), port))
-    throw std::runtime_error(fmt::format("--metrics-listen: cannot listen on {} (address in use or not local?)", listen));
+    throw std::runtime_error(
+        fmt::format("--metrics-listen: cannot listen on {} (address in use or not local?)", listen));
   thread_ = std::thread([this] { server_->listen_after_bind(); });
 }
 
@@ -86,18 +88,22 @@ std::string MetricsServer::render() {
       o += fmt::format("stormdb_transactions_total{{type=\"{}\",outcome=\"{}\"}} {}\n", label(t->name), o_name, n);
   }
   o += "# TYPE stormdb_retries counter\n";
-  for (const auto &t : types_) o += fmt::format("stormdb_retries_total{{type=\"{}\"}} {}\n", label(t->name), t->retries);
+  for (const auto &t : types_)
+    o += fmt::format("stormdb_retries_total{{type=\"{}\"}} {}\n", label(t->name), t->retries);
   o += "# TYPE stormdb_reconnects counter\n";
   o += fmt::format("stormdb_reconnects_total {}\n", reconnects_);
-  o += "# TYPE stormdb_latency_seconds histogram\n# HELP stormdb_latency_seconds Transaction latency from the intended start.\n";
+  o += "# TYPE stormdb_latency_seconds histogram\n# HELP stormdb_latency_seconds Transaction latency from the intended "
+       "start.\n";
   for (const auto &t : types_) {
     std::vector<uint64_t> cum(std::size(kBuckets), 0);
     for (const auto &b : t->latency.nonzero_buckets())
       for (size_t i = 0; i < std::size(kBuckets); i++)
         if (b.high / 1e6 <= kBuckets[i]) cum[i] += b.count;
     for (size_t i = 0; i < std::size(kBuckets); i++)
-      o += fmt::format("stormdb_latency_seconds_bucket{{type=\"{}\",le=\"{}\"}} {}\n", label(t->name), kBuckets[i], cum[i]);
-    o += fmt::format("stormdb_latency_seconds_bucket{{type=\"{}\",le=\"+Inf\"}} {}\n", label(t->name), t->latency.count());
+      o += fmt::format("stormdb_latency_seconds_bucket{{type=\"{}\",le=\"{}\"}} {}\n", label(t->name), kBuckets[i],
+                       cum[i]);
+    o += fmt::format("stormdb_latency_seconds_bucket{{type=\"{}\",le=\"+Inf\"}} {}\n", label(t->name),
+                     t->latency.count());
     o += fmt::format("stormdb_latency_seconds_count{{type=\"{}\"}} {}\n", label(t->name), t->latency.count());
     o += fmt::format("stormdb_latency_seconds_sum{{type=\"{}\"}} {}\n", label(t->name),
                      t->latency.mean() * t->latency.count() / 1e6);

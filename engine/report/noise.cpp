@@ -18,7 +18,8 @@ Spread interval_spread(const nlohmann::json &j, const std::string &type, const s
     if (iv.value("phase", "") != "measure" || iv.value("span_s", 0.0) < 0.9 * longest) continue;
     const nlohmann::json *row = nullptr;
     if (type.empty() && iv.contains("total")) row = &iv["total"];
-    if (!type.empty() && iv.contains("transactions") && iv["transactions"].contains(type)) row = &iv["transactions"][type];
+    if (!type.empty() && iv.contains("transactions") && iv["transactions"].contains(type))
+      row = &iv["transactions"][type];
     if (!row) continue;
     if (stat == "tps") {
       v.push_back(row->value("tps", 0.0));

@@ -7,8 +7,8 @@
 namespace stormdb {
 
 struct Spread {
-  int intervals = 0;    // measured intervals the spread is over (full-length ones only)
-  double cv_pct = 0;    // sample standard deviation / mean of the per-interval values, in %
+  int intervals = 0;  // measured intervals the spread is over (full-length ones only)
+  double cv_pct = 0;  // sample standard deviation / mean of the per-interval values, in %
 };
 
 // Spread of one statistic over the measured intervals of result j: stat is "tps" or a latency

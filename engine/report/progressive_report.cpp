@@ -13,29 +13,35 @@ namespace stormdb {
 
 void print_band(const Band &b, size_t index, size_t count) {
   const TxnRow &t = b.result.total;
-  std::printf("%s\n", fmt::format("band {}/{}: {} clients: {:.1f} tps, p50 {:.3f} ms, p95 {:.3f} ms, p99 {:.3f} ms, "
-                                  "{} failed", index + 1, count, b.clients, t.tps, t.latency.p50, t.latency.p95, t.latency.p99, t.failed)
-                          .c_str());
+  std::printf("%s\n",
+              fmt::format("band {}/{}: {} clients: {:.1f} tps, p50 {:.3f} ms, p95 {:.3f} ms, p99 {:.3f} ms, "
+                          "{} failed",
+                          index + 1, count, b.clients, t.tps, t.latency.p50, t.latency.p95, t.latency.p99, t.failed)
+                  .c_str());
   std::fflush(stdout);
 }
 
 void print_scaling(const Config &cfg, const Scaling &sc) {
-  std::printf("\n%s\n", fmt::format("{:>8} {:>12} {:>10} {:>10} {:>10} {:>8} {:>12}", "clients", "tps", "p50 ms", "p95 ms",
-                                    "p99 ms", "failed", "USL tps").c_str());
+  std::printf("\n%s\n", fmt::format("{:>8} {:>12} {:>10} {:>10} {:>10} {:>8} {:>12}", "clients", "tps", "p50 ms",
+                                    "p95 ms", "p99 ms", "failed", "USL tps")
+                            .c_str());
   for (const auto &b : sc.bands) {
     const TxnRow &t = b.result.total;
-    std::printf("%s\n", fmt::format("{:>8} {:>12.1f} {:>10.3f} {:>10.3f} {:>10.3f} {:>8} {:>12}", b.clients, t.tps, t.latency.p50,
-                                    t.latency.p95, t.latency.p99, t.failed,
+    std::printf("%s\n", fmt::format("{:>8} {:>12.1f} {:>10.3f} {:>10.3f} {:>10.3f} {:>8} {:>12}", b.clients, t.tps,
+                                    t.latency.p50, t.latency.p95, t.latency.p99, t.failed,
                                     sc.fit.ok ? fmt::format("{:.1f}", usl_throughput(sc.fit, b.clients)) : "-")
                             .c_str());
   }
   if (sc.fit.ok) {
     std::printf("\nUniversal Scalability Law: X(N) = λN / (1 + σ(N−1) + κN(N−1))\n");
-    std::printf("%s\n", fmt::format("  λ = {:.2f} tps per client, σ (contention) = {:.5f}, κ (coherency) = {:.7f}, R² = {:.4f}",
-                                     sc.fit.lambda, sc.fit.sigma, sc.fit.kappa, sc.fit.r2).c_str());
+    std::printf("%s\n",
+                fmt::format("  λ = {:.2f} tps per client, σ (contention) = {:.5f}, κ (coherency) = {:.7f}, R² = {:.4f}",
+                            sc.fit.lambda, sc.fit.sigma, sc.fit.kappa, sc.fit.r2)
+                    .c_str());
     if (std::isfinite(sc.fit.peak_n)) {
-      std::printf("%s\n", fmt::format("  predicted peak at N* = √((1−σ)/κ) = {:.1f} clients ({:.1f} tps)", sc.fit.peak_n,
-                                       usl_throughput(sc.fit, sc.fit.peak_n)).c_str());
+      std::printf("%s\n", fmt::format("  predicted peak at N* = √((1−σ)/κ) = {:.1f} clients ({:.1f} tps)",
+                                      sc.fit.peak_n, usl_throughput(sc.fit, sc.fit.peak_n))
+                              .c_str());
     } else {
       std::printf("  no coherency cost measured (κ = 0): no predicted peak within reach\n");
     }
@@ -47,7 +53,8 @@ void print_scaling(const Config &cfg, const Scaling &sc) {
                              ? fmt::format(" within {}<{:.3f} ms", cfg.scale_bound.stat, cfg.scale_bound.limit_ms)
                              : "";
     std::printf("%s\n", fmt::format("best band{}: {} clients, {:.1f} tps", within, sc.bands[sc.best].clients,
-                                     sc.bands[sc.best].result.total.tps).c_str());
+                                    sc.bands[sc.best].result.total.tps)
+                            .c_str());
   } else if (cfg.scale_bound.set()) {
     std::printf("no band met %s<%.3f ms\n", cfg.scale_bound.stat.c_str(), cfg.scale_bound.limit_ms);
   }
@@ -68,8 +75,11 @@ void write_progressive_json(const Session &s, const Scaling &sc) {
   for (const auto &b : bands) {
     json types = json::object();
     for (const auto &t : b.result.types) types[t.name] = row_json(t);
-    arr.push_back({{"clients", b.clients}, {"elapsed_s", b.result.elapsed_s}, {"total", row_json(b.result.total)},
-                   {"transactions", types}, {"reconnects", b.result.reconnects}});
+    arr.push_back({{"clients", b.clients},
+                   {"elapsed_s", b.result.elapsed_s},
+                   {"total", row_json(b.result.total)},
+                   {"transactions", types},
+                   {"reconnects", b.result.reconnects}});
   }
   j["bands"] = arr;
   json usl = {{"ok", fit.ok}};

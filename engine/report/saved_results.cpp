@@ -26,12 +26,13 @@ nlohmann::json load_result(const std::string &path, bool any_schema = false) {
   } catch (const nlohmann::json::parse_error &e) {
     throw UsageError(fmt::format("{}: not a JSON file: {}", path, e.what()));
   }
-  if (!j.is_object()) throw UsageError(fmt::format("{}: not a stormdb result (the top level must be a JSON object)", path));
+  if (!j.is_object())
+    throw UsageError(fmt::format("{}: not a stormdb result (the top level must be a JSON object)", path));
   std::string schema = j.value("schema", "");
   if (any_schema && schema.rfind("stormdb.", 0) == 0) return j;
   if (schema.rfind("stormdb.result/", 0) != 0)
-    throw UsageError(fmt::format("{}: schema '{}' is not a stormdb run result (stormdb.result/1, written by --json)", path,
-                                 schema));
+    throw UsageError(
+        fmt::format("{}: schema '{}' is not a stormdb run result (stormdb.result/1, written by --json)", path, schema));
   return j;
 }
 
@@ -54,8 +55,10 @@ int report_saved(const std::string &path, const std::vector<std::string> &thresh
     }
   }
   if (!print_saved_summary(stdout, j, path))
-    throw UsageError(fmt::format("{}: schema '{}' is not one `report` reads (stormdb.result/, stormdb.progressive/, "
-                                 "stormdb.phases/)", path, j.value("schema", "")));
+    throw UsageError(
+        fmt::format("{}: schema '{}' is not one `report` reads (stormdb.result/, stormdb.progressive/, "
+                    "stormdb.phases/)",
+                    path, j.value("schema", "")));
   if (!html_out.empty()) {
     try {
       write_outputs(j, "", html_out);

@@ -14,8 +14,8 @@ constexpr double kCharWidth = 6.6;  // average glyph width of 12 px system-ui, f
 
 struct Scale {
   bool log = false;
-  double lo = 0, hi = 1;    // data range
-  double p0 = 0, p1 = 1;    // pixel range (p1 < p0 on the y axis)
+  double lo = 0, hi = 1;  // data range
+  double p0 = 0, p1 = 1;  // pixel range (p1 < p0 on the y axis)
   std::vector<Tick> ticks;
 
   bool valid(double v) const { return std::isfinite(v) && (!log || v > 0); }
@@ -38,9 +38,12 @@ std::string linear_label(double v, double step, double top) {
   double div = 1;
   const char *suffix = "";
   double a = std::fabs(top);
-  if (a >= 1e10) div = 1e9, suffix = "G";
-  else if (a >= 1e7) div = 1e6, suffix = "M";
-  else if (a >= 1e4) div = 1e3, suffix = "k";
+  if (a >= 1e10)
+    div = 1e9, suffix = "G";
+  else if (a >= 1e7)
+    div = 1e6, suffix = "M";
+  else if (a >= 1e4)
+    div = 1e3, suffix = "k";
   double s = step / div;
   int decimals = s >= 1 ? 0 : static_cast<int>(std::ceil(-std::log10(s) - 1e-9));
   if (std::fabs(s * std::pow(10.0, decimals) - std::round(s * std::pow(10.0, decimals))) > 1e-6) decimals++;  // 2.5
@@ -84,12 +87,14 @@ Scale make_scale(const Axis &a, const std::vector<double> &values, double p0, do
       return s;
     }
     double span = std::log10(hi / lo);
-    std::vector<double> mults = span <= 1.3 ? std::vector<double>{1, 2, 3, 5} : span <= 3.5 ? std::vector<double>{1, 2, 5}
-                                                                                            : std::vector<double>{1};
+    std::vector<double> mults = span <= 1.3   ? std::vector<double>{1, 2, 3, 5}
+                                : span <= 3.5 ? std::vector<double>{1, 2, 5}
+                                              : std::vector<double>{1};
     int every = std::max(1, static_cast<int>(std::ceil(span / 8)));  // at most ~8 decades labelled
     for (int attempt = 0; attempt < 2; attempt++) {
       s.ticks.clear();
-      for (int e = static_cast<int>(std::floor(std::log10(lo))); e <= static_cast<int>(std::ceil(std::log10(hi))); e++) {
+      for (int e = static_cast<int>(std::floor(std::log10(lo))); e <= static_cast<int>(std::ceil(std::log10(hi)));
+           e++) {
         if (e % every) continue;
         for (double m : mults) {
           double v = m * std::pow(10.0, e);
@@ -106,9 +111,12 @@ Scale make_scale(const Axis &a, const std::vector<double> &values, double p0, do
   if (!std::isnan(a.min)) dmin = a.min;
   if (!std::isnan(a.max)) dmax = a.max;
   if (dmax - dmin <= 0) {
-    if (!std::isnan(a.max)) dmin = dmax - 1;
-    else if (dmax == 0) dmax = 1;
-    else dmin -= std::fabs(dmin) * 0.1, dmax += std::fabs(dmax) * 0.1;
+    if (!std::isnan(a.max))
+      dmin = dmax - 1;
+    else if (dmax == 0)
+      dmax = 1;
+    else
+      dmin -= std::fabs(dmin) * 0.1, dmax += std::fabs(dmax) * 0.1;
   }
   double step = nice_step((dmax - dmin) / 6);
   if (a.integer) step = std::max(step, 1.0);
@@ -158,12 +166,23 @@ std::string escape(std::string_view s) {
   out.reserve(s.size());
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -251,8 +270,10 @@ std::string render_figure(const Chart &c) {
     const auto &s = c.series[k];
     for (size_t i = 0; i < s.points.size(); i++) {
       xs.push_back(s.points[i].x);
-      if (s.kind == Kind::Area) ys.push_back(area_top[k][i]);
-      else ys.push_back(s.points[i].y);
+      if (s.kind == Kind::Area)
+        ys.push_back(area_top[k][i]);
+      else
+        ys.push_back(s.points[i].y);
       if (s.kind == Kind::Bars && i < s.x0.size()) xs.push_back(s.x0[i]);
     }
   }
@@ -264,22 +285,24 @@ std::string render_figure(const Chart &c) {
 
   std::string clip = "clip-" + c.id;  // not "chart-…-clip": [id^=chart-x] must find the figure only
   std::string o;
-  o += fmt::format("<figure class=\"chart\" id=\"{}\">\n<figcaption><strong>{}</strong>{}{}</figcaption>\n", escape(c.id),
-                   escape(c.title), c.caption_html.empty() ? "" : " — ", c.caption_html);
+  o += fmt::format("<figure class=\"chart\" id=\"{}\">\n<figcaption><strong>{}</strong>{}{}</figcaption>\n",
+                   escape(c.id), escape(c.title), c.caption_html.empty() ? "" : " — ", c.caption_html);
   o += fmt::format("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"{}\">\n",
                    px(W), px(H), escape(c.title));
   o += fmt::format("<defs><clipPath id=\"{}\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/></clipPath></defs>\n",
                    escape(clip), px(left), px(top - 1), px(W - right - left), px(plot_h + 2));
-  o += fmt::format("<rect class=\"plot\" fill=\"#fff\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>\n", px(left), px(top),
-                   px(W - right - left), px(plot_h));
+  o += fmt::format("<rect class=\"plot\" fill=\"#fff\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>\n", px(left),
+                   px(top), px(W - right - left), px(plot_h));
 
   for (const auto &sh : c.shades) {
     double a = sx.map(std::clamp(sh.x0, sx.lo, sx.hi)), b = sx.map(std::clamp(sh.x1, sx.lo, sx.hi));
     if (b - a < 0.5) continue;
-    o += fmt::format("<rect class=\"shade\" fill=\"#8c959f\" fill-opacity=\"0.14\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"><title>{}</title></rect>\n", px(a),
-                     px(top), px(b - a), px(plot_h), escape(sh.label));
-    o += fmt::format("<text class=\"shade-label\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", px((a + b) / 2),
-                     px(top + 14), escape(sh.label));
+    o += fmt::format(
+        "<rect class=\"shade\" fill=\"#8c959f\" fill-opacity=\"0.14\" x=\"{}\" y=\"{}\" width=\"{}\" "
+        "height=\"{}\"><title>{}</title></rect>\n",
+        px(a), px(top), px(b - a), px(plot_h), escape(sh.label));
+    o += fmt::format("<text class=\"shade-label\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n",
+                     px((a + b) / 2), px(top + 14), escape(sh.label));
   }
 
   // Grid and tick labels.
@@ -290,22 +313,24 @@ std::string render_figure(const Chart &c) {
     o += fmt::format("<line x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\"/>", px(left), px(W - right), px(sy.map(t.value)),
                      px(sy.map(t.value)));
   for (const auto &t : sx.ticks)
-    o += fmt::format("<line x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\"/>", px(sx.map(t.value)), px(sx.map(t.value)), px(top),
-                     px(bottom));
+    o += fmt::format("<line x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\"/>", px(sx.map(t.value)), px(sx.map(t.value)),
+                     px(top), px(bottom));
   o += "</g>\n<g class=\"axis\">";
-  o += fmt::format("<line stroke=\"#8c959f\" x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\"/>", px(left), px(W - right), px(bottom),
+  o += fmt::format("<line stroke=\"#8c959f\" x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\"/>", px(left), px(W - right),
+                   px(bottom), px(bottom));
+  o += fmt::format("<line stroke=\"#8c959f\" x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\"/>", px(left), px(left), px(top),
                    px(bottom));
-  o += fmt::format("<line stroke=\"#8c959f\" x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\"/>", px(left), px(left), px(top), px(bottom));
   for (const auto &t : sy.ticks)
     o += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\" dominant-baseline=\"middle\">{}</text>", px(left - 6),
                      px(sy.map(t.value)), escape(t.label));
   for (const auto &t : sx.ticks)
     o += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>", px(sx.map(t.value)), px(bottom + 16),
                      escape(t.label));
-  o += fmt::format("<text class=\"axis-title\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>", px((left + W - right) / 2),
-                   px(bottom + 36), escape(c.x.title));
-  o += fmt::format("<text class=\"axis-title\" transform=\"translate(16 {}) rotate(-90)\" text-anchor=\"middle\">{}</text>",
-                   px((top + bottom) / 2), escape(c.y.title));
+  o += fmt::format("<text class=\"axis-title\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+                   px((left + W - right) / 2), px(bottom + 36), escape(c.x.title));
+  o += fmt::format(
+      "<text class=\"axis-title\" transform=\"translate(16 {}) rotate(-90)\" text-anchor=\"middle\">{}</text>",
+      px((top + bottom) / 2), escape(c.y.title));
   o += "</g>\n";
 
   // Data.
@@ -319,7 +344,8 @@ std::string render_figure(const Chart &c) {
         size_t run = 0;  // points in the current unbroken run
         double rx = 0, ry = 0;
         auto end_run = [&] {
-          if (run == 1 && !s.dots) dots += fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"{}\"/>", px(rx), px(ry), px(s.width + 0.5));
+          if (run == 1 && !s.dots)
+            dots += fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"{}\"/>", px(rx), px(ry), px(s.width + 0.5));
           run = 0;
         };
         for (const auto &p : s.points) {
@@ -338,10 +364,12 @@ std::string render_figure(const Chart &c) {
         }
         end_run();
         if (!d.empty())
-          o += fmt::format("<path class=\"series\" data-series=\"{}\" d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"{}\""
-                           " stroke-linejoin=\"round\"{}><title>{}</title></path>\n",
-                           name, d, s.color, px(s.width), s.dash.empty() ? "" : " stroke-dasharray=\"" + s.dash + "\"", name);
-        if (!dots.empty()) o += fmt::format("<g class=\"series\" data-series=\"{}\" fill=\"{}\">{}</g>\n", name, s.color, dots);
+          o += fmt::format(
+              "<path class=\"series\" data-series=\"{}\" d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"{}\""
+              " stroke-linejoin=\"round\"{}><title>{}</title></path>\n",
+              name, d, s.color, px(s.width), s.dash.empty() ? "" : " stroke-dasharray=\"" + s.dash + "\"", name);
+        if (!dots.empty())
+          o += fmt::format("<g class=\"series\" data-series=\"{}\" fill=\"{}\">{}</g>\n", name, s.color, dots);
         break;
       }
       case Kind::Area: {
@@ -356,9 +384,10 @@ std::string render_figure(const Chart &c) {
           back = "L" + px(X) + "," + px(yb) + back;
         }
         if (!fwd.empty())
-          o += fmt::format("<path class=\"series\" data-series=\"{}\" d=\"{}{}Z\" fill=\"{}\" fill-opacity=\"0.8\" stroke=\"{}\""
-                           " stroke-width=\"1\"><title>{}</title></path>\n",
-                           name, fwd, back, s.color, s.color, name);
+          o += fmt::format(
+              "<path class=\"series\" data-series=\"{}\" d=\"{}{}Z\" fill=\"{}\" fill-opacity=\"0.8\" stroke=\"{}\""
+              " stroke-width=\"1\"><title>{}</title></path>\n",
+              name, fwd, back, s.color, s.color, name);
         break;
       }
       case Kind::Bars: {
@@ -370,8 +399,9 @@ std::string render_figure(const Chart &c) {
           double x0 = i < s.x0.size() && sx.valid(s.x0[i]) ? sx.map(std::max(s.x0[i], sx.lo)) : x1 - 4;
           double w = std::max(1.0, x1 - x0 - 1);  // a 1 px gap keeps neighbouring bars apart
           double y = sy.map(p.y);
-          o += fmt::format("<rect class=\"series\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"><title>{}: {}</title></rect>",
-                           px(x1 - w), px(std::min(y, y_base)), px(w), px(std::fabs(y_base - y)), name, escape(yfmt(p.y)));
+          o += fmt::format(
+              "<rect class=\"series\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"><title>{}: {}</title></rect>",
+              px(x1 - w), px(std::min(y, y_base)), px(w), px(std::fabs(y_base - y)), name, escape(yfmt(p.y)));
         }
         o += "</g>\n";
         break;
@@ -381,7 +411,8 @@ std::string render_figure(const Chart &c) {
         for (const auto &p : s.points) {
           if (!sx.valid(p.x) || !sy.valid(p.y)) continue;
           o += fmt::format("<circle class=\"series\" cx=\"{}\" cy=\"{}\" r=\"{}\"><title>{}\n{}: {}</title></circle>",
-                           px(sx.map(p.x)), px(sy.map(p.y)), px(s.width * 2.5), escape(xfmt(p.x)), name, escape(yfmt(p.y)));
+                           px(sx.map(p.x)), px(sy.map(p.y)), px(s.width * 2.5), escape(xfmt(p.x)), name,
+                           escape(yfmt(p.y)));
         }
         o += "</g>\n";
         break;
@@ -393,9 +424,11 @@ std::string render_figure(const Chart &c) {
   for (const auto &m : c.markers) {
     if (!sx.valid(m.x) || m.x < sx.lo || m.x > sx.hi) continue;
     double X = sx.map(m.x);
-    o += fmt::format("<g class=\"marker\"><line stroke=\"#6e7781\" stroke-dasharray=\"4 3\" x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\"/><text x=\"{}\" y=\"{}\"{}>{}</text></g>\n",
-                     px(X), px(X), px(top), px(bottom), px(X + (X > W - 200 ? -4 : 4)), px(top + 14),
-                     X > W - 200 ? " text-anchor=\"end\"" : "", escape(m.label));
+    o += fmt::format(
+        "<g class=\"marker\"><line stroke=\"#6e7781\" stroke-dasharray=\"4 3\" x1=\"{}\" x2=\"{}\" y1=\"{}\" "
+        "y2=\"{}\"/><text x=\"{}\" y=\"{}\"{}>{}</text></g>\n",
+        px(X), px(X), px(top), px(bottom), px(X + (X > W - 200 ? -4 : 4)), px(top + 14),
+        X > W - 200 ? " text-anchor=\"end\"" : "", escape(m.label));
   }
 
   if (!items.empty()) {
@@ -404,7 +437,10 @@ std::string render_figure(const Chart &c) {
       double x = item_pos[i].first, y = 12 + item_pos[i].second * kLegendRow;
       const Series *s = items[i].series;
       if (!s) {
-        o += fmt::format("<rect class=\"shade\" fill=\"#8c959f\" fill-opacity=\"0.14\" x=\"{}\" y=\"{}\" width=\"22\" height=\"12\"/>", px(x), px(y - 6));
+        o += fmt::format(
+            "<rect class=\"shade\" fill=\"#8c959f\" fill-opacity=\"0.14\" x=\"{}\" y=\"{}\" width=\"22\" "
+            "height=\"12\"/>",
+            px(x), px(y - 6));
       } else if (s->kind == Kind::Line) {
         o += fmt::format("<line x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\" stroke=\"{}\" stroke-width=\"{}\"{}/>", px(x),
                          px(x + 22), px(y), px(y), s->color, px(std::max(s->width, 2.0)),
@@ -412,7 +448,8 @@ std::string render_figure(const Chart &c) {
       } else if (s->kind == Kind::Points) {
         o += fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"5\" fill=\"{}\"/>", px(x + 11), px(y), s->color);
       } else {
-        o += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"22\" height=\"12\" fill=\"{}\"/>", px(x), px(y - 6), s->color);
+        o +=
+            fmt::format("<rect x=\"{}\" y=\"{}\" width=\"22\" height=\"12\" fill=\"{}\"/>", px(x), px(y - 6), s->color);
       }
       o += fmt::format("<text x=\"{}\" y=\"{}\" dominant-baseline=\"middle\">{}</text>", px(x + 30), px(y),
                        escape(items[i].label));
@@ -433,7 +470,8 @@ std::string render_figure(const Chart &c) {
       o += "<g class=\"hover\" fill=\"#000\" fill-opacity=\"0\">";
       for (size_t i = 0; i < ux.size(); i++) {
         double X = sx.map(ux[i]);
-        double a = i > 0 ? (sx.map(ux[i - 1]) + X) / 2 : std::max(left, X - (ux.size() > 1 ? (sx.map(ux[1]) - X) / 2 : 10));
+        double a =
+            i > 0 ? (sx.map(ux[i - 1]) + X) / 2 : std::max(left, X - (ux.size() > 1 ? (sx.map(ux[1]) - X) / 2 : 10));
         double b = i + 1 < ux.size() ? (sx.map(ux[i + 1]) + X) / 2
                                      : std::min(W - right, X + (i > 0 ? (X - sx.map(ux[i - 1])) / 2 : 10));
         std::string text = escape(xfmt(ux[i]));

@@ -1,4 +1,5 @@
-// Inline SVG charts for the HTML report: lines, stacked areas, bars and points over linear or log axes, with ticks, legend and hover titles.
+// Inline SVG charts for the HTML report: lines, stacked areas, bars and points over linear or log axes, with ticks,
+// legend and hover titles.
 #pragma once
 #include <cmath>
 #include <functional>

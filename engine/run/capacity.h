@@ -5,16 +5,16 @@
 #include <string>
 
 #include "config/config.h"
-#include "pg/preflight.h"
 #include "config/workload_info.h"
+#include "pg/preflight.h"
 
 namespace stormdb {
 
 struct ConnectionNeed {
-  int total = 0;        // the most connections open at the same time
-  int clients = 0;      // the largest client count of the run (phases, --scale-clients), or loaders
-  std::string source;   // where that count comes from, e.g. "-c/--clients", "--scale-clients"
-  std::string detail;   // what total is made of, e.g. "1000 clients + 1 for the pg_stat sampler"
+  int total = 0;       // the most connections open at the same time
+  int clients = 0;     // the largest client count of the run (phases, --scale-clients), or loaders
+  std::string source;  // where that count comes from, e.g. "-c/--clients", "--scale-clients"
+  std::string detail;  // what total is made of, e.g. "1000 clients + 1 for the pg_stat sampler"
 };
 
 /// The connections `cfg.command` opens at once: for run, the largest client count (run, phases,

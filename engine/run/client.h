@@ -21,8 +21,8 @@ struct sdb_client {
 
   stormdb::Worker *worker = nullptr;
   Kind kind = Kind::kTerminal;
-  int id = 0;                 // global client id; the part number for kPart
-  stormdb::ClientTask task;   // the client runtime's state for this client
+  int id = 0;                      // global client id; the part number for kPart
+  stormdb::ClientTask task;        // the client runtime's state for this client
   std::unique_ptr<sdb_conn> conn;  // its own connection; nullptr for a terminal of a pooled run
   sdb_conn *held = nullptr;        // the connection it uses now: its own, or one borrowed from the pool
   bool pooled = false;             // borrows from its worker's ConnPool per transaction
@@ -30,13 +30,13 @@ struct sdb_client {
   double pool_wait_us = 0;         // pooled: time queued during the current transaction
   double wake_at_us = 0;           // when its sleep timer is due (timer lateness)
 
-  sdb_rng mix_rng{};          // picks transactions; its own stream so scripts' draws stay reproducible
+  sdb_rng mix_rng{};            // picks transactions; its own stream so scripts' draws stay reproducible
   std::vector<double> weights;  // this client's own mix weights (ctx:set_mix); empty: the plan's
-  std::vector<int32_t> deck;  // card deck of mix indexes (selection = "deck")
+  std::vector<int32_t> deck;    // card deck of mix indexes (selection = "deck")
   size_t deck_pos = 0;
-  double intended_us = 0;     // intended start of the transaction handed out by sdb_next
-  double start_us = 0;        // its actual start
-  bool scheduled = false;     // open loop: intended_us comes from the arrival schedule
+  double intended_us = 0;       // intended start of the transaction handed out by sdb_next
+  double start_us = 0;          // its actual start
+  bool scheduled = false;       // open loop: intended_us comes from the arrival schedule
   double next_arrival_us = -1;  // open loop: this client's next scheduled arrival
   uint64_t txns_done = 0;
   std::atomic<int32_t> txn{-1};  // the transaction handed out last (read by the watchdog's notes)
@@ -45,8 +45,8 @@ struct sdb_client {
   bool sleeping = false;
   bool at_barrier = false;
   bool finished = false;
-  std::string error;              // why the coroutine ended early (connect failure, hook error)
-  std::string result;             // what a hook returned (serialised check results)
+  std::string error;   // why the coroutine ended early (connect failure, hook error)
+  std::string result;  // what a hook returned (serialised check results)
 
   // A native driver (run/client_driver.h) that takes this client's results before its coroutine.
   int32_t (*driver)(void *arg) = nullptr;

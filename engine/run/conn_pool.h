@@ -40,9 +40,9 @@ class ConnPool {
   void hand(sdb_conn *c, sdb_client *cl);
 
   std::vector<std::unique_ptr<sdb_conn>> conns_;
-  size_t claimed_ = 0;                 // conns_[0..claimed_) have been handed out at least once
-  std::vector<sdb_conn *> free_;       // last in, first out: the warmest connection goes first
-  std::deque<sdb_client *> waiters_;   // first come, first served
+  size_t claimed_ = 0;                // conns_[0..claimed_) have been handed out at least once
+  std::vector<sdb_conn *> free_;      // last in, first out: the warmest connection goes first
+  std::deque<sdb_client *> waiters_;  // first come, first served
 };
 
 }  // namespace stormdb

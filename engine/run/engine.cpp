@@ -37,8 +37,7 @@ HookOutcome Engine::run_hook(const std::string &name) {
   Job job{Job::Kind::kHook, name};
   // Workers other than 0 serve parts until worker 0's hook ends and it sets the stop time.
   std::vector<std::thread> threads;
-  for (size_t i = 1; i < workers_.size(); i++)
-    threads.emplace_back([this, i, &job] { workers_[i]->run_job(job); });
+  for (size_t i = 1; i < workers_.size(); i++) threads.emplace_back([this, i, &job] { workers_[i]->run_job(job); });
   workers_[0]->run_job(job);
   request_stop(-1);
   for (auto &t : threads) t.join();
@@ -141,9 +140,10 @@ void Engine::note_cut_short(int client, int32_t txn) {
 
 void Engine::note_straggler(int client) {
   std::lock_guard lock(mu_);
-  cut_notes_.push_back(fmt::format("client {} had not ended {:g} s after the end of the run (a script that yields "
-                                   "with nothing to wait for?); it was left suspended",
-                                   client, (kStopGraceUs + kStuckUs) / 1e6));
+  cut_notes_.push_back(
+      fmt::format("client {} had not ended {:g} s after the end of the run (a script that yields "
+                  "with nothing to wait for?); it was left suspended",
+                  client, (kStopGraceUs + kStuckUs) / 1e6));
 }
 
 std::string Engine::txn_name(int32_t txn) {

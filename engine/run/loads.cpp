@@ -72,9 +72,10 @@ class LoadRecorder {
 void print_unrecorded(Registry &reg, const LoadRecord &load) {
   auto strays = reg.unrecorded(load);
   if (strays.empty()) return;
-  std::fprintf(stderr, "stormdb: left alone: %s created since the unfinished load of %s started but never "
-               "recorded as its own (drop them yourself if they were):\n", objects_text(strays.size()).c_str(),
-               load.workload.c_str());
+  std::fprintf(stderr,
+               "stormdb: left alone: %s created since the unfinished load of %s started but never "
+               "recorded as its own (drop them yourself if they were):\n",
+               objects_text(strays.size()).c_str(), load.workload.c_str());
   print_objects("left", strays);
 }
 
@@ -87,8 +88,10 @@ bool remove_load(Registry &reg, const LoadRecord &load, const std::vector<Catalo
     std::fprintf(stderr, "stormdb: %s stopped, nothing was dropped: %s%s%s\n", what, e.what(),
                  e.detail.empty() ? "" : "\nDETAIL: ", e.detail.c_str());
     if (e.sqlstate == "2BP01")
-      std::fprintf(stderr, "stormdb: an object stormdb did not create depends on one it created (named above); "
-                   "stormdb does not drop it: drop or change it yourself, then run %s again\n", what);
+      std::fprintf(stderr,
+                   "stormdb: an object stormdb did not create depends on one it created (named above); "
+                   "stormdb does not drop it: drop or change it yourself, then run %s again\n",
+                   what);
     return false;
   }
 }
@@ -99,7 +102,8 @@ struct Clash {
 };
 
 std::optional<Clash> find_clash(const std::string &error) {
-  static const std::regex re(R"re((relation|schema|function|type|trigger) "([^"]+)"[^\n]*\(SQLSTATE (42P07|42P06|42710|42723))re");
+  static const std::regex re(
+      R"re((relation|schema|function|type|trigger) "([^"]+)"[^\n]*\(SQLSTATE (42P07|42P06|42710|42723))re");
   std::smatch m;
   if (!std::regex_search(error, m, re)) return std::nullopt;
   return Clash{m[1], m[2]};
@@ -114,8 +118,10 @@ bool drop_earlier_load(Registry &reg, const Session &s) {
     std::fprintf(stderr, "stormdb: replacing the earlier load of %s: dropping its %s\n", s.info.name.c_str(),
                  objects_text(objects.size()).c_str());
   } else {
-    std::fprintf(stderr, "stormdb: recovering a partial load of %s (started %s, never finished): dropping the %s "
-                 "it created\n", s.info.name.c_str(), old->started_at.c_str(), objects_text(objects.size()).c_str());
+    std::fprintf(stderr,
+                 "stormdb: recovering a partial load of %s (started %s, never finished): dropping the %s "
+                 "it created\n",
+                 s.info.name.c_str(), old->started_at.c_str(), objects_text(objects.size()).c_str());
   }
   print_unrecorded(reg, *old);
   return remove_load(reg, *old, objects, "prepare");
@@ -136,10 +142,13 @@ Attempt on_clash(Registry &reg, const LoadRecord &load, const std::vector<Catalo
   rc = kExitUsage;
   if (!s.cfg.force || existing.size() > 1) {
     std::fprintf(stderr, "stormdb: prepare %s stopped: the database already holds", s.info.name.c_str());
-    for (const auto &o : existing) std::fprintf(stderr, "%s %s %s", &o == &existing[0] ? "" : ",", o.kind.c_str(), o.identity.c_str());
-    std::fprintf(stderr, ", not created by stormdb (nothing of it was changed; what this prepare had created is removed)\n"
+    for (const auto &o : existing)
+      std::fprintf(stderr, "%s %s %s", &o == &existing[0] ? "" : ",", o.kind.c_str(), o.identity.c_str());
+    std::fprintf(stderr,
+                 ", not created by stormdb (nothing of it was changed; what this prepare had created is removed)\n"
                  "stormdb: drop or rename it, choose another --schema if the workload has that option, or pass "
-                 "--force to take it over (drops it)%s\n", existing.size() > 1 ? " (--force needs a single match)" : "");
+                 "--force to take it over (drops it)%s\n",
+                 existing.size() > 1 ? " (--force needs a single match)" : "");
     return Attempt::kStop;
   }
   try {
@@ -167,8 +176,10 @@ Attempt prepare_once(Engine &engine, Session &s, Registry &reg, int &rc) {
   auto created = reg.owned(load);  // with what the recorder thread recorded during the hook
   if (ok) {
     if (!s.cfg.quiet)
-      std::fprintf(stderr, "stormdb: recorded the %s this load of %s created in %s.stormdb_objects "
-                   "(cleanup drops exactly these)\n", objects_text(created.size()).c_str(), s.info.name.c_str(), reg.schema().c_str());
+      std::fprintf(stderr,
+                   "stormdb: recorded the %s this load of %s created in %s.stormdb_objects "
+                   "(cleanup drops exactly these)\n",
+                   objects_text(created.size()).c_str(), s.info.name.c_str(), reg.schema().c_str());
     rc = 0;
     return Attempt::kDone;
   }
@@ -176,7 +187,8 @@ Attempt prepare_once(Engine &engine, Session &s, Registry &reg, int &rc) {
     Attempt a = on_clash(reg, load, created, *clash, s, rc);
     if (a != Attempt::kDone) return a;
   }
-  std::fprintf(stderr, "stormdb: the database holds a partial load of %s (%s created so far); run and check "
+  std::fprintf(stderr,
+               "stormdb: the database holds a partial load of %s (%s created so far); run and check "
                "refuse it.\nstormdb: to recover, run the same prepare again: %s\nstormdb: to remove it: %s\n",
                s.info.name.c_str(), objects_text(created.size()).c_str(), prepare_command(s).c_str(),
                prepare_command(s, "cleanup").c_str());
@@ -208,7 +220,8 @@ int cleanup_load(Engine &engine, Session &s) {
     Registry reg(s.cfg.conninfo);
     auto load = reg.find(s.info.name);
     if (!load) {
-      std::fprintf(stderr, "stormdb: nothing to clean up: no stormdb load of %s in this database\n", s.info.name.c_str());
+      std::fprintf(stderr, "stormdb: nothing to clean up: no stormdb load of %s in this database\n",
+                   s.info.name.c_str());
       return 0;
     }
     auto objects = reg.owned(*load);
@@ -236,11 +249,13 @@ int require_complete_load(Session &s) {
   }
   if (load && load->state == "complete") return 0;
   if (load) {
-    std::fprintf(stderr, "stormdb: the database holds a partial load of %s (its prepare started %s and never "
-                 "finished): run `%s` again to recover it\n", s.info.name.c_str(), load->started_at.c_str(),
-                 prepare_command(s).c_str());
+    std::fprintf(stderr,
+                 "stormdb: the database holds a partial load of %s (its prepare started %s and never "
+                 "finished): run `%s` again to recover it\n",
+                 s.info.name.c_str(), load->started_at.c_str(), prepare_command(s).c_str());
   } else {
-    std::fprintf(stderr, "stormdb: workload %s is not loaded in this database (no stormdb prepare of it is recorded): "
+    std::fprintf(stderr,
+                 "stormdb: workload %s is not loaded in this database (no stormdb prepare of it is recorded): "
                  "run `%s` first, or pass --prepare; if the data was loaded another way, pass --skip-load-check\n",
                  s.info.name.c_str(), prepare_command(s).c_str());
   }

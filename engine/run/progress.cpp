@@ -38,7 +38,8 @@ void add(double rows, double total_rows) {
                              g_done, g_total, 100 * g_done / g_total, rate, elapsed, eta > 0 ? eta : 0)
                      .c_str());
   } else {
-    std::fprintf(stderr, "%s\n", fmt::format("loading: {:.0f} rows, {:.0f} rows/s, elapsed {:.1f} s", g_done, rate, elapsed).c_str());
+    std::fprintf(stderr, "%s\n",
+                 fmt::format("loading: {:.0f} rows, {:.0f} rows/s, elapsed {:.1f} s", g_done, rate, elapsed).c_str());
   }
 }
 
@@ -46,10 +47,10 @@ void finish() {
   std::lock_guard lock(g_progress_mu);
   if (!g_enabled || g_done <= 0) return;
   double elapsed = (now_us() - g_start) / 1e6;
-  std::fprintf(stderr, "%s\n",
-               fmt::format("loaded {:.0f} rows in {:.1f} s ({:.0f} rows/s)", g_done, elapsed,
-                           elapsed > 0 ? g_done / elapsed : 0)
-                   .c_str());
+  std::fprintf(
+      stderr, "%s\n",
+      fmt::format("loaded {:.0f} rows in {:.1f} s ({:.0f} rows/s)", g_done, elapsed, elapsed > 0 ? g_done / elapsed : 0)
+          .c_str());
 }
 
 }  // namespace stormdb::progress

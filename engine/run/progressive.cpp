@@ -50,7 +50,8 @@ int run_progressive(Session &s) {
   int &best = sc.best;
   for (size_t i = 0; i < bands.size(); i++) {
     const TxnRow &t = bands[i].result.total;
-    if (s.cfg.scale_bound.set() && latency_stat(t.latency, s.cfg.scale_bound.stat) >= s.cfg.scale_bound.limit_ms) continue;
+    if (s.cfg.scale_bound.set() && latency_stat(t.latency, s.cfg.scale_bound.stat) >= s.cfg.scale_bound.limit_ms)
+      continue;
     if (best < 0 || t.tps > bands[best].result.total.tps) best = static_cast<int>(i);
   }
   s.output->bands_done(s, sc);

@@ -104,7 +104,7 @@ RunResult measure(Engine &engine, Session &s, bool progress_lines) {
   r.command = "run";
   r.server_version = s.server_info.version;
   r.throwaway = s.server != nullptr;
-  r.server_where = s.server ? s.server->dir()
+  r.server_where = s.server                  ? s.server->dir()
                    : !s.cfg.conninfo.empty() ? s.cfg.redacted_conninfo()
                                              : s.server_info.where + " (from PG* variables)";
   if (s.server) r.server_bin_dir = s.server->bindir();
@@ -142,7 +142,8 @@ std::string outcome_failure(const RunResult &r) {
     std::string since;
     if (!r.outages.empty() && r.outages.back().open)
       since = fmt::format(" (the database has been unreachable since {:.3f} s)", r.outages.back().start_s);
-    why.push_back(fmt::format("{} client(s) could not reconnect before the end of the run{}", r.clients_gave_up, since));
+    why.push_back(
+        fmt::format("{} client(s) could not reconnect before the end of the run{}", r.clients_gave_up, since));
   }
   if (r.total.count == 0) {
     std::vector<std::string> codes;

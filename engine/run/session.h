@@ -6,12 +6,12 @@
 #include <vector>
 
 #include "config/config.h"
+#include "config/workload_info.h"
+#include "metrics/result.h"
 #include "pg/ephemeral_server.h"
 #include "pg/preflight.h"
-#include "metrics/result.h"
 #include "run/engine.h"
 #include "run/run_output.h"
-#include "config/workload_info.h"
 
 namespace stormdb {
 
@@ -22,8 +22,8 @@ struct Session {
   std::unique_ptr<EphemeralServer> server;
   ServerInfo server_info;
   std::unique_ptr<IntervalListener> metrics;  // --metrics-listen (report/metrics_server)
-  std::unique_ptr<RunOutput> output;  // how results are shown (report/console_output); never null in a run
-  std::string given_script, config_file;  // as on the command line, for the commands stormdb suggests
+  std::unique_ptr<RunOutput> output;          // how results are shown (report/console_output); never null in a run
+  std::string given_script, config_file;      // as on the command line, for the commands stormdb suggests
 };
 
 // Runs a hook if the workload defines it; prints and returns false when it failed. *out gets the

@@ -51,7 +51,7 @@ int interrupt_signal() { return SIGRTMIN + 3; }
 
 void install() {
   if (g_installed.exchange(true)) return;
-  struct sigaction sa{};
+  struct sigaction sa {};
   sa.sa_handler = handler;
   sigemptyset(&sa.sa_mask);
   sigaction(SIGINT, &sa, nullptr);
@@ -87,7 +87,7 @@ void set_thread_runtime(ClientRuntime *runtime) { t_runtime = runtime; }
 void interrupt_thread(pthread_t t, double stuck_s) {
   static std::once_flag installed;
   std::call_once(installed, [] {
-    struct sigaction sa{};
+    struct sigaction sa {};
     sa.sa_handler = interrupt_handler;
     sigemptyset(&sa.sa_mask);
     sigaction(interrupt_signal(), &sa, nullptr);

@@ -231,8 +231,7 @@ void Worker::pass_barrier() {
 
 void Worker::script_error(sdb_client *cl, const char *message) {
   std::string m = runtime_->explain_error(message ? message : "");
-  if (engine_.first_script_error(m))
-    std::fprintf(stderr, "stormdb: script error (client %d): %s\n", cl->id, m.c_str());
+  if (engine_.first_script_error(m)) std::fprintf(stderr, "stormdb: script error (client %d): %s\n", cl->id, m.c_str());
 }
 
 int32_t Worker::next_txn(sdb_client *cl) {
@@ -332,7 +331,8 @@ void Worker::cut_requests() {
   cut_done_ = true;
   for (auto &c : clients_) {
     if (c->finished) continue;
-    if (c->held && c->held->cut_short("cut short: still running when the run's grace time after its end ran out; cancelled"))
+    if (c->held &&
+        c->held->cut_short("cut short: still running when the run's grace time after its end ran out; cancelled"))
       engine_.note_cut_short(c->id, c->txn.load(std::memory_order_relaxed));
   }
 }
@@ -408,7 +408,8 @@ void Worker::run_job(const Job &job) {
       if (!runnable_.empty()) continue;
     }
     polled_busy_ = false;
-    if (job.kind == Job::Kind::kRun && !barrier_passed_ && at_barrier_ + (int)clients_.size() - alive_ >= (int)clients_.size()) {
+    if (job.kind == Job::Kind::kRun && !barrier_passed_ &&
+        at_barrier_ + (int)clients_.size() - alive_ >= (int)clients_.size()) {
       pass_barrier();
       continue;
     }

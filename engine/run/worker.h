@@ -91,8 +91,8 @@ class Worker : public ConnHost {
   std::vector<std::unique_ptr<sdb_client>> clients_;
   std::vector<sdb_client *> runnable_;
   std::unique_ptr<ConnPool> pool_;  // kRun with --connections: this worker's share
-  int alive_ = 0;            // clients whose coroutine has not ended
-  int terminals_alive_ = 0;  // terminal clients not ended
+  int alive_ = 0;                   // clients whose coroutine has not ended
+  int terminals_alive_ = 0;         // terminal clients not ended
   int at_barrier_ = 0;
   bool barrier_passed_ = false;
   bool stop_seen_ = false;

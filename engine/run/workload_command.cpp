@@ -38,8 +38,10 @@ int run_workload_command(Session &s) {
   }
   if (rc != 0 && signals::count() > 0) rc = kExitInterrupted;
   if (s.server && s.cfg.keep_server) {
-    std::fprintf(stderr, "stormdb: the throwaway server keeps running: psql \"%s\"\n"
-                 "stormdb: stop it with: stormdb server stop %s\n", s.server->conninfo().c_str(), s.server->dir().c_str());
+    std::fprintf(stderr,
+                 "stormdb: the throwaway server keeps running: psql \"%s\"\n"
+                 "stormdb: stop it with: stormdb server stop %s\n",
+                 s.server->conninfo().c_str(), s.server->dir().c_str());
   }
   return rc;
 }

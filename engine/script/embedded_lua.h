@@ -8,7 +8,7 @@ struct EmbeddedModule {
   const char *source;  // Lua source text
 };
 
-extern const char *const kFfiCdef;              // C declarations for ffi.cdef
+extern const char *const kFfiCdef;               // C declarations for ffi.cdef
 extern const EmbeddedModule kEmbeddedModules[];  // terminated by {nullptr, nullptr}
 
 }  // namespace stormdb

@@ -32,9 +32,7 @@ constexpr Unit kUnits[] = {
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 // Unit letters, plus the bytes of UTF-8 "µ" (0xC2 0xB5).
-bool is_unit_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '\xC2' || c == '\xB5';
-}
+bool is_unit_char(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '\xC2' || c == '\xB5'; }
 
 // "12.345" as an exact decimal: 12 and 345 / 10^3.
 struct Decimal {
@@ -91,13 +89,12 @@ int64_t parse_duration_us(std::string_view text) {
       const size_t start = pos;
       while (pos < s.size() && is_unit_char(s[pos])) ++pos;
       const std::string_view name = s.substr(start, pos - start);
-      const Unit* unit = nullptr;
-      for (const Unit& u : kUnits) {
+      const Unit *unit = nullptr;
+      for (const Unit &u : kUnits) {
         if (u.name == name) unit = &u;
       }
       if (unit == nullptr) fail_syntax(text);
-      if (unit->rank >= last_rank)
-        fail(text, "units must go from largest to smallest, as in 1h30m");
+      if (unit->rank >= last_rank) fail(text, "units must go from largest to smallest, as in 1h30m");
       last_rank = unit->rank;
       unit_us = unit->us;
     }

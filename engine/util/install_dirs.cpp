@@ -20,7 +20,8 @@ std::vector<std::string> shipped_workload_dirs() {
   std::vector<std::string> out;
   std::string dir = executable_dir();
   if (dir.empty()) return out;
-  for (const fs::path &p : {fs::path(dir) / STORMDB_DATA_FROM_BIN / "workloads", fs::path(dir) / "share/stormdb/workloads"}) {
+  for (const fs::path &p :
+       {fs::path(dir) / STORMDB_DATA_FROM_BIN / "workloads", fs::path(dir) / "share/stormdb/workloads"}) {
     std::error_code ec;
     fs::path norm = p.lexically_normal();
     if (fs::is_directory(norm, ec)) out.push_back(norm.string());

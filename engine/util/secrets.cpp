@@ -67,7 +67,8 @@ std::string scrub_secrets(std::string text) {
   {
     std::lock_guard<std::mutex> lock(g_mutex);
     for (const auto &s : g_secrets)
-      for (size_t pos = text.find(s); pos != std::string::npos; pos = text.find(s, pos + 3)) text.replace(pos, s.size(), "***");
+      for (size_t pos = text.find(s); pos != std::string::npos; pos = text.find(s, pos + 3))
+        text.replace(pos, s.size(), "***");
   }
   static const std::regex uri_userinfo(R"((postgres(?:ql)?://[^:/@\s"]*:)[^@\s"]*@)", std::regex::icase);
   static const std::regex kv(R"((pass\w*\s*=\s*)('(?:[^'\\]|\\.)*'?|[^\s&"]+))", std::regex::icase);

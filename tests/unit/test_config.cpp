@@ -3,8 +3,8 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <functional>
 #include <fstream>
+#include <functional>
 #include <string>
 
 #include "config/config.h"
@@ -78,12 +78,15 @@ TEST_CASE("defaults: threads capped at clients, 10 s without -t, no duration wit
 
 TEST_CASE("bad values name their source and what is wrong") {
   auto w = sample_workload();
-  CHECK(usage_error([&] { merge_config("run", "x", w, {layer({{"clients", "0"}}, "-c/--clients")}); }) ==
-        "-c/--clients: clients must be at least 1, not 0");
-  CHECK(usage_error([&] { merge_config("run", "x", w, {layer({{"clients", "ten"}}, "f.yaml:3")}); }) ==
-        "f.yaml:3: clients must be a whole number, not 'ten'");
-  CHECK(usage_error([&] { merge_config("run", "x", w, {layer({{"duration", "soon"}}, "STORMDB_DURATION")}); })
-            .find("STORMDB_DURATION: invalid duration 'soon'") == 0);
+  CHECK(usage_error([&] {
+          merge_config("run", "x", w, {layer({{"clients", "0"}}, "-c/--clients")});
+        }) == "-c/--clients: clients must be at least 1, not 0");
+  CHECK(usage_error([&] {
+          merge_config("run", "x", w, {layer({{"clients", "ten"}}, "f.yaml:3")});
+        }) == "f.yaml:3: clients must be a whole number, not 'ten'");
+  CHECK(usage_error([&] {
+          merge_config("run", "x", w, {layer({{"duration", "soon"}}, "STORMDB_DURATION")});
+        }).find("STORMDB_DURATION: invalid duration 'soon'") == 0);
   Layer l;
   l.options["mdoe"] = RawValue{"read", "--mdoe"};
   CHECK(usage_error([&] { merge_config("run", "x", w, {l}); }) ==
@@ -103,7 +106,8 @@ TEST_CASE("YAML: unknown keys with line and suggestion, ${VAR} expansion, databa
   std::remove(p.c_str());
 
   setenv("STORMDB_TEST_HOST", "db1", 1);
-  p = write_temp("database:\n  host: ${STORMDB_TEST_HOST}\n  password: ${STORMDB_TEST_NOPE:-pw}\noptions:\n  rows: 7\n");
+  p = write_temp(
+      "database:\n  host: ${STORMDB_TEST_HOST}\n  password: ${STORMDB_TEST_NOPE:-pw}\noptions:\n  rows: 7\n");
   Layer l = load_yaml_layer(p);
   CHECK(l.database.at("host").value == "db1");
   CHECK(l.database.at("password").value == "pw");
@@ -115,8 +119,9 @@ TEST_CASE("YAML: unknown keys with line and suggestion, ${VAR} expansion, databa
   std::remove(p.c_str());
 
   p = write_temp("url: ${STORMDB_TEST_SURELY_UNSET}\n");
-  CHECK(usage_error([&] { load_yaml_layer(p); }).find(":1: environment variable STORMDB_TEST_SURELY_UNSET is not set") !=
-        std::string::npos);
+  CHECK(usage_error([&] {
+          load_yaml_layer(p);
+        }).find(":1: environment variable STORMDB_TEST_SURELY_UNSET is not set") != std::string::npos);
   std::remove(p.c_str());
 
   p = write_temp("clients: [1,\n");
@@ -156,10 +161,12 @@ TEST_CASE("closest suggests near names only") {
 
 TEST_CASE("-T 0: an error alone (it used to run 10 s), no time limit together with -t") {
   auto w = sample_workload();
-  CHECK(usage_error([&] { merge_config("run", "x", w, {layer({{"duration", "0"}}, "-T/--duration")}); })
-            .find("-T/--duration: duration must be above 0") == 0);
-  CHECK(usage_error([&] { merge_config("run", "x", w, {layer({{"duration", "0s"}}, "f.yaml:2")}); })
-            .find("f.yaml:2: duration must be above 0") == 0);
+  CHECK(usage_error([&] {
+          merge_config("run", "x", w, {layer({{"duration", "0"}}, "-T/--duration")});
+        }).find("-T/--duration: duration must be above 0") == 0);
+  CHECK(usage_error([&] {
+          merge_config("run", "x", w, {layer({{"duration", "0s"}}, "f.yaml:2")});
+        }).find("f.yaml:2: duration must be above 0") == 0);
   Config t = merge_config("run", "x", w, {layer({{"duration", "0"}, {"transactions", "5"}}, "cli")});
   CHECK(t.duration_us == 0);
   CHECK(t.transactions == 5);
@@ -168,7 +175,7 @@ TEST_CASE("-T 0: an error alone (it used to run 10 s), no time limit together wi
 TEST_CASE("env_warnings: a mistyped STORMDB_* variable names the closest valid one") {
   setenv("STORMDB_CLIENT", "4", 1);
   setenv("STORMDB_ZZQQXX", "1", 1);
-  setenv("STORMDB_PATH", "/tmp", 1);       // read by the script search, not a setting
+  setenv("STORMDB_PATH", "/tmp", 1);        // read by the script search, not a setting
   setenv("STORMDB_TEST_WHATEVER", "1", 1);  // test harness namespace
   setenv("STORMDB_OPT_ROWS", "5", 1);       // a workload option: merge_config checks it
   setenv("STORMDB_DURATION", "1s", 1);
@@ -190,6 +197,7 @@ TEST_CASE("lua_memory_limit: 1024 MB by default, at least 16") {
   auto w = sample_workload();
   CHECK(merge_config("run", "x", w, {}).lua_memory_limit_mb == 1024);
   CHECK(merge_config("run", "x", w, {layer({{"lua_memory_limit", "64"}}, "cli")}).lua_memory_limit_mb == 64);
-  CHECK(usage_error([&] { merge_config("run", "x", w, {layer({{"lua_memory_limit", "8"}}, "--lua-memory-limit")}); }) ==
-        "--lua-memory-limit: lua_memory_limit must be at least 16, not 8");
+  CHECK(usage_error([&] {
+          merge_config("run", "x", w, {layer({{"lua_memory_limit", "8"}}, "--lua-memory-limit")});
+        }) == "--lua-memory-limit: lua_memory_limit must be at least 16, not 8");
 }

@@ -49,7 +49,7 @@ TEST_CASE("duration: good inputs") {
       {"1.0000005s", 1'000'001},
       {"2562047788h", 2'562'047'788 * kH},
   };
-  for (const Case& c : cases) {
+  for (const Case &c : cases) {
     CAPTURE(c.text);
     CHECK(parse_duration_us(c.text) == c.us);
   }
@@ -65,7 +65,7 @@ TEST_CASE("duration: bad inputs name the text in the error") {
     bool threw = false;
     try {
       parse_duration_us(text);
-    } catch (const std::invalid_argument& e) {
+    } catch (const std::invalid_argument &e) {
       threw = true;
       const std::string what = e.what();
       CHECK(what.find("invalid duration '" + std::string(text) + "'") != std::string::npos);
@@ -75,7 +75,7 @@ TEST_CASE("duration: bad inputs name the text in the error") {
   try {
     parse_duration_us("ten");
     FAIL("no exception");
-  } catch (const std::invalid_argument& e) {
+  } catch (const std::invalid_argument &e) {
     CHECK(std::string(e.what()) ==
           "invalid duration 'ten': expected a number with a unit such as 30s, 2m, 1h30m or 500ms");
   }

@@ -26,13 +26,13 @@ bool skip_server_tests() { return std::getenv("STORMDB_SKIP_SERVER_TESTS") != nu
 
 // Runs a one-row, one-column query; returns "<... error: ...>" text on failure so
 // CHECKs show what went wrong.
-std::string query_one(const std::string& conninfo, const char* sql) {
-  PGconn* conn = PQconnectdb(conninfo.c_str());
+std::string query_one(const std::string &conninfo, const char *sql) {
+  PGconn *conn = PQconnectdb(conninfo.c_str());
   std::string out;
   if (PQstatus(conn) != CONNECTION_OK) {
     out = std::string("<connect error: ") + PQerrorMessage(conn) + ">";
   } else {
-    PGresult* res = PQexec(conn, sql);
+    PGresult *res = PQexec(conn, sql);
     if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
       out = PQgetvalue(res, 0, 0);
     else
@@ -43,8 +43,8 @@ std::string query_one(const std::string& conninfo, const char* sql) {
   return out;
 }
 
-bool can_connect(const std::string& conninfo) {
-  PGconn* conn = PQconnectdb(conninfo.c_str());
+bool can_connect(const std::string &conninfo) {
+  PGconn *conn = PQconnectdb(conninfo.c_str());
   bool ok = PQstatus(conn) == CONNECTION_OK;
   PQfinish(conn);
   return ok;
@@ -59,7 +59,7 @@ bool is_alive(pid_t pid) {
   return paren != std::string::npos && paren + 2 < line.size() && line[paren + 2] != 'Z';
 }
 
-pid_t postmaster_pid(const std::string& dir) {
+pid_t postmaster_pid(const std::string &dir) {
   std::ifstream in(dir + "/data/postmaster.pid");
   long pid = 0;
   in >> pid;
@@ -81,9 +81,9 @@ struct ParentDir {
 };
 
 // Processes (other than us) whose working directory is under dir: initdb, pg_ctl, postgres.
-int processes_under(const std::string& dir) {
+int processes_under(const std::string &dir) {
   int n = 0;
-  for (const auto& e : fs::directory_iterator("/proc")) {
+  for (const auto &e : fs::directory_iterator("/proc")) {
     std::error_code ec;
     std::string cwd = fs::read_symlink(e.path() / "cwd", ec).string();
     std::string name = e.path().filename().string();
@@ -190,7 +190,7 @@ TEST_CASE("EphemeralServer: a setting the server rejects is bad input with the s
   std::string msg;
   try {
     EphemeralServer::start(opts);
-  } catch (const stormdb::ServerInputError& e) {
+  } catch (const stormdb::ServerInputError &e) {
     msg = e.what();
   }
   CHECK(msg.find("refused to start with the given server settings") != std::string::npos);
@@ -205,7 +205,7 @@ TEST_CASE("EphemeralServer: an interrupted start stops what it started and leave
   opts.quiet = true;
   opts.parent_dir = parent.path;
   auto only_entry = [&] {
-    for (const auto& e : fs::directory_iterator(parent.path)) return e.path().string();
+    for (const auto &e : fs::directory_iterator(parent.path)) return e.path().string();
     return std::string();
   };
   pid_t pm = 0;
@@ -222,7 +222,7 @@ TEST_CASE("EphemeralServer: an interrupted start stops what it started and leave
   std::string msg;
   try {
     EphemeralServer::start(opts);
-  } catch (const ServerStartInterrupted& e) {
+  } catch (const ServerStartInterrupted &e) {
     msg = e.what();
   }
   CHECK(msg.find("interrupted while starting the throwaway server; stopped it and removed") != std::string::npos);
@@ -272,7 +272,8 @@ TEST_CASE("EphemeralServer::remove: leftovers of an interrupted start, and nothi
     std::string dir = srv->dir();
     pid_t pm = postmaster_pid(dir);
     fs::remove(dir + "/stormdb-server.json");
-    CHECK(EphemeralServer::remove(dir).find("leftover server process(es) of an interrupted start") != std::string::npos);
+    CHECK(EphemeralServer::remove(dir).find("leftover server process(es) of an interrupted start") !=
+          std::string::npos);
     CHECK(!fs::exists(dir));
     CHECK(!is_alive(pm));
   }

@@ -18,7 +18,7 @@ constexpr int64_t kPercentilesMilli[] = {0,     1000,  10000, 25000, 50000, 7500
                                          90000, 99000, 99900, 99990, 99999, 100000};
 
 // The ceil(p/100 * n)-th smallest sample (at least the first), by exact integer arithmetic.
-int64_t exact_percentile(const std::vector<int64_t>& sorted, int64_t p_milli) {
+int64_t exact_percentile(const std::vector<int64_t> &sorted, int64_t p_milli) {
   const auto n = static_cast<int64_t>(sorted.size());
   int64_t rank = (p_milli * n + 99'999) / 100'000;
   rank = std::clamp<int64_t>(rank, 1, n);
@@ -26,7 +26,7 @@ int64_t exact_percentile(const std::vector<int64_t>& sorted, int64_t p_milli) {
 }
 
 // Checks every percentile of `h` against the sorted samples, 0.1% relative tolerance.
-void check_percentiles(const Histogram& h, std::vector<int64_t> values) {
+void check_percentiles(const Histogram &h, std::vector<int64_t> values) {
   std::sort(values.begin(), values.end());
   for (const int64_t p_milli : kPercentilesMilli) {
     const double p = static_cast<double>(p_milli) / 1000.0;
@@ -39,13 +39,13 @@ void check_percentiles(const Histogram& h, std::vector<int64_t> values) {
   }
 }
 
-double exact_mean(const std::vector<int64_t>& values) {
+double exact_mean(const std::vector<int64_t> &values) {
   long double sum = 0;
   for (int64_t v : values) sum += static_cast<long double>(v);
   return static_cast<double>(sum / static_cast<long double>(values.size()));
 }
 
-double exact_stddev(const std::vector<int64_t>& values) {
+double exact_stddev(const std::vector<int64_t> &values) {
   const long double mean = exact_mean(values);
   long double squares = 0;
   for (int64_t v : values) squares += (v - mean) * (v - mean);
@@ -57,7 +57,7 @@ std::vector<int64_t> log_uniform_values(uint64_t seed, size_t n) {
   std::mt19937_64 gen(seed);
   std::uniform_real_distribution<double> exponent(0.0, std::log(3.6e9));
   std::vector<int64_t> values(n);
-  for (auto& v : values) v = std::max<int64_t>(1, std::llround(std::exp(exponent(gen))));
+  for (auto &v : values) v = std::max<int64_t>(1, std::llround(std::exp(exponent(gen))));
   return values;
 }
 
@@ -261,9 +261,8 @@ TEST_CASE("histogram: nonzero buckets are ascending and hold every sample") {
   CHECK(buckets.back().high >= h.max());
   // Every sample falls into one of the listed buckets.
   for (int64_t v : values) {
-    const auto it =
-        std::lower_bound(buckets.begin(), buckets.end(), v,
-                         [](const Histogram::Bucket& b, int64_t x) { return b.high < x; });
+    const auto it = std::lower_bound(buckets.begin(), buckets.end(), v,
+                                     [](const Histogram::Bucket &b, int64_t x) { return b.high < x; });
     REQUIRE(it != buckets.end());
     CHECK(it->low <= v);
   }

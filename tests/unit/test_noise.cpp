@@ -17,7 +17,8 @@ nlohmann::json run(std::initializer_list<double> tps, double last_span = 1.0) {
   for (double x : tps) {
     double span = ++i == tps.size() ? last_span : 1.0;
     nlohmann::json row{{"tps", x}, {"count", 10}, {"latency_ms", {{"p99", x / 100}}}};
-    j["intervals"].push_back({{"phase", "measure"}, {"span_s", span}, {"total", row}, {"transactions", {{"get", row}}}});
+    j["intervals"].push_back(
+        {{"phase", "measure"}, {"span_s", span}, {"total", row}, {"transactions", {{"get", row}}}});
   }
   return j;
 }
@@ -26,7 +27,7 @@ nlohmann::json run(std::initializer_list<double> tps, double last_span = 1.0) {
 TEST_CASE("interval spread is the coefficient of variation of full measured intervals") {
   Spread s = interval_spread(run({90, 100, 110, 5}, 0.2), "", "tps");  // the 0.2 s tail is left out
   CHECK(s.intervals == 3);
-  CHECK(s.cv_pct == doctest::Approx(10.0));                             // sd 10 around 100
+  CHECK(s.cv_pct == doctest::Approx(10.0));  // sd 10 around 100
   CHECK(interval_spread(run({90, 100, 110}), "get", "p99").cv_pct == doctest::Approx(10.0));
   CHECK(interval_spread(run({100, 100, 100}), "", "tps").cv_pct == 0);
   CHECK(interval_spread(run({90, 110}), "", "tps").intervals == 2);

@@ -36,6 +36,4 @@ TEST_CASE("drop statements: dependents first, one list per kind, schemas last") 
   CHECK(drop_statements(objects) == expected);
 }
 
-TEST_CASE("drop statements: nothing to drop is no statement") {
-  CHECK(drop_statements({}).empty());
-}
+TEST_CASE("drop statements: nothing to drop is no statement") { CHECK(drop_statements({}).empty()); }

@@ -25,9 +25,10 @@ std::string manifest_error(const std::string &text) {
 
 TEST_CASE("pack manifest: fields, extensions and workloads from text") {
   Pack p;
-  read_pack_manifest("name: g\nversion: 1.2.0\nextensions: pg_trgm\nworkloads:\n  - simple\n"
-                     "  - name: point_select\n    extensions: [vector, hstore]\n",
-                     kDir, p);
+  read_pack_manifest(
+      "name: g\nversion: 1.2.0\nextensions: pg_trgm\nworkloads:\n  - simple\n"
+      "  - name: point_select\n    extensions: [vector, hstore]\n",
+      kDir, p);
   CHECK(p.has_manifest);
   CHECK(p.name == "g");
   CHECK(p.version == "1.2.0");

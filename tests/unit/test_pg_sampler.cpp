@@ -1,4 +1,5 @@
-// Tests for the pg_stat sampler: delta arithmetic, resets, hit ratio and per-version queries without a server, then a real sampling run against a throwaway server.
+// Tests for the pg_stat sampler: delta arithmetic, resets, hit ratio and per-version queries without a server, then a
+// real sampling run against a throwaway server.
 #include <doctest/doctest.h>
 #include <libpq-fe.h>
 
@@ -20,13 +21,13 @@ using namespace stormdb::pgmon;
 
 bool skip_sampler_server_tests() { return std::getenv("STORMDB_SKIP_SERVER_TESTS") != nullptr; }
 
-const SectionQuery* find_section(const std::vector<SectionQuery>& qs, const std::string& name) {
-  for (const auto& q : qs)
+const SectionQuery *find_section(const std::vector<SectionQuery> &qs, const std::string &name) {
+  for (const auto &q : qs)
     if (q.section == name) return &q;
   return nullptr;
 }
 
-bool has(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+bool has(const std::string &s, const std::string &part) { return s.find(part) != std::string::npos; }
 
 Rows rows(std::vector<std::string> cols, std::vector<std::vector<std::optional<std::string>>> vals) {
   return Rows{std::move(cols), std::move(vals)};
@@ -80,10 +81,8 @@ TEST_CASE("pg sampler: derived checkpointer total, io drops idle backend types, 
   CHECK(c["checkpoints"] == 3);
   CHECK(c["write_time"].get<double>() == doctest::Approx(12.5));
 
-  json io_a = {
-      {"counters", {{"client backend", {{"reads", 1}, {"hits", 5}}}, {"walsender", {{"reads", 0}}}}}};
-  json io_b = {
-      {"counters", {{"client backend", {{"reads", 4}, {"hits", 9}}}, {"walsender", {{"reads", 0}}}}}};
+  json io_a = {{"counters", {{"client backend", {{"reads", 1}, {"hits", 5}}}, {"walsender", {{"reads", 0}}}}}};
+  json io_b = {{"counters", {{"client backend", {{"reads", 4}, {"hits", 9}}}, {"walsender", {{"reads", 0}}}}}};
   json io = section_delta("io", &io_a, io_b);
   CHECK(io["client backend"]["reads"] == 3);
   CHECK_FALSE(io.contains("walsender"));
@@ -115,7 +114,7 @@ TEST_CASE("pg sampler: queries follow the server version") {
   REQUIRE(find_section(v12, "checkpointer"));
   CHECK(has(find_section(v12, "checkpointer")->sql, "checkpoints_timed AS num_timed"));
   CHECK(has(find_section(v12, "bgwriter")->sql, "buffers_backend"));
-  for (const char* s : {"database", "activity", "tables", "replication"}) CHECK(find_section(v12, s));
+  for (const char *s : {"database", "activity", "tables", "replication"}) CHECK(find_section(v12, s));
 
   notes.clear();
   auto v15 = section_queries(150004, &notes);
@@ -135,7 +134,7 @@ TEST_CASE("pg sampler: queries follow the server version") {
   CHECK_FALSE(has(find_section(v18, "wal")->sql, "wal_write"));
   CHECK_FALSE(has(find_section(v18, "io")->sql, "op_bytes"));
   CHECK(has(find_section(v18, "io")->sql, "read_bytes"));
-  for (const auto& q : v18) CHECK(has(q.sql, kSamplerTag));
+  for (const auto &q : v18) CHECK(has(q.sql, kSamplerTag));
 
   CHECK(has(statements_sql(120000, std::nullopt, "public"), "sum(total_time)"));
   CHECK(has(statements_sql(130000, std::nullopt, "public"), "sum(total_exec_time)"));
@@ -148,17 +147,15 @@ TEST_CASE("pg sampler: queries follow the server version") {
 TEST_CASE("pg sampler: parsers turn rows into counters and gauges") {
   auto qs = section_queries(160000, nullptr);
   json db = find_section(qs, "database")
-                ->parse(rows({"xact_commit", "blk_read_time", "stats_reset"},
-                             {{"12", std::nullopt, "2025-01-01"}}));
+                ->parse(rows({"xact_commit", "blk_read_time", "stats_reset"}, {{"12", std::nullopt, "2025-01-01"}}));
   CHECK(db["counters"]["xact_commit"] == 12);
   CHECK(db["counters"]["blk_read_time"] == 0);
   CHECK(db["reset"] == "2025-01-01");
 
-  json act =
-      find_section(qs, "activity")
-          ->parse(rows({"lock_waiters", "state", "wait_event_type", "n"}, {{"2", "active", std::nullopt, "3"},
-                                                                           {"2", "active", "Lock", "2"},
-                                                                           {"2", "idle", "Client", "4"}}));
+  json act = find_section(qs, "activity")
+                 ->parse(rows(
+                     {"lock_waiters", "state", "wait_event_type", "n"},
+                     {{"2", "active", std::nullopt, "3"}, {"2", "active", "Lock", "2"}, {"2", "idle", "Client", "4"}}));
   CHECK(act["gauges"]["sessions"] == 9);
   CHECK(act["gauges"]["by_state"]["active"] == 5);
   CHECK(act["gauges"]["by_wait_event_type"]["none"] == 3);
@@ -169,11 +166,11 @@ TEST_CASE("pg sampler: parsers turn rows into counters and gauges") {
                                 {{"0", std::nullopt, std::nullopt, std::nullopt}}));
   CHECK(quiet["gauges"]["sessions"] == 0);
 
-  const auto* rep = find_section(qs, "replication");
+  const auto *rep = find_section(qs, "replication");
   CHECK(rep->parse(rows({"pid", "application_name"}, {})).is_null());  // no standby: no section
-  json r = rep->parse(rows({"pid", "application_name", "state", "replay_lag_ms", "replay_lag_bytes"},
-                           {{"10", "walreceiver", "streaming", "1.5", "8192"},
-                            {"11", "walreceiver", "streaming", std::nullopt, "0"}}));
+  json r = rep->parse(
+      rows({"pid", "application_name", "state", "replay_lag_ms", "replay_lag_bytes"},
+           {{"10", "walreceiver", "streaming", "1.5", "8192"}, {"11", "walreceiver", "streaming", std::nullopt, "0"}}));
   CHECK(r["gauges"]["walreceiver"]["replay_lag_bytes"] == 8192);
   CHECK(r["gauges"]["walreceiver#11"]["replay_lag_ms"].is_null());
 
@@ -238,8 +235,8 @@ TEST_CASE("pg sampler: notes say why a section is missing and how to enable it")
   CHECK(has(*statements_note(p), "contrib"));
 
   SectionQuery q{"wal", "pg_stat_wal", "", nullptr};
-  CHECK(has(failure_note(q, "42501", "permission denied for view pg_stat_wal\n", "bench"),
-            "GRANT pg_monitor TO bench"));
+  CHECK(
+      has(failure_note(q, "42501", "permission denied for view pg_stat_wal\n", "bench"), "GRANT pg_monitor TO bench"));
   CHECK(has(failure_note(q, "42P01", "relation \"pg_stat_wal\" does not exist", "u"), "not available"));
 }
 
@@ -253,10 +250,10 @@ TEST_CASE("pg sampler: samples a real server while it is written to" * doctest::
   auto clock = [t0] {
     return std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count();
   };
-  PGconn* w = PQconnectdb(server->conninfo().c_str());
+  PGconn *w = PQconnectdb(server->conninfo().c_str());
   REQUIRE(PQstatus(w) == CONNECTION_OK);
-  auto exec = [w](const std::string& sql) {
-    PGresult* r = PQexec(w, sql.c_str());
+  auto exec = [w](const std::string &sql) {
+    PGresult *r = PQexec(w, sql.c_str());
     auto st = PQresultStatus(r);
     INFO(sql << ": " << PQresultErrorMessage(r));
     CHECK((st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK));
@@ -302,7 +299,7 @@ TEST_CASE("pg sampler: samples a real server while it is written to" * doctest::
   CHECK(win["activity"]["sessions"].get<int64_t>() >= 1);  // the writer
   CHECK_FALSE(win.contains("statements"));
   bool pgss_note = false;
-  for (const auto& n : s.notes())
+  for (const auto &n : s.notes())
     pgss_note |= has(n, "pg_stat_statements is not installed") && has(n, "CREATE EXTENSION");
   CHECK(pgss_note);
 
@@ -318,7 +315,7 @@ TEST_CASE("pg sampler: samples a real server while it is written to" * doctest::
   REQUIRE(w2.contains("statements"));
   REQUIRE(w2["statements"]["top"].size() >= 1);
   bool update_seen = false;
-  for (const auto& st : w2["statements"]["top"]) {
+  for (const auto &st : w2["statements"]["top"]) {
     CHECK_FALSE(has(st["query"].is_string() ? st["query"].get<std::string>() : "", kSamplerTag));
     if (st["query"].is_string() && has(st["query"].get<std::string>(), "UPDATE t")) {
       update_seen = true;
@@ -345,7 +342,7 @@ TEST_CASE("pg sampler: samples a real server while it is written to" * doctest::
   CHECK_FALSE(last.contains("checkpointer"));
   CHECK(last.contains("database"));
   std::string all_notes;
-  for (const auto& n : s3.notes()) all_notes += n + "\n";
+  for (const auto &n : s3.notes()) all_notes += n + "\n";
   INFO(all_notes);
   CHECK(has(all_notes, "bgwriter is not sampled: permission denied"));
   CHECK(has(all_notes, "GRANT pg_monitor TO bench"));

@@ -23,7 +23,7 @@ sdb_rng seeded(double seed, double stream = 0) {
   return r;
 }
 
-double chi_square(const std::vector<double>& observed, const std::vector<double>& expected) {
+double chi_square(const std::vector<double> &observed, const std::vector<double> &expected) {
   double chi2 = 0;
   for (size_t i = 0; i < observed.size(); ++i) {
     chi2 += (observed[i] - expected[i]) * (observed[i] - expected[i]) / expected[i];
@@ -179,9 +179,8 @@ TEST_CASE("random: NURand stays in range and concentrates on the values TPC-C fa
     // 767: each ~2.56%, 25.6 times the uniform 0.1%), then C shifts it modulo 1000.
     std::vector<int> order(1000);
     for (int i = 0; i < 1000; ++i) order[static_cast<size_t>(i)] = i;
-    std::partial_sort(order.begin(), order.begin() + 3, order.end(), [&](int a, int b) {
-      return counts[static_cast<size_t>(a)] > counts[static_cast<size_t>(b)];
-    });
+    std::partial_sort(order.begin(), order.begin() + 3, order.end(),
+                      [&](int a, int b) { return counts[static_cast<size_t>(a)] > counts[static_cast<size_t>(b)]; });
     std::set<int> top(order.begin(), order.begin() + 3);
     CHECK(top == std::set<int>{(255 + c) % 1000, (511 + c) % 1000, (767 + c) % 1000});
     const double uniform_expectation = kDraws / 1000.0;
@@ -210,8 +209,7 @@ TEST_CASE("random: Zipf frequencies follow 1/k^s") {
     }
     const double h = harmonic(kN, s);
     std::vector<double> expected(kN);
-    for (int k = 1; k <= kN; ++k)
-      expected[static_cast<size_t>(k) - 1] = kDraws * std::pow(k, -s) / h;
+    for (int k = 1; k <= kN; ++k) expected[static_cast<size_t>(k) - 1] = kDraws * std::pow(k, -s) / h;
     for (const int k : {1, 2, 10}) {
       CAPTURE(k);
       const size_t i = static_cast<size_t>(k) - 1;
@@ -267,10 +265,8 @@ TEST_CASE("random: truncated gaussian has pgbench's shape") {
     sum += v;
   }
   const double norm = std::erf(kParam / std::sqrt(2.0));
-  CHECK(within_one / double(kDraws) ==
-        doctest::Approx(std::erf(1 / std::sqrt(2.0)) / norm).epsilon(0.01));
-  CHECK(within_two / double(kDraws) ==
-        doctest::Approx(std::erf(2 / std::sqrt(2.0)) / norm).epsilon(0.005));
+  CHECK(within_one / double(kDraws) == doctest::Approx(std::erf(1 / std::sqrt(2.0)) / norm).epsilon(0.01));
+  CHECK(within_two / double(kDraws) == doctest::Approx(std::erf(2 / std::sqrt(2.0)) / norm).epsilon(0.005));
   CHECK(below_mid / double(kDraws) == doctest::Approx(0.5).epsilon(0.01));
   CHECK(sum / kDraws == doctest::Approx(499'999.5).epsilon(0.002));
 
@@ -284,8 +280,7 @@ TEST_CASE("random: truncated gaussian has pgbench's shape") {
   SUBCASE("a param below 2 acts as 2") {
     sdb_rng a = seeded(8);
     sdb_rng b = seeded(8);
-    for (int i = 0; i < 1000; ++i)
-      REQUIRE(sdb_rand_gaussian(&a, 1, 100, 1.0) == sdb_rand_gaussian(&b, 1, 100, 2.0));
+    for (int i = 0; i < 1000; ++i) REQUIRE(sdb_rand_gaussian(&a, 1, 100, 1.0) == sdb_rand_gaussian(&b, 1, 100, 2.0));
   }
 }
 
@@ -299,8 +294,7 @@ TEST_CASE("random: truncated exponential has the analytic mean") {
     const double n = kHi - kLo + 1;
     double mean = 0;
     for (int k = 0; k < n; ++k) {
-      mean +=
-          k * (std::exp(-param * k / n) - std::exp(-param * (k + 1) / n)) / (1 - std::exp(-param));
+      mean += k * (std::exp(-param * k / n) - std::exp(-param * (k + 1) / n)) / (1 - std::exp(-param));
     }
     mean += kLo;
     sdb_rng r = seeded(9, param);
@@ -349,8 +343,7 @@ TEST_CASE("random: permute is a bijection and not the identity") {
   CHECK(sdb_rand_permute(1003, 1000, 5) == sdb_rand_permute(3, 1000, 5));
   CHECK(sdb_rand_permute(-1, 1000, 5) == sdb_rand_permute(999, 1000, 5));
   int same = 0;
-  for (int i = 0; i < 1000; ++i)
-    same += sdb_rand_permute(i, 1000, 1) == sdb_rand_permute(i, 1000, 2);
+  for (int i = 0; i < 1000; ++i) same += sdb_rand_permute(i, 1000, 1) == sdb_rand_permute(i, 1000, 2);
   CHECK(same < 20);
   CHECK(sdb_rand_permute(5, 0, 1) == 0);
 }

@@ -14,8 +14,10 @@ TEST_CASE("client-count strategies") {
   CHECK(parse_scale_clients("exponential:1:256") == std::vector<int>{1, 2, 4, 8, 16, 32, 64, 128, 256});
   CHECK(parse_scale_clients("exponential:3:20") == std::vector<int>{3, 6, 12, 20});
   CHECK(parse_scale_clients("fibonacci:1:89") == std::vector<int>{1, 2, 3, 5, 8, 13, 21, 34, 55, 89});
-  CHECK_THROWS_WITH_AS(parse_scale_clients("1,x"), doctest::Contains("invalid client count 'x'"), std::invalid_argument);
-  CHECK_THROWS_WITH_AS(parse_scale_clients("linear:1:8"), doctest::Contains("linear:START:END:STEP"), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(parse_scale_clients("1,x"), doctest::Contains("invalid client count 'x'"),
+                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS(parse_scale_clients("linear:1:8"), doctest::Contains("linear:START:END:STEP"),
+                       std::invalid_argument);
   CHECK_THROWS_WITH_AS(parse_scale_clients("cubic:1:8"), doctest::Contains("expected a list"), std::invalid_argument);
   CHECK_THROWS_AS(parse_scale_clients("0,1"), std::invalid_argument);
 }

@@ -10,7 +10,8 @@ using namespace stormdb;
 TEST_CASE("scrub_secrets: libpq's parse errors quoting a malformed URI lose its password") {
   std::string uri = "postgresql://bob:Hunter2pw@[::1/db";
   remember_conninfo_secrets(uri);
-  std::string libpq = "end of string reached when looking for matching \"]\" in IPv6 host address in URI: \"" + uri + "\"";
+  std::string libpq =
+      "end of string reached when looking for matching \"]\" in IPv6 host address in URI: \"" + uri + "\"";
   std::string out = scrub_secrets(libpq);
   CHECK(out.find("Hunter2pw") == std::string::npos);
   CHECK(out.find("postgresql://bob:***@[::1/db") != std::string::npos);

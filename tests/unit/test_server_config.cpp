@@ -1,4 +1,5 @@
-// Tests for the throwaway server's configuration: YAML server: { bin_dir, settings }, --server-setting layers and their validation.
+// Tests for the throwaway server's configuration: YAML server: { bin_dir, settings }, --server-setting layers and their
+// validation.
 #include <doctest/doctest.h>
 
 #include <string>
@@ -24,7 +25,8 @@ TEST_CASE("server: bin_dir and settings come from YAML; the command line wins pe
 
 TEST_CASE("server: mistakes are bad input naming the place") {
   CHECK_THROWS_WITH_AS(parse_yaml_layer("server:\n  bindir: /x\n", "b.yaml"),
-                       doctest::Contains("b.yaml:2: unknown key 'server.bindir' (did you mean 'bin_dir'?)"), UsageError);
+                       doctest::Contains("b.yaml:2: unknown key 'server.bindir' (did you mean 'bin_dir'?)"),
+                       UsageError);
   CHECK_THROWS_WITH_AS(parse_yaml_layer("server: /usr/lib/postgresql/15/bin\n", "b.yaml"),
                        doctest::Contains("'server' must be a mapping"), UsageError);
   CHECK_THROWS_WITH_AS(parse_yaml_layer("server:\n  settings:\n    work_mem: [1, 2]\n", "b.yaml"),

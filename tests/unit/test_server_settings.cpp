@@ -1,4 +1,5 @@
-// Tests for pg/server_settings: postgresql.conf lines, the pg_stat_statements default and reading the server's complaints.
+// Tests for pg/server_settings: postgresql.conf lines, the pg_stat_statements default and reading the server's
+// complaints.
 #include <doctest/doctest.h>
 #include <stdlib.h>
 
@@ -21,7 +22,7 @@ struct TempDir {
   ~TempDir() { fs::remove_all(path); }
 };
 
-void touch(const fs::path& p) {
+void touch(const fs::path &p) {
   fs::create_directories(p.parent_path());
   std::ofstream(p) << "";
 }
@@ -39,7 +40,7 @@ TEST_CASE("conf_line quotes values and rejects what is not name=value") {
 
 TEST_CASE("pg_stat_statements is preloaded only where the installation has it") {
   TempDir debian, embedded, bare;
-  touch(fs::path(debian.path) / "lib/pg_stat_statements.so");             // /usr/lib/postgresql/N
+  touch(fs::path(debian.path) / "lib/pg_stat_statements.so");               // /usr/lib/postgresql/N
   touch(fs::path(embedded.path) / "lib/postgresql/pg_stat_statements.so");  // source builds, npm
   fs::create_directories(fs::path(bare.path) / "bin");
   CHECK(stat_statements_library(debian.path + "/bin") == debian.path + "/lib/pg_stat_statements.so");
@@ -62,8 +63,9 @@ TEST_CASE("settings_complaints keeps the server's lines about settings, without 
       << "2026-11-30 12:00:00.000 UTC [43] FATAL:  could not access file \"nolib\": No such file or directory\n"
       << "2026-11-30 12:00:00.000 UTC [43] LOG:  database system is shut down\n";
   std::string c = settings_complaints(log, {"no_such=1", "shared_preload_libraries='nolib'"});
-  CHECK(c == "unrecognized configuration parameter \"no_such\"\n"
-             "could not access file \"nolib\": No such file or directory");
+  CHECK(c ==
+        "unrecognized configuration parameter \"no_such\"\n"
+        "could not access file \"nolib\": No such file or directory");
 
   std::ofstream(log) << "2026-11-30 12:00:00.000 UTC [44] FATAL:  could not create lock file: Permission denied\n";
   CHECK(settings_complaints(log, {"work_mem=1MB"}).empty());

@@ -30,7 +30,8 @@ TEST_CASE("thresholds parse latency with units, rates, counts and percentages") 
   CHECK(parse_threshold("errors<0.1%").percent);
   CHECK(!parse_threshold("retries<=10").percent);
   CHECK(parse_threshold("tps>1000").op == ">");
-  CHECK_THROWS_WITH_AS(parse_threshold("p98<5ms"), doctest::Contains("expected [type.]metric<value"), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(parse_threshold("p98<5ms"), doctest::Contains("expected [type.]metric<value"),
+                       std::invalid_argument);
   CHECK_THROWS_WITH_AS(parse_threshold("tps>5%"), doctest::Contains("not a percentage"), std::invalid_argument);
   CHECK_THROWS_AS(parse_threshold("p99<5parsecs"), std::invalid_argument);
 }
@@ -39,17 +40,18 @@ TEST_CASE("threshold numbers that std::stod rejects are bad input with a clear m
   // std::stod threw a bare "stod" for ".", out_of_range (exit 1) beyond double's range, and read
   // "1.2.3" as 1.2.
   CHECK_THROWS_WITH_AS(parse_threshold("errors<."), doctest::Contains("'.' is not a number"), std::invalid_argument);
-  CHECK_THROWS_WITH_AS(parse_threshold("tps>1.2.3"), doctest::Contains("'1.2.3' is not a number"), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(parse_threshold("tps>1.2.3"), doctest::Contains("'1.2.3' is not a number"),
+                       std::invalid_argument);
   CHECK_THROWS_WITH_AS(parse_threshold("tps>" + std::string(400, '9')), doctest::Contains("is not a number"),
                        std::invalid_argument);
 }
 
 TEST_CASE("thresholds evaluate against the total and per type") {
-  auto rs = evaluate_thresholds({parse_threshold("p99<20ms"), parse_threshold("p99<9ms"), parse_threshold("errors<0.1%"),
-                                 parse_threshold("errors<=1%"), parse_threshold("new_order.p90<5s"),
-                                 parse_threshold("new_order.p90<4s"), parse_threshold("tps>=99"),
-                                 parse_threshold("payment.p90<5s")},
-                                sample());
+  auto rs = evaluate_thresholds(
+      {parse_threshold("p99<20ms"), parse_threshold("p99<9ms"), parse_threshold("errors<0.1%"),
+       parse_threshold("errors<=1%"), parse_threshold("new_order.p90<5s"), parse_threshold("new_order.p90<4s"),
+       parse_threshold("tps>=99"), parse_threshold("payment.p90<5s")},
+      sample());
   REQUIRE(rs.size() == 8);
   CHECK(rs[0].ok);
   CHECK(!rs[1].ok);

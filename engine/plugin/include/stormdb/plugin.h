@@ -33,14 +33,16 @@ typedef struct sdb_conn sdb_conn;
 /* One engine random stream (xoshiro256**), the same generator as ctx.rand and the Lua
  * stormdb streams: seeded with host->rng_seed(r, seed, stream), a (seed, stream) pair gives the
  * same draws on either side. Plain data: allocate it anywhere. */
-typedef struct stormdb_rng { uint64_t s[4]; } stormdb_rng;
+typedef struct stormdb_rng {
+  uint64_t s[4];
+} stormdb_rng;
 
 /* A statement parameter (same layout as the engine's sdb_param). */
 typedef struct stormdb_param {
-  double num;          /* kind 1 (number), 3 (boolean 0/1) */
-  const char *str;     /* kind 2 (text): not copied, must live until the send returns */
-  int32_t len;         /* kind 2: length in bytes */
-  int32_t kind;        /* 0 NULL, 1 number, 2 text, 3 boolean */
+  double num;      /* kind 1 (number), 3 (boolean 0/1) */
+  const char *str; /* kind 2 (text): not copied, must live until the send returns */
+  int32_t len;     /* kind 2: length in bytes */
+  int32_t kind;    /* 0 NULL, 1 number, 2 text, 3 boolean */
 } stormdb_param;
 
 enum { STORMDB_LOG_INFO = 0, STORMDB_LOG_WARNING = 1 };
@@ -51,8 +53,8 @@ enum { STORMDB_STEP_WAIT = 0, STORMDB_STEP_DONE = 1 };
 
 /* The host's function table, valid for the life of the process. */
 typedef struct stormdb_host {
-  uint32_t abi;   /* STORMDB_PLUGIN_ABI of the host */
-  uint32_t size;  /* sizeof(stormdb_host) of the host: newer hosts only append */
+  uint32_t abi;  /* STORMDB_PLUGIN_ABI of the host */
+  uint32_t size; /* sizeof(stormdb_host) of the host: newer hosts only append */
 
   /* ---- random streams (engine/rand) ---- */
   void (*rng_seed)(stormdb_rng *r, double seed, double stream);
@@ -66,7 +68,7 @@ typedef struct stormdb_host {
 
   /* ---- the COPY buffer of a connection in COPY FROM STDIN (text format, escaped by the host) ---- */
   void (*copy_int)(sdb_conn *c, int64_t v);
-  void (*copy_num)(sdb_conn *c, double v);   /* integral values print without a fraction */
+  void (*copy_num)(sdb_conn *c, double v); /* integral values print without a fraction */
   void (*copy_str)(sdb_conn *c, const char *s, int32_t len);
   void (*copy_null)(sdb_conn *c);
   /* Ends a row. 1: the buffer went to the socket and must drain: finish the current key and
@@ -74,27 +76,27 @@ typedef struct stormdb_host {
   int32_t (*copy_end_row)(sdb_conn *c);
 
   /* ---- counters, timings, log ---- */
-  int32_t (*counter_id)(sdb_client *cl, const char *name);    /* created on first use */
+  int32_t (*counter_id)(sdb_client *cl, const char *name); /* created on first use */
   void (*count)(sdb_client *cl, int32_t counter, double n);
-  int32_t (*timing_id)(sdb_client *cl, const char *name);     /* created on first use */
+  int32_t (*timing_id)(sdb_client *cl, const char *name); /* created on first use */
   void (*observe)(sdb_client *cl, int32_t timing, double us);
-  double (*now_us)(void);                                     /* monotonic, since engine start */
-  void (*log)(int32_t level, const char *message);            /* one line on stderr */
+  double (*now_us)(void);                          /* monotonic, since engine start */
+  void (*log)(int32_t level, const char *message); /* one line on stderr */
 
   /* ---- async connection API (transaction types) ----
    * A send returns 0 when the request is on its way (return STORMDB_STEP_WAIT; the host calls
    * step again with the result), -1 when it failed at once (read err_* and end the txn). */
-  int32_t (*send_prepare)(sdb_conn *c, const char *name, const char *sql);  /* statement index */
+  int32_t (*send_prepare)(sdb_conn *c, const char *name, const char *sql); /* statement index */
   int32_t (*send_prepared)(sdb_conn *c, int32_t stmt, int32_t n, const stormdb_param *p);
   int32_t (*send_query)(sdb_conn *c, const char *sql);
-  int32_t (*res_status)(sdb_conn *c);     /* 0 command ok, 1 rows, -1 error */
+  int32_t (*res_status)(sdb_conn *c); /* 0 command ok, 1 rows, -1 error */
   int32_t (*res_ntuples)(sdb_conn *c);
   int32_t (*res_isnull)(sdb_conn *c, int32_t row, int32_t col);
   double (*res_number)(sdb_conn *c, int32_t row, int32_t col);
   const char *(*res_text)(sdb_conn *c, int32_t row, int32_t col);
   int32_t (*res_length)(sdb_conn *c, int32_t row, int32_t col);
   double (*res_affected)(sdb_conn *c);
-  int32_t (*txn_status)(sdb_conn *c);     /* 0 idle, 1 in block, 2 failed block, 3 bad */
+  int32_t (*txn_status)(sdb_conn *c); /* 0 idle, 1 in block, 2 failed block, 3 bad */
   const char *(*err_sqlstate)(sdb_conn *c);
   const char *(*err_message)(sdb_conn *c);
 } stormdb_host;
@@ -109,7 +111,7 @@ typedef struct stormdb_host {
  * args: the values the script passed after the key range (numbers: kind 1, strings: kind 2). */
 typedef struct stormdb_copy_generator {
   const char *name;
-  const char *target;   /* "table (col, ...)" as COPY wants it */
+  const char *target; /* "table (col, ...)" as COPY wants it */
   uint32_t state_size;
   int64_t (*generate)(void *instance, sdb_conn *c, stormdb_rng *rng, void *state, int64_t key, int64_t last,
                       const stormdb_param *args, int32_t nargs);
@@ -120,7 +122,7 @@ typedef struct stormdb_copy_generator {
  * same event loop (the client's connection and its random stream are the ones a Lua
  * transaction of that client would use). */
 typedef struct stormdb_txn_type {
-  const char *name;     /* the name in the workload's mix */
+  const char *name; /* the name in the workload's mix */
   /* SQL of the statements it executes, NULL-terminated: the engine prepares them on the
    * client's connection before the first use (and again after a reconnect) as "<name>_<i>" and
    * passes their indexes to step as stmts[i]. */
@@ -136,12 +138,12 @@ typedef struct stormdb_txn_type {
    * connection must be outside a transaction block when it is done. */
   int32_t (*step)(void *client_state, sdb_client *cl, sdb_conn *c, const int32_t *stmts, stormdb_rng *rng,
                   int32_t phase, int32_t *outcome);
-  void (*client_done)(void *client_state);   /* may be NULL */
+  void (*client_done)(void *client_state); /* may be NULL */
 } stormdb_txn_type;
 
 /* What a plugin provides, filled in by stormdb_plugin_init. */
 typedef struct stormdb_plugin {
-  const char *name;       /* must equal the name the script asks for */
+  const char *name; /* must equal the name the script asks for */
   const char *version;
   /* LuaJIT FFI declarations of the functions scripts call (stormdb.plugin(name) returns them),
    * and the names it declares, NULL-terminated: each must be exported (checked at load). */
@@ -172,11 +174,11 @@ typedef int (*stormdb_plugin_init_fn)(const stormdb_host *host, stormdb_plugin *
 
 /* Defines the two exported symbols; init_fn fills in the stormdb_plugin. Use it once per .so.
  * (The ABI number is not const: a const at namespace scope would have internal linkage in C++.) */
-#define STORMDB_PLUGIN_EXPORT(init_fn)                                                         \
+#define STORMDB_PLUGIN_EXPORT(init_fn)                                                             \
   STORMDB_PLUGIN_EXTERN_C STORMDB_PLUGIN_VISIBLE uint32_t stormdb_plugin_abi = STORMDB_PLUGIN_ABI; \
-  STORMDB_PLUGIN_EXTERN_C STORMDB_PLUGIN_VISIBLE int stormdb_plugin_init(const stormdb_host *host,  \
-                                                                         stormdb_plugin *out) {     \
-    return init_fn(host, out);                                                                 \
+  STORMDB_PLUGIN_EXTERN_C STORMDB_PLUGIN_VISIBLE int stormdb_plugin_init(const stormdb_host *host, \
+                                                                         stormdb_plugin *out) {    \
+    return init_fn(host, out);                                                                     \
   }
 
 #ifdef __cplusplus
