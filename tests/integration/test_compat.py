@@ -28,8 +28,8 @@ SELECT abalance AS bal FROM pgbench_accounts WHERE aid = :aid \gset
   UPDATE pgbench_tellers SET tbalance = tbalance + :delta WHERE tid = :tid;
   UPDATE pgbench_branches SET bbalance = bbalance + :delta WHERE bid = :bid;
 \else
-  UPDATE pgbench_tellers SET tbalance = tbalance - (-:delta) WHERE tid = :tid;
-  UPDATE pgbench_branches SET bbalance = bbalance - (-:delta) WHERE bid = :bid;
+  UPDATE pgbench_tellers SET tbalance = tbalance + (:delta) WHERE tid = :tid;
+  UPDATE pgbench_branches SET bbalance = bbalance + (:delta) WHERE bid = :bid;
 \endif
 INSERT INTO pgbench_history (tid, bid, aid, delta, mtime) VALUES (:tid, :bid, :aid, :delta, CURRENT_TIMESTAMP);
 END;
