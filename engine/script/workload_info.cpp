@@ -68,8 +68,12 @@ WorkloadInfo describe_workload(const std::string &path, const std::string &optio
   info.one_client_per_thread = str_field(L, d, "one_client_per_thread") == "true";
   info.query_mode = str_field(L, d, "query_mode");
   for_each_item(L, d, "options", [&](int i) {
-    OptionDecl o{str_field(L, i, "name"), str_field(L, i, "type"), str_field(L, i, "default"), str_field(L, i, "help"),
-                 split_choices(str_field(L, i, "choices"), '|')};
+    OptionDecl o;
+    o.name = str_field(L, i, "name");
+    o.type = str_field(L, i, "type");
+    o.default_value = str_field(L, i, "default");
+    o.help = str_field(L, i, "help");
+    o.choices = split_choices(str_field(L, i, "choices"), '|');
     lua_getfield(L, i, "integer");
     o.integer = lua_toboolean(L, -1) != 0;
     lua_pop(L, 1);
