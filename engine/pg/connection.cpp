@@ -559,7 +559,10 @@ int32_t sdb_conn::copy_end_row() {
 }
 
 int32_t sdb_conn::copy_finish() {
-  if (state_ != State::kCopyIn) return fail_now("not in COPY");
+  // kCopyFlush: the last row filled the buffer and the socket has not taken it all yet (a C
+  // generator returns after such a key, and it may be the COPY's last one). started() goes on
+  // flushing it, then the end of COPY, before the result is read.
+  if (state_ != State::kCopyIn && state_ != State::kCopyFlush) return fail_now("not in COPY");
   if (copy_put(true) < 0) return -1;
   clear_result();
   return started();

@@ -69,8 +69,8 @@ const char *sdb_sqlstate_class(const char *sqlstate);
 const char *sdb_sqlstate_name(const char *sqlstate);
 
 /* COPY ... FROM STDIN, after sdb_res_status returned 2. Values are appended in COPY text format
-   (escaped); rows are flushed to the server in ~256 KiB chunks. sdb_copy_flush returns 1 when the
-   caller must yield until the socket drains, 0 otherwise, -1 on error. */
+   (escaped); rows are flushed to the server in ~256 KiB chunks. sdb_copy_end_row returns 1 when the
+   caller must yield until the socket drains (or may finish the COPY at once), 0 otherwise, -1 on error. */
 void sdb_copy_num(sdb_conn *c, double v);
 void sdb_copy_str(sdb_conn *c, const char *s, int32_t len);
 void sdb_copy_null(sdb_conn *c);

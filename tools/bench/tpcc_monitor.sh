@@ -17,7 +17,7 @@ DURATION=${DURATION:-5m}
 WARMUP=${WARMUP:-2m}
 CONNECTIONS=${CONNECTIONS:-50}
 LOADERS=${LOADERS:-2}
-LOADER=${LOADER:-auto}   # --loader: auto | native | lua (at W=100 the native one lost its connection here, issue noted in docs)
+LOADER=${LOADER:-auto}   # --loader: auto | native | lua
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 STORMDB=${STORMDB:-$ROOT/build/stormdb}
 GIVEN_URL=${URL:-}

@@ -105,7 +105,8 @@ typedef struct stormdb_host {
  * started `COPY <target> FROM STDIN`), drawing from rng (the engine stream the script named,
  * kept across calls). Returns the next key to write (last + 1 when done), or -1 on error. When
  * host->copy_end_row returns 1 it must return after finishing the current key: the host waits
- * for the socket and calls it again from the returned key with the same rng and state.
+ * for the socket and calls it again from the returned key with the same rng and state (or,
+ * when that key was the last, ends the COPY once the socket has taken the buffer).
  * state: state_size zeroed bytes that belong to this one COPY (two COPYs of one generator may
  * interleave on a worker, so per-COPY data must live here, not in the instance).
  * args: the values the script passed after the key range (numbers: kind 1, strings: kind 2). */
