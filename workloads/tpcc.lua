@@ -77,16 +77,17 @@ function prepare(ctx)
                         "VALUES (%d, %d, %d, %d, %s)", W, c_load, c_run, data_seed, tostring(opt.fk)))
   ctx:progress(0, load.total_rows(W))
   local generator = load.use_native(opt.loader, native_loader)
-  local t0 = stormdb.now()
+  local t0, cpu0 = stormdb.now(), load.client_cpu()
   -- n = nil: as many parts as --loaders
   ctx:parallel(nil, "tpcc_load_part", W, data_seed, c_load)
-  local t1 = stormdb.now()
+  local t1, cpu1 = stormdb.now(), load.client_cpu()
   ctx:parallel(nil, "tpcc_index_part")
   if opt.fk then
     for _, sql in ipairs(schema.FOREIGN_KEYS) do db:exec(sql) end
   end
-  ctx:log("tpcc: W=%d: COPY %.1f s (%s generator), keys/indexes%s/ANALYZE %.1f s", W, (t1 - t0) / 1e6, generator,
-          opt.fk and "/foreign keys" or "", (stormdb.now() - t1) / 1e6)
+  ctx:log("tpcc: W=%d: COPY %.1f s (%s generator)%s, keys/indexes%s/ANALYZE %.1f s", W, (t1 - t0) / 1e6, generator,
+          cpu0 and string.format(" using %.2f s of client CPU", cpu1 - cpu0) or "", opt.fk and "/foreign keys" or "",
+          (stormdb.now() - t1) / 1e6)
 end
 
 function tpcc_load_part(ctx, part, parts, W, data_seed, c_load)

@@ -40,6 +40,20 @@ function M.use_native(mode, plugin)
   return native and "native" or "lua"
 end
 
+-- CPU seconds (user + system) this stormdb process has used so far, all threads (the loader
+-- parts run on the workers): tools/bench/tpcc_load.sh divides the COPY step's rows by the
+-- difference across it, the generator's cost with the server's share left out. nil where
+-- /proc is not there. /proc/<pid>/stat counts in USER_HZ ticks (100 a second on Linux).
+function M.client_cpu()
+  local f = io.open("/proc/self/stat")
+  if not f then return nil end
+  local line = f:read("*l")
+  f:close()
+  -- Fields after the command name "(...)": state is field 3, utime 14 and stime 15.
+  local utime, stime = line:match("%) %S+" .. string.rep(" %S+", 10) .. " (%d+) (%d+)")
+  return utime and (tonumber(utime) + tonumber(stime)) / 100 or nil
+end
+
 -- Total rows for the progress line (ORDER-LINE counted at its mean of 10 per order).
 function M.total_rows(warehouses)
   return const.ITEMS + warehouses * const.ROWS_PER_WAREHOUSE
