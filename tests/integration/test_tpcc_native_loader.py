@@ -1,4 +1,4 @@
-# The native TPC-C loader's COPY when its last key fills the engine's COPY buffer while the server is not reading.
+# The engine's COPY buffer under the native TPC-C loader: a COPY whose last key fills the buffer while the server is not reading, and escaping.
 """Regression for the W=100 failure (issue 10 §3): a C generator returns after the key whose row
 fills the 256 KiB COPY buffer; when that key is the last one of the COPY and the socket is full
 (the server busy), the connection is still flushing when plugin:copy finishes the COPY. The
@@ -62,6 +62,29 @@ class NativeLoaderBufferEdgeTest(harness.DatabaseTestCase):
         self.assertEqual(p.returncode, 0, f"native COPY of keys 1..{last} failed:\n{p.stderr}")
         self.assertEqual(self.scalar("SELECT count(*) FROM stock"), str(last))
         self.assertEqual(self.scalar("SELECT max(s_i_id) FROM stock"), str(last))
+
+    def test_copy_escapes_special_characters(self):
+        # The COPY buffer escapes backslash, tab, newline and carriage return wherever they stand
+        # in a string (at the ends, doubled, alone) and passes everything else through unchanged.
+        values = ["plain", "\\", "a\tb", "\n\nx", "x\r", "\\t is not a tab", "mid\\dle\tand\rend\n", "", "é ü"]
+        script = ("workload = { mix = { noop = 1 } }\nfunction noop(ctx) end\nfunction prepare(ctx)\n"
+                  "  ctx.db:exec('CREATE TABLE esc (i int, s text)')\n  local cp = ctx.db:copy('esc (i, s)')\n")
+        for i, v in enumerate(values):
+            script += f"  cp:row({i}, {lua_string(v)})\n"
+        script += "  cp:finish()\nend\n"
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+            f.write(script)
+        try:
+            self.stormdb("prepare", f.name)
+        finally:
+            os.unlink(f.name)
+        got = self.sql("SELECT i, encode(convert_to(s, 'UTF8'), 'hex') FROM esc ORDER BY i")
+        self.assertEqual([bytes.fromhex(h).decode() for _, h in got], values)
+
+
+def lua_string(v):
+    """v as a Lua string literal (decimal escapes for every byte, so nothing needs quoting)."""
+    return '"' + "".join(f"\\{b}" for b in v.encode()) + '"'
 
 
 if __name__ == "__main__":
