@@ -44,7 +44,7 @@ workload = {
                     help = "draw the 1% rollback, 1% remote line, 15% remote payment, 60% by-name choices from per-terminal 100-card decks" },
     verify = { default = false, help = "Order-Status cross-checks its result with an independent query (testing aid)" },
     loader = { default = "auto", choices = { "auto", "native", "lua" },
-               help = "generator of STOCK, CUSTOMER, HISTORY, ORDERS, ORDER-LINE: the C plugin tpcc_native (auto: when built) or Lua; same rows" },
+               help = "generator of ITEM, STOCK, CUSTOMER, HISTORY, ORDERS, ORDER-LINE: the C plugin tpcc_native (auto: when built) or Lua; same rows" },
   },
   -- 5.2.4.2: 10 New-Order, 10 Payment, 1 Order-Status, 1 Delivery, 1 Stock-Level per 23 cards;
   -- --selection=random draws with the same weights (5.2.4.1).

@@ -1,4 +1,4 @@
--- TPC-C initial population (clause 4.3.3.1), streamed with COPY by parallel loader parts; the big tables (STOCK, CUSTOMER, HISTORY, ORDERS, ORDER-LINE) come from the native plugin when it is built.
+-- TPC-C initial population (clause 4.3.3.1), streamed with COPY by parallel loader parts; ITEM and the big tables (STOCK, CUSTOMER, HISTORY, ORDERS, ORDER-LINE) come from the native plugin when it is built.
 --
 -- Determinism rule: every random value comes from an engine random stream (tpcc/rng.lua)
 -- seeded from (data_seed, stream id), where data_seed is drawn once in prepare() from --seed
@@ -70,9 +70,12 @@ end
 -- ITEM rows of one chunk (4.3.3.1): I_IM_ID 1..10,000, I_NAME a-string 14..24, I_PRICE
 -- 1.00..100.00, I_DATA a-string 26..50 with "ORIGINAL" in 10% of rows.
 local function load_item_chunk(ctx, data_seed, chunk)
+  local first = (chunk - 1) * ITEM_CHUNK_ROWS + 1
+  if native then
+    return ctx:progress(native:copy(ctx.db, "item", data_seed, -chunk, first, first + ITEM_CHUNK_ROWS - 1))
+  end
   local r = rng.new(data_seed, -chunk)
   local cp = ctx.db:copy("item (i_id, i_im_id, i_name, i_price, i_data)")
-  local first = (chunk - 1) * ITEM_CHUNK_ROWS + 1
   for i_id = first, first + ITEM_CHUNK_ROWS - 1 do
     cp:row(i_id, r:uniform(1, 10000), r:astring(14, 24), r:uniform(100, 10000) / 100, r:data_string(26, 50))
   end

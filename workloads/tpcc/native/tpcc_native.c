@@ -1,5 +1,5 @@
-/* TPC-C native loader (plugin "tpcc_native"): COPY row generators for STOCK, CUSTOMER, HISTORY, ORDERS
- * and ORDER-LINE that write the same rows as workloads/tpcc/load.lua for the same seed.
+/* TPC-C native loader (plugin "tpcc_native"): COPY row generators for ITEM, STOCK, CUSTOMER, HISTORY,
+ * ORDERS and ORDER-LINE that write the same rows as workloads/tpcc/load.lua for the same seed.
  *
  * Every value is drawn from the engine stream the script seeded, through the host table, in
  * exactly the order tpcc/load.lua and tpcc/rng.lua draw it; numbers go through the host's COPY
@@ -34,6 +34,19 @@ static int64_t each_key(KeyRows rows, sdb_conn *c, stormdb_rng *r, void *state, 
     (void)inst; (void)n;                                                                           \
     return each_key(fn, c, r, state, key, last, a);                                                \
   }
+
+/* ---- ITEM: keys are I_ID (one chunk of 1..100,000 per COPY); no args ---------------------- */
+static int32_t item_row(sdb_conn *c, stormdb_rng *r, void *state, int64_t key, const stormdb_param *a) {
+  (void)state; (void)a;
+  char buf[32];
+  H->copy_int(c, key);
+  H->copy_num(c, H->rand_uniform(r, 1, 10000));                    /* I_IM_ID */
+  H->copy_str(c, buf, H->rand_string(r, buf, 14, 24, 0));           /* I_NAME */
+  H->copy_num(c, H->rand_uniform(r, 100, 10000) / 100);             /* I_PRICE */
+  tpcc_data_string(H, r, c, 26, 50);                                /* I_DATA */
+  return H->copy_end_row(c);
+}
+GENERATOR(gen_item, item_row)
 
 /* ---- STOCK: keys are S_I_ID 1..100,000; args: w ------------------------------------------ */
 static int32_t stock_row(sdb_conn *c, stormdb_rng *r, void *state, int64_t key, const stormdb_param *a) {
@@ -169,6 +182,7 @@ GENERATOR(gen_order_line, order_line_rows)
 
 /* ---- the plugin ------------------------------------------------------------------------------- */
 static const stormdb_copy_generator kGenerators[] = {
+  {"item", "item (i_id, i_im_id, i_name, i_price, i_data)", 0, gen_item},
   {"stock", "stock (s_i_id, s_w_id, s_quantity, s_dist_01, s_dist_02, s_dist_03, s_dist_04, s_dist_05, "
             "s_dist_06, s_dist_07, s_dist_08, s_dist_09, s_dist_10, s_ytd, s_order_cnt, s_remote_cnt, s_data)",
    0, gen_stock},
