@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace stormdb {
@@ -12,13 +13,20 @@ namespace stormdb {
 //
 // The layout is HdrHistogram's with lowest discernible value 1 and 3 significant digits: bucket 0
 // holds 0..2047 at unit resolution, and every further bucket b covers [1024 << b, 2048 << b) in
-// 1024 sub-buckets of width 1 << b. One histogram uses ~192 KiB; record() touches one counter and
-// never allocates, so a client thread can own one per transaction type and merge them at report
-// time. Not thread-safe: each histogram has one writer.
+// 1024 sub-buckets of width 1 << b. One histogram maps ~192 KiB, of which only the pages its
+// counters reach become resident; record() touches one counter and never allocates, so a client
+// thread can own one per transaction type and merge them at report time. Not thread-safe: each
+// histogram has one writer.
 class Histogram {
  public:
-  // All zero. Allocates the counter array once.
+  // All zero. Maps the counter array once (anonymous pages: those never touched are never faulted
+  // in, which matters when a run builds one per type and interval). Throws std::bad_alloc.
   Histogram();
+  // Copies count only the counters between min and max (the others are zero).
+  Histogram(const Histogram &other);
+  Histogram &operator=(const Histogram &other);
+  Histogram(Histogram &&) noexcept = default;
+  Histogram &operator=(Histogram &&) noexcept = default;
 
   // Adds one sample of `value_us` microseconds. Values below 1 count as 0 (a clock that went
   // backwards must not corrupt the layout); values above kMaxTrackable count as kMaxTrackable
@@ -70,7 +78,10 @@ class Histogram {
   static int64_t value_at(size_t index);
   static int64_t width_at(size_t index);
 
-  std::vector<uint64_t> counts_;
+  struct FreeCounts {
+    void operator()(uint64_t *p) const;
+  };
+  std::unique_ptr<uint64_t[], FreeCounts> counts_;
   uint64_t count_ = 0;
   uint64_t clamped_ = 0;
   int64_t min_ = 0;

@@ -286,3 +286,23 @@ TEST_CASE("histogram: reset empties the histogram and it can be reused") {
   CHECK(h.percentile(100) == 43);
   CHECK(h.nonzero_buckets().size() == 2);
 }
+
+TEST_CASE("histogram: a copy holds the same samples and stays independent of the original") {
+  Histogram h;
+  std::vector<int64_t> values = log_uniform_values(11, 5000);
+  for (int64_t v : values) h.record(v);
+  Histogram copy(h);
+  check_percentiles(copy, values);
+  CHECK(copy.nonzero_buckets().size() == h.nonzero_buckets().size());
+  CHECK(copy.mean() == h.mean());
+  Histogram assigned;
+  assigned.record(7);
+  assigned = h;
+  check_percentiles(assigned, values);
+  h.reset();
+  h.record(0);
+  check_percentiles(copy, values);  // the copy kept its own counters
+  copy.merge(h);
+  CHECK(copy.count() == values.size() + 1);
+  CHECK(copy.min() == 0);
+}

@@ -2,7 +2,9 @@
 # Benchmark: stormdb's tpcb_like (Lua, and --native: the C transactions) against pgbench -M prepared on the same server, tables and data: tps and client CPU per 1,000 transactions.
 #
 # Usage: tools/bench/vs_pgbench.sh
-#   env: DURATION=10 (seconds per run)  SCALE=10  PAIRS=3  CONFIGS="8:2 64:2 256:2" (clients:threads)
+#   env: DURATION=20 (seconds per run; not 10: the fixed start-up of a process, connections and
+#        all, is counted in its CPU, and at 64-256 clients fresh backends fault in shared buffers
+#        for seconds, so 10 s runs weighed those one-off costs, and the noise in them, twice as much)  SCALE=10  PAIRS=3  CONFIGS="8:2 64:2 256:2" (clients:threads)
 #        MODE=select (pgbench -S vs --select-only) | tpcb (pgbench's TPC-B-like default script)
 #           | pipeline (PIPELINE=10 of -S's SELECTs per transaction in one pipeline: pgbench runs
 #             them between \startpipeline and \endpipeline, stormdb --select-only --pipeline=10;
@@ -25,7 +27,7 @@
 # CPU/txn <= 0.8x); against sysbench they are for information.
 set -euo pipefail
 
-DURATION=${DURATION:-10}
+DURATION=${DURATION:-20}
 SCALE=${SCALE:-10}
 PAIRS=${PAIRS:-3}
 CONFIGS=${CONFIGS:-"8:2 64:2 256:2"}
