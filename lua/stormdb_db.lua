@@ -137,9 +137,18 @@ end
 local function new_db(conn, cl, mode)
   local pooled = cl ~= nil and C.sdb_pooled(cl) ~= 0
   if pooled then conn = nil end  -- Lua nil, not a NULL pointer (which is true in `self.conn or ...`)
-  return setmetatable({ conn = conn, stmts = {}, stmt_list = {}, params = ffi.new("sdb_param[?]", MAX_PARAMS),
+  return setmetatable({ conn = conn, stmts = {}, stmt_list = {}, params = ffi.new("sdb_param[?]", 8), param_cap = 8,
     anchor = {}, cell = ffi.new("sdb_cell"), cl = cl, pooled = pooled, pin = 0, mode = mode or "prepared",
     lazy = pooled or (mode ~= nil and mode ~= "prepared") }, DB)
+end
+
+-- The db's parameter array with room for n values. It starts small and grows up to MAX_PARAMS
+-- (bind rejects more): MAX_PARAMS slots per client were ~6 KB of zeroed pages each at start-up.
+local function params_for(self, n)
+  if n <= self.param_cap then return self.params end
+  local cap = math.min(math.max(n, self.param_cap * 2), MAX_PARAMS)
+  self.params, self.param_cap = ffi.new("sdb_param[?]", cap), cap
+  return self.params
 end
 
 -- Binds the values into p[base..] (a sdb_param array); the text of a 64-bit integer is anchored in
@@ -248,7 +257,7 @@ end
 
 -- send() for pooled clients and the -M modes other than prepared: returns the connection used.
 local function send_lazy(self, method, stmt, ...)
-  local n = bind(self.params, 0, self.anchor, method, ...)
+  local n = bind(params_for(self, select("#", ...)), 0, self.anchor, method, ...)
   local slot = self.stmts[stmt]
   if not slot and not stmt:find("[^%w_]") and not SQL_WORDS[stmt:upper()] then unknown_statement(self, method, stmt) end
   local conn = self.conn or borrow(self)
@@ -273,7 +282,7 @@ local function send(self, method, stmt, ...)
   if type(stmt) ~= "string" then check_type(method, 1, "SQL or prepared statement name", stmt, "string") end
   local conn = self.conn
   if self.lazy then return send_lazy(self, method, stmt, ...) end
-  local n = bind(self.params, 0, self.anchor, method, ...)
+  local n = bind(params_for(self, select("#", ...)), 0, self.anchor, method, ...)
   local idx = self.stmts[stmt]
   local rc
   -- SQL_WORDS[stmt] first: BEGIN and COMMIT as db:begin/db:commit send them skip the pattern

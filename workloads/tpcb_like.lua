@@ -131,12 +131,16 @@ if tpcb_plugin then
   }
 end
 
+-- The row count of pgbench_branches, read by the first client of this thread state to get there:
+-- the others reuse it (one query per thread instead of one per client at start-up).
+local branches
+
 function client_init(ctx)
   local db = ctx.db
   -- pgbench reads the scale from pgbench_branches for its built-in scripts; doing the same lets
   -- a run on a `pgbench -i -s N` database cover all of it without repeating N. A --scale that
   -- disagrees with the table would silently benchmark a different hot set, so it is an error.
-  local branches = db:value("SELECT count(*) FROM pgbench_branches")
+  branches = branches or db:value("SELECT count(*) FROM pgbench_branches")
   local wanted = ctx.opt.scale
   if branches == 0 then error("pgbench_branches is empty: run prepare (or pgbench -i) first", 0) end
   if wanted ~= 0 and wanted ~= branches then
@@ -147,8 +151,10 @@ function client_init(ctx)
     error("--native: the tpcb_native plugin is not built (see stormdb plugin list)", 0)
   end
   if ctx.opt.native then return end   -- the C transactions prepare their own statements
-  db:prepare("upd_account", "UPDATE pgbench_accounts SET abalance = abalance + $1 WHERE aid = $2")
+  -- Only the statements the run uses, as pgbench prepares its script's commands: -S needs one.
   db:prepare("get_balance", "SELECT abalance FROM pgbench_accounts WHERE aid = $1")
+  if ctx.opt.select_only then return end
+  db:prepare("upd_account", "UPDATE pgbench_accounts SET abalance = abalance + $1 WHERE aid = $2")
   db:prepare("upd_teller", "UPDATE pgbench_tellers SET tbalance = tbalance + $1 WHERE tid = $2")
   db:prepare("upd_branch", "UPDATE pgbench_branches SET bbalance = bbalance + $1 WHERE bid = $2")
   db:prepare("ins_history", "INSERT INTO pgbench_history (tid, bid, aid, delta, mtime) " ..

@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <map>
+#include <mutex>
 #include <sstream>
 #include <stdexcept>
 
@@ -15,12 +17,34 @@
 namespace stormdb {
 namespace {
 
+// The embedded modules' bytecode, dumped by the first state that parses each one: every later
+// state of the process (one per worker thread, the describe and summary states) loads the
+// bytecode instead of parsing the source again. The dump keeps the chunk name and line info, so
+// errors still read "stormdb/stormdb.lua:LINE".
+std::mutex g_bytecode_mutex;
+std::map<std::string, std::string> g_bytecode;
+
+int append_dump(lua_State *, const void *p, size_t n, void *out) {
+  static_cast<std::string *>(out)->append(static_cast<const char *>(p), n);
+  return 0;
+}
+
 int load_embedded(lua_State *L) {
   const char *name = lua_tostring(L, 1);
   for (const EmbeddedModule *m = kEmbeddedModules; m->name; m++) {
     if (std::string(m->name) != name) continue;
     std::string chunk = std::string("@stormdb/") + m->name + ".lua";
-    if (luaL_loadbuffer(L, m->source, std::strlen(m->source), chunk.c_str()) != 0) return lua_error(L);
+    std::unique_lock lock(g_bytecode_mutex);
+    auto cached = g_bytecode.find(m->name);
+    int rc = cached != g_bytecode.end()
+                 ? luaL_loadbuffer(L, cached->second.data(), cached->second.size(), chunk.c_str())
+                 : luaL_loadbuffer(L, m->source, std::strlen(m->source), chunk.c_str());
+    if (rc == 0 && cached == g_bytecode.end()) {
+      std::string dump;
+      if (lua_dump(L, append_dump, &dump) == 0) g_bytecode.emplace(m->name, std::move(dump));
+    }
+    lock.unlock();
+    if (rc != 0) return lua_error(L);
     lua_call(L, 0, 1);
     return 1;
   }

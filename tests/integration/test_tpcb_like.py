@@ -2,6 +2,7 @@
 import os
 import shutil
 import subprocess
+import time
 
 import harness
 
@@ -132,9 +133,30 @@ class TpcbLikeTest(harness.DatabaseTestCase):
         self.assertEqual(types["select_only"]["failed"], 0)
         self.assertEqual(self.count("pgbench_history"), 0)
         self.assertEqual(self.scalar("SELECT count(*) FROM pgbench_accounts WHERE abalance <> 0"), "0")
+        # pgbench -S prepares its one SELECT per connection; a -S client that also prepared the
+        # four TPC-B statements and counted pgbench_branches itself paid 6 round trips at start-up.
+        # Six more clients: at most 6 PREPAREs and 6 count(*)s (36 statements before); autovacuum's
+        # own transactions on the fresh tables may land in either count, hence 3 per client.
+        per_six_clients = self.statements_per_select_only_run(8) - self.statements_per_select_only_run(2)
+        self.assertLessEqual(per_six_clients, 6 * 3)
 
         self.stormdb("cleanup", harness.workload("tpcb_like.lua"))
         self.assertEqual(self.scalar("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"), "0")
+
+    def statements_per_select_only_run(self, clients):
+        """Transactions the server committed for one -S run of `clients` clients (each statement
+        outside a transaction block, a PREPARE included, is one), minus the run's own."""
+        def committed():
+            for _ in range(100):  # a backend reports its counts when it exits: wait for the run's
+                if self.scalar("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                               "AND pid <> pg_backend_pid()") == "0":
+                    break
+                time.sleep(0.1)
+            return int(self.scalar("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()"))
+        before = committed()
+        _, result = self.stormdb_json("run", harness.workload("tpcb_like.lua"), "--select-only", "-c", str(clients),
+                                      "-j", "2", "-t", "5", "--pg-stats=false")
+        return committed() - before - result["transactions"]["select_only"]["committed"]
 
     def test_runs_on_pgbench_initialised_database(self):
         pgbench = pgbench_binary()
