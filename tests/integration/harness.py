@@ -100,5 +100,36 @@ class DatabaseTestCase(unittest.TestCase):
         return self.db.stormdb_json(*args, check_rc=check_rc, timeout=timeout)
 
 
+class SharedDatabaseTestCase(DatabaseTestCase):
+    """A test case whose tests share one database, made once for the class (setUpClass) and
+    dropped after its last test: for tests that look at the same loaded data, so that it is
+    loaded once. unittest runs the tests in name order, and each may build on what the ones
+    before it did (name them test_a_..., test_b_...). Override load() to load the data."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.db = Database()
+        cls.dbname, cls.url = cls.db.name, cls.db.url
+        try:
+            cls.load()
+        except BaseException:
+            cls.db.drop()   # tearDownClass does not run when setUpClass fails
+            raise
+
+    @classmethod
+    def load(cls):
+        """Loads what the tests share into cls.db (runs once, before the first test)."""
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.db.drop()
+
+    def setUp(self):
+        pass
+
+    def tearDown(self):
+        pass
+
+
 def main():
     unittest.main(verbosity=2)

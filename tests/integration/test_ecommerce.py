@@ -48,7 +48,7 @@ def vector_available():
     return p.stdout.strip() == "1"
 
 
-class EcommerceTest(harness.DatabaseTestCase):
+class EcommerceHelpers:
     def prepare(self, *extra):
         self.stormdb("prepare", SCRIPT, *OPTS, *extra)
 
@@ -74,8 +74,16 @@ class EcommerceTest(harness.DatabaseTestCase):
         self.assertEqual({n for n, s in types.items() if s["count"] > 0}, expected, f"{mode}: other transactions ran")
         return result
 
-    def test_prepare_loads_rows_indexes_keys_and_triggers(self):
-        self.prepare()
+
+
+class EcommerceLoadedTest(EcommerceHelpers, harness.SharedDatabaseTestCase):
+    """One load shared, in order: the load itself, the stock triggers, runs in every mode, cleanup."""
+
+    @classmethod
+    def load(cls):
+        cls.db.stormdb("prepare", SCRIPT, *OPTS)
+
+    def test_a_prepare_loads_rows_indexes_keys_and_triggers(self):
         for table, n in COUNTS.items():
             self.assertEqual(self.count(table), n, table)
         items = self.count("order_items")
@@ -98,8 +106,7 @@ class EcommerceTest(harness.DatabaseTestCase):
         self.assertGreater(top, 10 * items / (SCALE // 2))
         self.assert_check_passes()
 
-    def test_stock_triggers(self):
-        self.prepare()
+    def test_b_stock_triggers(self):
         # A product with stock to spare and no purchase order open for it.
         pid, level, max_level = self.sql(
             "SELECT product_id, reorder_level, max_stock_level FROM ecommerce.inventory i WHERE auto_reorder AND NOT EXISTS ("
@@ -128,8 +135,7 @@ class EcommerceTest(harness.DatabaseTestCase):
         self.assertEqual(self.scalar(f"SELECT status FROM ecommerce.purchase_orders WHERE po_id = {po}"), "received")
         self.assert_check_passes()
 
-    def test_read_oltp_and_analytics_modes(self):
-        self.prepare()
+    def test_c_read_oltp_and_analytics_modes(self):
         orders = self.count("orders")
         self.run_mode("read")
         self.assertEqual(self.count("orders"), orders, "read mode wrote orders")
@@ -139,9 +145,15 @@ class EcommerceTest(harness.DatabaseTestCase):
         self.assertEqual(self.count("orders"), orders + created)
         self.assert_check_passes()
 
-    def test_write_and_mixed_modes_fire_the_triggers(self):
-        self.prepare()
-        loaded_pos = self.count("purchase_orders")
+    def test_d_vectors_need_a_vector_schema(self):
+        p = self.stormdb("run", SCRIPT, "--vectors", "-T", "1s", check_rc=None)
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn("prepared without it", p.stdout + p.stderr)
+
+
+    def test_e_write_and_mixed_modes_fire_the_triggers(self):
+        # The newest purchase order so far (the runs before this one may have added some).
+        loaded_pos = int(self.scalar("SELECT coalesce(max(po_id), 0) FROM ecommerce.purchase_orders"))
         # Bring every auto-reorder product just above its reorder level (no trigger fires for a
         # rise), so the orders of a 3-second run cross it.
         self.sql("UPDATE ecommerce.inventory SET quantity_available = quantity_reserved + reorder_level + 3 WHERE auto_reorder")
@@ -158,8 +170,7 @@ class EcommerceTest(harness.DatabaseTestCase):
         self.assertAlmostEqual(reads / result["total"]["count"], 0.75, delta=0.05)
         self.assert_check_passes()
 
-    def test_cleanup_leaves_nothing(self):
-        self.prepare()
+    def test_f_cleanup_leaves_nothing(self):
         self.stormdb("cleanup", SCRIPT)
         self.assertEqual(self.scalar("SELECT count(*) FROM pg_namespace WHERE nspname = 'ecommerce'"), "0")
         self.assertEqual(self.scalar("SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
@@ -169,6 +180,8 @@ class EcommerceTest(harness.DatabaseTestCase):
         p = self.stormdb("check", SCRIPT, check_rc=2)
         self.assertIn("workload ecommerce is not loaded in this database", p.stderr)
 
+
+class EcommerceTest(EcommerceHelpers, harness.DatabaseTestCase):
     def test_review_vectors(self):
         if not vector_available():
             self.skipTest("the server has no 'vector' extension (pgvector): build it from source against "
@@ -180,12 +193,6 @@ class EcommerceTest(harness.DatabaseTestCase):
         self.run_mode("read", "--vectors", expected=READS | {"review_vector_search"})
         self.run_mode("write", expected=WRITES)
         self.assertEqual(self.count("reviews", "content_vector IS NULL"), 0, "add_review must embed new reviews too")
-
-    def test_vectors_need_a_vector_schema(self):
-        self.prepare()
-        p = self.stormdb("run", SCRIPT, "--vectors", "-T", "1s", check_rc=None)
-        self.assertNotEqual(p.returncode, 0)
-        self.assertIn("prepared without it", p.stdout + p.stderr)
 
 
 if __name__ == "__main__":

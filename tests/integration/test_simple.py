@@ -17,7 +17,7 @@ MODES = {
 TABLE_NAMES = [f"simple_sbtest{t}" for t in range(1, TABLES + 1)]
 
 
-class SimpleTest(harness.DatabaseTestCase):
+class SimpleHelpers:
     def prepare(self):
         self.stormdb("prepare", harness.workload("simple.lua"), *OPTS)
 
@@ -42,8 +42,15 @@ class SimpleTest(harness.DatabaseTestCase):
         self.assertIn("passed", p.stdout)
         self.assertNotIn("FAILED", p.stdout)
 
-    def test_prepare_loads_rows_and_indexes(self):
-        self.prepare()
+
+class SimpleLoadedTest(SimpleHelpers, harness.SharedDatabaseTestCase):
+    """One load shared, in order: the load itself, a read run, a write run, a mixed run and cleanup."""
+
+    @classmethod
+    def load(cls):
+        cls.db.stormdb("prepare", harness.workload("simple.lua"), *OPTS)
+
+    def test_a_prepare_loads_rows_and_indexes(self):
         for table in TABLE_NAMES:
             self.assertEqual(self.scalar(f"SELECT count(*) || ' ' || min(id) || '-' || max(id) FROM {table}"),
                              f"{ROWS} 1-{ROWS}")
@@ -55,15 +62,13 @@ class SimpleTest(harness.DatabaseTestCase):
                              str(ROWS), "ANALYZE did not run")
         self.assertEqual(self.scalar("SELECT count(*) FROM pg_tables WHERE tablename = 'simple_sbtest3'"), "0")
 
-    def test_read_mode_changes_nothing(self):
-        self.prepare()
+    def test_b_read_mode_changes_nothing(self):
         before = {t: self.checksum(t) for t in TABLE_NAMES}
         self.run_mode("read")
         self.assertEqual({t: self.checksum(t) for t in TABLE_NAMES}, before)
         self.assert_check_passes()
 
-    def test_write_mode_writes_and_keeps_ids(self):
-        self.prepare()
+    def test_c_write_mode_writes_and_keeps_ids(self):
         before = {t: self.checksum(t) for t in TABLE_NAMES}
         # Transaction ids are 32-bit in xmin and 64-bit here; on a test server far from wraparound
         # (epoch 0) the two compare directly: rows with a newer xmin were written by the run.
@@ -83,8 +88,7 @@ class SimpleTest(harness.DatabaseTestCase):
                              f"{ROWS} 1-{ROWS}")
         self.assert_check_passes()
 
-    def test_mixed_mode_then_cleanup(self):
-        self.prepare()
+    def test_d_mixed_mode_then_cleanup(self):
         result = self.run_mode("mixed")
         types = result["transactions"]
         reads = types["point_select"]["committed"] + types["range_select"]["committed"]
@@ -94,6 +98,8 @@ class SimpleTest(harness.DatabaseTestCase):
         self.stormdb("cleanup", harness.workload("simple.lua"))
         self.assertEqual(self.scalar("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"), "0")
 
+
+class SimpleTest(SimpleHelpers, harness.DatabaseTestCase):
     def test_check_fails_when_a_row_is_missing(self):
         self.prepare()
         self.sql("DELETE FROM simple_sbtest2 WHERE id = 7")
