@@ -80,7 +80,9 @@ class EngineTest(harness.DatabaseTestCase):
         phases = [i["phase"] for i in j["intervals"]]
         self.assertEqual(phases.count("warmup"), 2)
         self.assertEqual(phases.count("measure"), 4)
-        self.assertAlmostEqual(j["elapsed_s"], 2.0, delta=0.05)
+        # The measured time leaves the 1 s warmup out (3 s would mean it was counted); the margin is
+        # for a loaded machine, where the run's end can trail the deadline by a scheduling delay.
+        self.assertAlmostEqual(j["elapsed_s"], 2.0, delta=0.5)
         measured = sum(i["total"]["count"] for i in j["intervals"] if i["phase"] == "measure")
         self.assertEqual(measured, j["total"]["count"])
         self.assertIn("warmup:", p.stdout)
