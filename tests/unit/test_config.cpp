@@ -15,9 +15,9 @@ namespace {
 WorkloadInfo sample_workload() {
   WorkloadInfo w;
   w.name = "sample";
-  w.options = {{"rows", "number", "1000", "rows", {}},
-               {"mode", "string", "read", "mode", {"read", "write", "mixed"}},
-               {"fk", "boolean", "false", "foreign keys", {}}};
+  w.options = {{"rows", "number", "1000", "rows", {}, false, "", ""},
+               {"mode", "string", "read", "mode", {"read", "write", "mixed"}, false, "", ""},
+               {"fk", "boolean", "false", "foreign keys", {}, false, "", ""}};
   return w;
 }
 
