@@ -38,6 +38,7 @@ LUA
    sleep 0.2
  done) &
 SAMPLER=$!
+trap 'kill "$SAMPLER" 2>/dev/null || true; bench_cleanup' EXIT  # a failed run must not leave the sampler behind
 /usr/bin/time -f "%M" -o "$WORK/rss" "$STORMDB" run "$WORK/paced.lua" --url "$URL" -c "$CLIENTS" -j 2 \
   --connections "$CONNECTIONS" -T "${SECONDS_RUN}s" --warmup 5s --pg-stats false --json "$WORK/r.json" -q >/dev/null
 kill "$SAMPLER" 2>/dev/null || true
