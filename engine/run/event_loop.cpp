@@ -3,6 +3,7 @@
 
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -56,6 +57,8 @@ void EventLoop::unwatch(sdb_conn *, int fd) {
 void EventLoop::add_timer(double deadline_us, void *token, uint64_t generation) {
   timers_.push(Timer{deadline_us, token, generation});
 }
+
+void EventLoop::claim_thread() { prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0); }
 
 void EventLoop::wake() {
   uint64_t one = 1;

@@ -168,6 +168,47 @@ void Worker::note_wake(sdb_client *cl) {
   if (now >= cl->wake_at_us) recorder_.timer_lateness(now - cl->wake_at_us, now);
 }
 
+void Worker::on_timer(void *token, uint64_t generation) {
+  if (sdb_conn *c = deadline_conn(token)) {
+    c->on_deadline(generation);
+    return;
+  }
+  auto *cl = static_cast<sdb_client *>(token);
+  if (cl->timer_generation == generation && cl->sleeping && !cl->finished) woken_.push_back(cl);
+}
+
+void Worker::run_round() {
+  // Every kTimerCheck resumes the round looks at the timer heap (a compare; the clock read is a
+  // vDSO call): with thousands of clients per thread a round can take milliseconds, and a sleep
+  // that falls due during it should not wait for all of it.
+  constexpr size_t kTimerCheck = 8;
+  auto on_timer = [this](void *token, uint64_t gen) { this->on_timer(token, gen); };
+  std::vector<sdb_client *> woken;
+  size_t i = 0;
+  while (true) {
+    if (!woken_.empty()) {
+      woken.swap(woken_);
+      for (sdb_client *cl : woken) {
+        if (!cl->sleeping) continue;  // woken otherwise meanwhile (stop): runs from runnable_
+        note_wake(cl);
+        cl->sleeping = false;
+        resume(cl);
+      }
+      woken.clear();
+      continue;
+    }
+    if (i == runnable_.size()) break;
+    sdb_client *cl = runnable_[i++];
+    if (cl->sleeping) {
+      note_wake(cl);
+      cl->sleeping = false;
+    }
+    resume(cl);
+    if (i % kTimerCheck == 0) loop_.fire_due(now_us(), on_timer);
+  }
+  runnable_.clear();
+}
+
 void Worker::start_pool() {
   pool_.reset();
   const RunPlan &plan = engine_.plan();
@@ -357,6 +398,8 @@ bool Worker::job_done(const Job &job) const {
 void Worker::run_job(const Job &job) {
   clients_.clear();
   runnable_.clear();
+  woken_.clear();
+  loop_.claim_thread();
   alive_ = terminals_alive_ = at_barrier_ = 0;
   barrier_passed_ = stop_seen_ = cut_done_ = false;
   loop_.clear_timers();
@@ -376,25 +419,10 @@ void Worker::run_job(const Job &job) {
       for (int k = 0; k < per_thread; k++) spawn(sdb_client::Kind::kBackground, id_ * 1000 + bg++, fn);
   }
   auto on_io = [](sdb_conn *c, uint32_t ev) { c->on_io(ev); };
-  auto on_timer = [this](void *token, uint64_t gen) {
-    if (sdb_conn *c = deadline_conn(token)) {
-      c->on_deadline(gen);
-      return;
-    }
-    auto *cl = static_cast<sdb_client *>(token);
-    if (cl->timer_generation == gen && cl->sleeping) make_runnable(cl);
-  };
+  auto on_timer = [this](void *token, uint64_t gen) { this->on_timer(token, gen); };
   int signals_seen = 0;
   while (true) {
-    for (size_t i = 0; i < runnable_.size(); i++) {
-      sdb_client *cl = runnable_[i];
-      if (cl->sleeping) {
-        note_wake(cl);
-        cl->sleeping = false;
-      }
-      resume(cl);
-    }
-    runnable_.clear();
+    run_round();
     runtime_->after_round();
     drain_inbox();
     if (!runnable_.empty()) continue;
@@ -405,7 +433,7 @@ void Worker::run_job(const Job &job) {
     if (!polled_busy_) {
       polled_busy_ = true;
       loop_.poll(0, on_io, on_timer);
-      if (!runnable_.empty()) continue;
+      if (!runnable_.empty() || !woken_.empty()) continue;
     }
     polled_busy_ = false;
     if (job.kind == Job::Kind::kRun && !barrier_passed_ &&

@@ -82,6 +82,11 @@ class Worker : public ConnHost {
   void drop_stragglers();
   void start_pool();
   void note_wake(sdb_client *cl);
+  // A due timer: a connection's deadline, or a sleeping client that joins woken_.
+  void on_timer(void *token, uint64_t generation);
+  // Resumes the woken sleepers and then the runnable clients until none is left; sleepers whose
+  // timer falls due meanwhile go ahead of the rest of the round.
+  void run_round();
 
   int id_;
   Engine &engine_;
@@ -90,6 +95,7 @@ class Worker : public ConnHost {
   Recorder recorder_;
   std::vector<std::unique_ptr<sdb_client>> clients_;
   std::vector<sdb_client *> runnable_;
+  std::vector<sdb_client *> woken_;  // sleepers whose timer fired, resumed before runnable_
   std::unique_ptr<ConnPool> pool_;  // kRun with --connections: this worker's share
   int alive_ = 0;                   // clients whose coroutine has not ended
   int terminals_alive_ = 0;         // terminal clients not ended

@@ -38,6 +38,7 @@ LUA
    sleep 0.2
  done) &
 SAMPLER=$!
+trap 'kill "$SAMPLER" 2>/dev/null || true; bench_cleanup' EXIT  # a failed run must not leave the sampler behind
 /usr/bin/time -f "%M" -o "$WORK/rss" "$STORMDB" run "$WORK/paced.lua" --url "$URL" -c "$CLIENTS" -j 2 \
   --connections "$CONNECTIONS" -T "${SECONDS_RUN}s" --warmup 5s --pg-stats false --json "$WORK/r.json" -q >/dev/null
 kill "$SAMPLER" 2>/dev/null || true
@@ -53,12 +54,13 @@ t = r["total"]
 service = t["latency_ms"]["mean"]
 expected = clients / ((think + service) / 1000)
 late = r["timer_lateness"]["ms"]
+verdict = lambda ok: "met" if ok else "missed"
 print(f"{clients} clients, {conns} connections, think {think:.0f} ms, {r['elapsed_s']:.1f} s measured")
-print(f"server client backends (max seen): {backends}   target <= {conns}")
-print(f"tps {t['tps']:.1f} vs clients/(think+service) {expected:.1f} = {t['tps'] / expected:.3f}   target 0.95..1.05")
+print(f"server client backends (max seen): {backends}   target <= {conns}: {verdict(backends <= conns)}")
+print(f"tps {t['tps']:.1f} vs clients/(think+service) {expected:.1f} = {t['tps'] / expected:.3f}   target 0.95..1.05: {verdict(0.95 <= t['tps'] / expected <= 1.05)}")
 print(f"latency mean {service:.3f} ms, p99 {t['latency_ms']['p99']:.3f} ms; pool wait p99 {t['pool_wait_ms']['p99']:.3f} ms; "
       f"queue mean {r['pool']['queue_mean']:.2f} max {r['pool']['queue_max']}")
-print(f"stormdb peak RSS: {rss_mb:.0f} MB   target <= 300 MB")
+print(f"stormdb peak RSS: {rss_mb:.0f} MB   target <= 300 MB: {verdict(rss_mb <= 300)}")
 print(f"timer lateness: p50 {late['p50']:.3f} ms, p99 {late['p99']:.3f} ms, max {late['max']:.3f} ms "
-      f"({r['timer_lateness']['wakeups']} wake-ups)   target p99 <= 1 ms")
+      f"({r['timer_lateness']['wakeups']} wake-ups)   target p99 <= 1 ms: {verdict(late['p99'] <= 1)}")
 PY
