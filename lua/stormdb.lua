@@ -98,7 +98,13 @@ function Ctx:copy_range(target, first, last, fn)
   self:progress(pending)
 end
 
-function Ctx:progress(rows, total) C.sdb_progress(self._cl, rows or 0, total or 0) end
+-- In a ctx:parallel part, raises once another part has failed: a loader part would otherwise go
+-- on for minutes after the load is already lost.
+function Ctx:progress(rows, total)
+  if C.sdb_progress(self._cl, rows or 0, total or 0) ~= 0 then
+    error("stopped: another part of this ctx:parallel job failed", 0)
+  end
+end
 function Ctx:stopping() return C.sdb_stopping(self._cl) ~= 0 end
 function Ctx:log(fmt, ...)
   io.stderr:write(string.format("[client %d] " .. fmt .. "\n", self.client_id, ...))

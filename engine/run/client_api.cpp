@@ -65,7 +65,10 @@ void sdb_reconnect_gave_up(sdb_client *cl) { cl->worker->recorder().reconnect_ga
 
 void sdb_script_error(sdb_client *cl, const char *message) { cl->worker->script_error(cl, message); }
 
-void sdb_progress(sdb_client *cl, double rows, double total_rows) { stormdb::progress::add(rows, total_rows); }
+int32_t sdb_progress(sdb_client *cl, double rows, double total_rows) {
+  stormdb::progress::add(rows, total_rows);
+  return cl->kind == sdb_client::Kind::kPart && cl->worker->engine().parallel_cancelled() ? 1 : 0;
+}
 
 int32_t sdb_stopping(sdb_client *cl) {
   auto &engine = cl->worker->engine();

@@ -267,6 +267,7 @@ void Engine::parallel_start(sdb_client *waiter, const std::string &fn, int parts
     parallel_fn_ = fn;
     parallel_args_ = args;
     parallel_remaining_ = parts;
+    parallel_cancelled_ = false;
     waiter->parallel_failed = 0;
     waiter->parallel_error.clear();
   }
@@ -290,10 +291,12 @@ void Engine::part_done(int part, const std::string &error) {
     if (!error.empty()) {
       if (parallel_waiter_->parallel_failed++ == 0)
         parallel_waiter_->parallel_error = "part " + std::to_string(part) + ": " + error;
+      parallel_cancelled_ = true;
     }
     if (--parallel_remaining_ == 0) {
       waiter = parallel_waiter_;
       parallel_waiter_ = nullptr;
+      parallel_cancelled_ = false;
     }
   }
   if (waiter) waiter->worker->post_parallel_done(waiter);

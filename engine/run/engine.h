@@ -82,6 +82,9 @@ class Engine {
   void part_done(int part, const std::string &error);
   // The function and arguments of the current ctx:parallel job.
   std::pair<std::string, std::string> parallel_job();
+  // True from the first failed part of the current ctx:parallel job until the job ends: the other
+  // parts stop at their next ctx:progress instead of loading on for minutes.
+  bool parallel_cancelled() const { return parallel_cancelled_.load(std::memory_order_relaxed); }
 
  private:
   struct Watch {
@@ -117,6 +120,7 @@ class Engine {
   sdb_client *parallel_waiter_ = nullptr;
   std::string parallel_fn_, parallel_args_;
   int parallel_remaining_ = 0;
+  std::atomic<bool> parallel_cancelled_{false};
 };
 
 }  // namespace stormdb

@@ -55,8 +55,9 @@ void sdb_reconnect_attempt(sdb_client *cl, int32_t ok, double lost_at_us);
 void sdb_reconnect_gave_up(sdb_client *cl);
 /* Reports a script error (file:line: message) once per distinct text; counts it under the txn. */
 void sdb_script_error(sdb_client *cl, const char *message);
-/* Progress of a load: add `rows` to the done count; total_rows > 0 sets the expected total. */
-void sdb_progress(sdb_client *cl, double rows, double total_rows);
+/* Progress of a load: add `rows` to the done count; total_rows > 0 sets the expected total.
+   Returns 1 in a ctx:parallel part once another part of the job has failed (the part should stop), else 0. */
+int32_t sdb_progress(sdb_client *cl, double rows, double total_rows);
 /* 1 once the run is stopping (duration over, Ctrl-C); loaders and loops may check it. */
 int32_t sdb_stopping(sdb_client *cl);
 

@@ -2,6 +2,7 @@
 # warmup and JSON, each checked against what the database saw.
 import json
 import os
+import tempfile
 import harness
 
 PROBE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "scripts", "engine_probe.lua")
@@ -100,6 +101,36 @@ class EngineTest(harness.DatabaseTestCase):
         os.unlink("/tmp/redact-%s.json" % self.dbname)
         self.assertNotIn("hunter2secret", text + p.stdout + p.stderr)
         self.assertIn("password=***", json.loads(text)["config"]["conninfo"])
+
+    def test_parallel_parts_stop_after_one_fails(self):
+        # Part 1 fails 0.3 s in; part 2 would write 100 rows over 5 s. It stops at its next
+        # ctx:progress instead (a TPC-C loader part went on for minutes after its partner failed).
+        script = """
+workload = { mix = { noop = 1 } }
+function noop(ctx) end
+function prepare(ctx)
+  ctx.db:exec("CREATE TABLE par_log (part int, i int)")
+  ctx:parallel(2, "part_fn")
+end
+function part_fn(ctx, part)
+  if part == 1 then ctx.db:exec("SELECT pg_sleep(0.3)"); error("part one broke", 0) end
+  for i = 1, 100 do
+    ctx.db:exec("INSERT INTO par_log VALUES (" .. part .. ", " .. i .. ")")
+    ctx.db:exec("SELECT pg_sleep(0.05)")
+    ctx:progress(1)
+  end
+end
+"""
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+            f.write(script)
+        try:
+            p = self.stormdb("prepare", f.name, check_rc=1)
+        finally:
+            os.unlink(f.name)
+        self.assertIn("2 of 2 parallel parts of part_fn failed; first: part 1: part one broke", p.stderr)
+        written = int(self.scalar("SELECT count(*) FROM par_log"))
+        self.assertGreaterEqual(written, 1)
+        self.assertLess(written, 100)
 
 
 if __name__ == "__main__":
