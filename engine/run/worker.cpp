@@ -183,7 +183,7 @@ void Worker::run_round() {
   // that falls due during it should not wait for all of it.
   constexpr size_t kTimerCheck = 8;
   auto on_timer = [this](void *token, uint64_t gen) { this->on_timer(token, gen); };
-  std::vector<sdb_client *> woken;
+  std::vector<sdb_client *> &woken = woken_batch_;
   size_t i = 0;
   while (true) {
     if (!woken_.empty()) {

@@ -96,6 +96,7 @@ class Worker : public ConnHost {
   std::vector<std::unique_ptr<sdb_client>> clients_;
   std::vector<sdb_client *> runnable_;
   std::vector<sdb_client *> woken_;  // sleepers whose timer fired, resumed before runnable_
+  std::vector<sdb_client *> woken_batch_;  // run_round's copy of woken_ (kept: no allocation per round)
   std::unique_ptr<ConnPool> pool_;  // kRun with --connections: this worker's share
   int alive_ = 0;                   // clients whose coroutine has not ended
   int terminals_alive_ = 0;         // terminal clients not ended
