@@ -552,11 +552,13 @@ int EphemeralServer::wait_tool(pid_t pid, bool kill_on_interrupt) const {
     if (r == pid) return exit_code(status);
     if (r < 0 && errno != EINTR) return -1;
     if (interrupted_()) {
-      // The tool leads its own process group (spawn calls setsid), which holds the postgres
-      // processes initdb runs; force_remove_server_dir later waits for them to be gone.
-      ::kill(-pid, SIGKILL);
+      // The tool leads its own process group (spawn calls setsid), which holds what initdb runs
+      // (a shell and a single-user postgres); all of it must be gone before the directory is
+      // removed and the interrupt reported as cleaned up.
       ::kill(pid, SIGKILL);
-      return wait_for(pid);
+      int rc = wait_for(pid);
+      kill_process_group(pid);
+      return rc;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }

@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -26,10 +27,14 @@ namespace fs = std::filesystem;
 namespace {
 
 // Only these programs are ours to kill: a user's shell that happens to sit in the directory is not.
+// A process whose working directory is readable but whose exe is not is exiting (the kernel drops
+// its memory map before its working directory): it counts as ours until it is gone, else a killed
+// initdb's postgres child could still be alive, holding the directory, when we say it stopped.
 bool is_server_program(pid_t pid) {
   std::error_code ec;
   std::string name = fs::read_symlink(fmt::format("/proc/{}/exe", pid), ec).filename().string();
-  return !ec && (name == "postgres" || name == "initdb" || name == "pg_ctl");
+  if (ec) return ec == std::errc::no_such_file_or_directory;
+  return name == "postgres" || name == "initdb" || name == "pg_ctl";
 }
 
 // Server processes whose working directory is dir or below it (initdb and pg_ctl run in dir, the
@@ -54,6 +59,26 @@ std::vector<pid_t> processes_in(const std::string &dir) {
 }
 
 void sleep_ms(int ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
+
+// Processes of group pgid that have not exited: fields 3 (state) and 5 (pgrp) of /proc/PID/stat.
+int running_in_group(pid_t pgid) {
+  int n = 0;
+  std::error_code ec;
+  for (fs::directory_iterator it("/proc", ec), end; !ec && it != end; it.increment(ec)) {
+    std::string name = it->path().filename().string();
+    if (name.empty() || !std::all_of(name.begin(), name.end(), ::isdigit)) continue;
+    std::ifstream in(it->path() / "stat");
+    std::string line;
+    if (!std::getline(in, line)) continue;
+    auto paren = line.rfind(')');
+    if (paren == std::string::npos) continue;
+    std::istringstream rest(line.substr(paren + 1));
+    char state = 0;
+    long ppid = 0, pgrp = 0;
+    if (rest >> state >> ppid >> pgrp && pgrp == pgid && state != 'Z' && state != 'X') ++n;
+  }
+  return n;
+}
 
 }  // namespace
 
@@ -105,6 +130,16 @@ int kill_server_processes(const std::string &dir) {
     sleep_ms(50);
   }
   return found;
+}
+
+int kill_process_group(pid_t pgid) {
+  int left = 0;
+  for (int i = 0; i < 100; ++i) {
+    ::kill(-pgid, SIGKILL);
+    if ((left = running_in_group(pgid)) == 0) break;
+    sleep_ms(50);
+  }
+  return left;
 }
 
 void force_remove_server_dir(const std::string &dir) {

@@ -24,6 +24,11 @@ bool looks_like_server_dir(const std::string &dir);
 /// then SIGKILL for whatever is left after a few seconds. Returns how many processes it found.
 int kill_server_processes(const std::string &dir);
 
+/// SIGKILLs every process of process group pgid (a tool spawned with setsid and what it ran: for
+/// initdb, a shell and a single-user postgres) and waits up to 5 s until none is left running
+/// (exited or zombie). Returns how many were still running at the end (0 when all are gone).
+int kill_process_group(pid_t pgid);
+
 /// kill_server_processes(dir), then removes dir. Throws std::runtime_error (naming dir and what to
 /// do) when a process survives or the directory cannot be removed.
 void force_remove_server_dir(const std::string &dir);

@@ -80,7 +80,8 @@ struct ParentDir {
   bool empty() const { return fs::is_empty(path); }
 };
 
-// Processes (other than us) whose working directory is under dir: initdb, pg_ctl, postgres.
+// Processes (other than us) whose working directory is under dir: initdb, pg_ctl, postgres. Each
+// one found is named in the test's output, so a failure says what was left running.
 int processes_under(const std::string &dir) {
   int n = 0;
   for (const auto &e : fs::directory_iterator("/proc")) {
@@ -88,7 +89,12 @@ int processes_under(const std::string &dir) {
     std::string cwd = fs::read_symlink(e.path() / "cwd", ec).string();
     std::string name = e.path().filename().string();
     if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    if (!ec && cwd.rfind(dir + "/", 0) == 0 && name != std::to_string(getpid()) && is_alive(std::stoi(name))) n++;
+    if (ec || cwd.rfind(dir + "/", 0) != 0 || name == std::to_string(getpid()) || !is_alive(std::stoi(name))) continue;
+    std::ifstream stat(e.path() / "stat");
+    std::string line;
+    std::getline(stat, line);
+    MESSAGE("left running in ", cwd, ": ", line);
+    n++;
   }
   return n;
 }
