@@ -606,6 +606,13 @@ function M._describe(script)
   end
   table.sort(d.options, function(a, b) return a.name < b.name end)
   local opt = resolved_options(w)
+  -- Checks across options (or patterns) that declarations cannot express, run here so a bad
+  -- combination is bad input (exit 2) before anything connects or a throwaway server starts.
+  if w.validate ~= nil then
+    if type(w.validate) ~= "function" then error(script .. ": workload.validate must be a function(opt)", 0) end
+    local ok, err = pcall(w.validate, opt)
+    if not ok then error(script .. ": " .. tostring(err), 0) end
+  end
   local mix = w.mix
   if type(mix) == "function" then mix = mix(opt) end
   if mix == nil then

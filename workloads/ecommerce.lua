@@ -40,6 +40,7 @@ workload = {
 local function validate(opt)
   return common.schema(opt)
 end
+workload.validate = validate
 
 on_connect = common.on_connect
 

@@ -55,6 +55,7 @@ local EVENTS_PER_USER = 6      -- the original's analytics volume for this varia
 local function validate(opt)
   return common.schema(opt)
 end
+workload.validate = validate
 
 on_connect = common.on_connect
 

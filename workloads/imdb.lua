@@ -36,6 +36,7 @@ workload = {
 local function validate(opt)
   return schema_mod.name(opt)
 end
+workload.validate = validate
 
 -- Every connection (prepare's, loader parts', clients') finds the tables through search_path;
 -- after a reconnect the engine runs this again before it re-prepares the statements.

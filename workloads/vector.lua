@@ -35,7 +35,7 @@ workload = {
     m = { default = 16, type = "integer", min = 2, help = "HNSW m, links per node (build)" },
     ef_construction = { default = 64, type = "integer", min = 4, help = "HNSW ef_construction (build)" },
     probes = { default = 0, type = "integer", min = 0, help = "IVFFlat lists probed per search (ivfflat.probes); 0 = sqrt(lists)" },
-    ef_search = { default = 40, type = "integer", min = 1, help = "HNSW candidate list per search (hnsw.ef_search); must be >= k" },
+    ef_search = { default = 40, type = "integer", min = 1, help = "HNSW candidate list per search (hnsw.ef_search); must be >= k (checked)" },
     k = { default = 10, type = "integer", min = 1, help = "neighbours per search (LIMIT k), the k of recall@k" },
     recall_every = { default = 10, type = "integer", min = 0, help = "one search in N is a recall_check (ANN + exact scan); 0 = no recall checks" },
     ingest = { default = "batch", choices = { "single", "batch", "copy" },
@@ -70,8 +70,15 @@ local function check_options(opt)
   if not s:match("^[a-z_][a-z0-9_]*$") or #s > 63 then error("--schema must be a lower-case SQL identifier", 0) end
   if opt.index ~= "none" and opt.dims > 2000 then error("--dims above 2000 cannot be indexed by pgvector; use --index=none", 0) end
   if opt.spread <= 0 then error("--spread must be > 0", 0) end
+  -- An HNSW scan returns at most hnsw.ef_search rows (pgvector's README), so LIMIT k above it
+  -- would cap recall@k at ef_search/k and measure the setting, not the index.
+  if opt.index == "hnsw" and opt.ef_search < opt.k then
+    error(string.format("--ef_search=%d is below --k=%d: an HNSW search returns at most ef_search rows; " ..
+                        "use --ef_search=%d or more", opt.ef_search, opt.k, opt.k), 0)
+  end
   return s
 end
+workload.validate = check_options
 
 local function lists_for(opt, rows)
   return opt.lists > 0 and opt.lists or math.max(1, math.floor(rows / 1000))

@@ -1,6 +1,7 @@
 # CLI behaviour of issue 15 (no server needed): values of --threshold/--path never swallow the
 # workload name, `NAME --help` shows the workload's options, a script beside the current folder is
-# found by name, declared option types/ranges are enforced, prepare/cleanup refuse a throwaway server.
+# found by name, declared option types/ranges and workload.validate are enforced, prepare/cleanup refuse a
+# throwaway server.
 import json
 import os
 import subprocess
@@ -67,6 +68,23 @@ class CliApiTest(unittest.TestCase):
             p = stormdb(["run", self.script, "--n=" + value, "--url", UNREACHABLE])
             self.assertEqual(p.returncode, 2, p.stderr)
             self.assertIn("--n: " + message, p.stderr)
+
+    def test_validate_rejects_a_combination_before_connecting(self):
+        with open(self.script, "a") as f:
+            f.write('workload.validate = function(opt) if opt.mode == "b" and opt.n > 5 then '
+                    'error("--mode=b allows --n up to 5, not " .. opt.n, 0) end end\n')
+        p = stormdb(["run", self.script, "--mode=b", "--n=6", "--url", UNREACHABLE])
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn(self.script + ": --mode=b allows --n up to 5, not 6", p.stderr)
+        self.assertNotIn("cannot connect", p.stderr)
+        # A combination validate accepts goes on to connect (and fails there).
+        p = stormdb(["run", self.script, "--mode=b", "--n=5", "--url", UNREACHABLE])
+        self.assertIn("cannot connect", p.stderr)
+        self.assertNotIn("allows --n", p.stderr)
+        # A shipped workload: HNSW returns at most ef_search rows, so k above it is refused up front.
+        p = stormdb(["run", "vector", "--k=50", "--url", UNREACHABLE])
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn("--ef_search=40 is below --k=50", p.stderr)
 
     def test_prepare_and_cleanup_refuse_a_throwaway_server(self):
         for cmd in ("prepare", "cleanup"):
