@@ -86,6 +86,9 @@ const FlagSpec kBoolFlags[] = {
     {"--force", "force", "prepare: take over objects of the same names that stormdb did not create (drops them)"},
     {"--skip-load-check", "skip_load_check",
      "run/check: do not require a complete stormdb prepare (data loaded another way)"},
+    {"--realtime", "realtime",
+     "run the worker threads under SCHED_FIFO, so a saturated shared machine delays the client's timers and "
+     "replies less (needs root or CAP_SYS_NICE)"},
     {"-q,--quiet", "quiet", "no progress lines"},
 };
 

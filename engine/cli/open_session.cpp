@@ -15,6 +15,7 @@
 #include "run/capacity.h"
 #include "run/signals.h"
 #include "script/describe.h"
+#include "util/thread_sched.h"
 #include "script/lua_state.h"
 
 namespace stormdb {
@@ -94,6 +95,11 @@ Session open_session(const CliArgs &args) {
   p.threads = s.cfg.threads;
   p.clients = s.cfg.clients;
   p.connections = s.cfg.connections;
+  p.realtime = s.cfg.realtime;
+  if (p.realtime) {
+    std::string why = realtime_unavailable();
+    if (!why.empty()) throw UsageError(fmt::format("{}: {}", s.cfg.sources["realtime"], why));
+  }
   p.query_mode = s.cfg.query_mode;
   p.duration_us = static_cast<double>(s.cfg.duration_us);
   p.warmup_us = static_cast<double>(s.cfg.warmup_us);

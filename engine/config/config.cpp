@@ -56,6 +56,7 @@ const std::vector<std::string> kSettingKeys = {"clients",
                                                "thresholds",
                                                "force",
                                                "skip_load_check",
+                                               "realtime",
                                                "lua_memory_limit",
                                                "connections",
                                                "query_mode"};
@@ -518,6 +519,7 @@ Config merge_config(const std::string &command, const std::string &script, const
   if (auto v = get("check")) c.check_after = to_bool(*v, "check");
   if (auto v = get("force")) c.force = to_bool(*v, "force");
   if (auto v = get("skip_load_check")) c.skip_load_check = to_bool(*v, "skip_load_check");
+  if (auto v = get("realtime")) c.realtime = to_bool(*v, "realtime");
   if (auto v = get("quiet")) c.quiet = to_bool(*v, "quiet");
   if (auto v = get("rate")) c.rate = to_rate(*v, "rate");
   if (auto v = get("rate_per_client")) c.rate_per_client = to_rate(*v, "rate_per_client");

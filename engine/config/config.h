@@ -93,6 +93,7 @@ struct Config {
   bool check_after = false;
   bool force = false;            // prepare --force: take over objects of the same names stormdb did not create
   bool skip_load_check = false;  // run/check --skip-load-check: no complete stormdb load required
+  bool realtime = false;         // run --realtime: worker threads under SCHED_FIFO (util/thread_sched.h)
   bool quiet = false;
   std::map<std::string, std::string> options;  // every declared workload option, validated, as text
   std::map<std::string, std::string> sources;  // key -> where its value came from

@@ -26,6 +26,7 @@ struct RunPlan {
   double latency_limit_us = 0;
   double seed = 0;
   int loaders = 1;
+  bool realtime = false;  // --realtime: worker threads of a run under SCHED_FIFO
   std::vector<std::string> mix_names;  // sorted; index = transaction type id
   std::vector<double> mix_weights;
   bool deck = false;

@@ -27,6 +27,7 @@ void Recorder::start(double t0, double warmup_us, double interval_us, bool open_
   cur_->index = 0;
   cur_->start_us = t0;
   cur_end_ = cur_->phase == Phase::kWarmup ? std::min(t0 + interval_, warm_end_) : t0 + interval_;
+  cpu_ = read_thread_cpu();
 }
 
 void Recorder::open_next(Phase phase, int index) {
@@ -57,6 +58,14 @@ void Recorder::flush(double end_us, bool last) {
     queue_since_ = end_us;
   }
   cur_->last = last;
+  // One file read per interval: whether the client itself was short of CPU (its waits for a CPU
+  // are inside every latency it measured).
+  ThreadCpu cpu = read_thread_cpu();
+  if (cpu.known && cpu_.known) {
+    cur_->on_cpu_us += cpu.on_cpu_us - cpu_.on_cpu_us;
+    cur_->cpu_wait_us += cpu.wait_us - cpu_.wait_us;
+  }
+  cpu_ = cpu;
   Phase phase = cur_->phase;
   int index = cur_->index;
   sink_->post(worker_, std::move(cur_));

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "metrics/stats.h"
+#include "util/thread_sched.h"
 
 namespace stormdb {
 
@@ -73,6 +74,7 @@ class Recorder {
   std::unique_ptr<IntervalStats> cur_;
   bool pooled_ = false;
   size_t queue_len_ = 0;    // clients queued for a connection now
+  ThreadCpu cpu_;           // the thread's schedstat at the last interval boundary
   double queue_since_ = 0;  // since when queue_len_ holds (or the current interval's start)
 };
 

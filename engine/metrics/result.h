@@ -62,6 +62,19 @@ struct PoolStats {
   uint64_t queue_max = 0;
 };
 
+// The worker threads in the measured time, from the kernel's schedstat: time on a CPU and time
+// runnable but waiting for one. Waiting is inside every latency the client measured, so a large
+// share means the client, not the server, set part of the numbers (a shared, saturated machine).
+struct ClientThreads {
+  int threads = 0;
+  bool known = false;     // the kernel exposes schedstat
+  bool realtime = false;  // --realtime: the worker threads ran under SCHED_FIFO
+  double on_cpu_s = 0;    // summed over the threads
+  double cpu_wait_s = 0;  // summed over the threads
+  // cpu_wait_s as a share of the threads' measured time (threads × elapsed), 0..1.
+  double wait_share(double elapsed_s) const { return threads > 0 && elapsed_s > 0 ? cpu_wait_s / (threads * elapsed_s) : 0; }
+};
+
 // A span during which the database could not be reached, in seconds since the start barrier.
 struct OutageRow {
   double start_s = 0;
@@ -107,6 +120,7 @@ struct RunResult {
   std::vector<TimingRow> timings;
   std::string query_mode;  // -M: simple, extended or prepared
   PoolStats pool;
+  ClientThreads client_threads;
   uint64_t timer_wakeups = 0;  // sleeps (think, keying, pacing) whose timer fired in the measured time
   LatencyMs timer_lateness;    // how late their clients ran, actual minus intended wake-up
   uint64_t reconnects = 0;     // successful reconnects

@@ -51,6 +51,8 @@ void IntervalStats::merge(const IntervalStats &o) {
   pooled = pooled || o.pooled;
   queue_area += o.queue_area;
   if (o.queue_max > queue_max) queue_max = o.queue_max;
+  on_cpu_us += o.on_cpu_us;
+  cpu_wait_us += o.cpu_wait_us;
   if (o.end_us > end_us) end_us = o.end_us;
 }
 

@@ -49,6 +49,8 @@ struct IntervalStats {
   bool pooled = false;                              // a connection pool ran: the queue fields below mean something
   double queue_area = 0;                            // clients waiting for a connection × µs (sum over workers)
   uint64_t queue_max = 0;                           // most clients waiting at one worker at once
+  double on_cpu_us = 0;                             // worker threads' time on a CPU (sum over workers)
+  double cpu_wait_us = 0;                           // ... and waiting on a run queue for one (schedstat)
 
   TxnStats &type(int id);
   void merge(const IntervalStats &o);

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "pg/sqlstate.h"
+#include "report/client_threads.h"
 #include "util/duration.h"
 
 namespace stormdb {
@@ -177,6 +178,11 @@ void print_report(std::FILE *out, const RunResult &r, const Config &cfg) {
                   "timer lateness (sleeps' actual minus intended wake-up): {} wake-ups, p50 {:.3f} ms, p99 {:.3f} ms, "
                   "max {:.3f} ms",
                   r.timer_wakeups, r.timer_lateness.p50, r.timer_lateness.p99, r.timer_lateness.max));
+  const ClientThreads &ct = r.client_threads;
+  if (ct.known) {
+    line(out, "client threads: " + client_threads_text(ct.threads, ct.realtime, ct.on_cpu_s, ct.cpu_wait_s, r.elapsed_s));
+    if (ct.wait_share(r.elapsed_s) >= kClientStarvedShare) line(out, "warning: " + client_starved_text(ct.wait_share(r.elapsed_s)));
+  }
   if (t.has_service) line(out, fmt::format("schedule lag: avg {:.3f} ms, max {:.3f} ms", t.lag_mean_ms, t.lag_max_ms));
   if (!t.failures.empty()) {
     line(out, "failures by SQLSTATE:");

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "pg/sqlstate.h"
+#include "report/client_threads.h"
 #include "report/html_parts.h"
 
 namespace stormdb::html {
@@ -271,6 +272,13 @@ void pool_items(const json &r, std::vector<std::pair<std::string, std::string>> 
   if (num(late, "wakeups") > 0)
     items.push_back({"timer lateness (actual minus intended wake-up)",
                      fmt_count(num(late, "wakeups")) + " wake-ups, " + p50_p99_max(at(late, "ms"))});
+  const json &ct = at(r, "client_threads");
+  if (at(ct, "on_cpu_s").is_number()) {
+    std::string text = client_threads_text(static_cast<int>(num(ct, "threads")), at(ct, "realtime") == true,
+                                           num(ct, "on_cpu_s"), num(ct, "cpu_wait_s"), num(r, "elapsed_s"));
+    if (num(ct, "cpu_wait_share") >= kClientStarvedShare) text += ". Warning: " + client_starved_text(num(ct, "cpu_wait_share"));
+    items.push_back({"client threads", text});
+  }
 }
 
 std::string outcomes(const json &r) {

@@ -112,6 +112,13 @@ json result_json(const RunResult &r, const Config &cfg) {
   j["query_mode"] = r.query_mode;
   j["pool"] = {{"connections", r.pool.connections}, {"queue_mean", r.pool.queue_mean}, {"queue_max", r.pool.queue_max}};
   j["timer_lateness"] = {{"wakeups", r.timer_wakeups}, {"ms", latency_json(r.timer_lateness, false)}};
+  const ClientThreads &ct = r.client_threads;
+  // null times when the kernel gives no schedstat: unknown, not zero.
+  j["client_threads"] = {{"threads", ct.threads},
+                         {"realtime", ct.realtime},
+                         {"on_cpu_s", ct.known ? json(ct.on_cpu_s) : json()},
+                         {"cpu_wait_s", ct.known ? json(ct.cpu_wait_s) : json()},
+                         {"cpu_wait_share", ct.known ? json(ct.wait_share(r.elapsed_s)) : json()}};
   j["reconnects"] = r.reconnects;
   j["reconnect_attempts"] = r.reconnect_attempts;
   j["outages"] = outages_json(r);

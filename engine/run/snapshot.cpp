@@ -74,6 +74,11 @@ void fill_totals(RunResult &r, Engine &engine) {
     r.timer_wakeups = t.timer_lateness->count();
     r.timer_lateness = latency_ms(*t.timer_lateness);
   }
+  r.client_threads.threads = engine.plan().threads;
+  r.client_threads.realtime = engine.plan().realtime;
+  r.client_threads.known = t.on_cpu_us > 0;
+  r.client_threads.on_cpu_s = t.on_cpu_us / 1e6;
+  r.client_threads.cpu_wait_s = t.cpu_wait_us / 1e6;
   r.connect = engine.connect_stats();
   fill_outages(r, engine, std::max(end, now_us()));
 }

@@ -12,6 +12,7 @@
 #include "rand/rand_ffi.h"
 #include "run/engine.h"
 #include "run/signals.h"
+#include "util/thread_sched.h"
 
 namespace stormdb {
 
@@ -400,6 +401,8 @@ void Worker::run_job(const Job &job) {
   runnable_.clear();
   woken_.clear();
   loop_.claim_thread();
+  // Probed when the session opened (realtime_unavailable); a later refusal leaves the thread as it was.
+  if (job.kind == Job::Kind::kRun && engine_.plan().realtime) (void)make_thread_realtime();
   alive_ = terminals_alive_ = at_barrier_ = 0;
   barrier_passed_ = stop_seen_ = cut_done_ = false;
   loop_.clear_timers();

@@ -2,7 +2,9 @@
 # warmup and JSON, each checked against what the database saw.
 import json
 import os
+import subprocess
 import tempfile
+import time
 import harness
 
 PROBE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "scripts", "engine_probe.lua")
@@ -27,6 +29,11 @@ class EngineTest(harness.DatabaseTestCase):
         self.assertEqual(self.sql("SELECT part, parts, count(*) FROM probe_load GROUP BY 1, 2 ORDER BY 1"),
                          [["1", "3", "1000"], ["2", "3", "1000"], ["3", "3", "1000"]])
         self.assertIn("rolled back by design", p.stdout)
+        # The worker threads' CPU is reported, as the kernel counted it.
+        self.assertFalse(j["client_threads"]["realtime"])
+        self.assertEqual(j["client_threads"]["threads"], 2)
+        self.assertGreater(j["client_threads"]["on_cpu_s"], 0)
+        self.assertIn("client threads: 2, on a CPU", p.stdout)
 
     def test_same_seed_same_inputs(self):
         def values(seed):
@@ -135,3 +142,39 @@ end
 
 if __name__ == "__main__":
     harness.main()
+
+    def test_realtime_runs_the_worker_threads_under_sched_fifo(self):
+        if os.geteuid() != 0:
+            self.skipTest("needs root to run threads under SCHED_FIFO (and to drop the capability below)")
+        path = os.path.join(tempfile.gettempdir(), f"realtime-{self.dbname}.json")
+        self.addCleanup(lambda: os.path.exists(path) and os.unlink(path))
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
+        p = subprocess.Popen([harness.STORMDB, "run", PROBE, "--prepare", "--scenario=sleep", "-c", "4", "-j", "2",
+                              "-T", "3s", "--realtime", "--json", path, "--url", self.url],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        self.addCleanup(lambda: p.poll() is None and p.kill())
+        # The kernel's word: field 41 of /proc/PID/task/TID/stat is the policy, 1 = SCHED_FIFO.
+        fifo, deadline = 0, time.time() + 10
+        while fifo < 2 and time.time() < deadline and p.poll() is None:
+            fifo = 0
+            for tid in os.listdir(f"/proc/{p.pid}/task"):
+                try:
+                    with open(f"/proc/{p.pid}/task/{tid}/stat") as f:
+                        fields = f.read().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                fifo += fields[38] == "1"  # fields[0] is field 3 (state)
+            time.sleep(0.05)
+        out, err = p.communicate(timeout=30)
+        self.assertEqual(p.returncode, 0, err)
+        self.assertEqual(fifo, 2, "both worker threads (and only they) run under SCHED_FIFO")
+        with open(path) as f:
+            ct = json.load(f)["client_threads"]
+        self.assertTrue(ct["realtime"])
+        self.assertIn("client threads: 2 under SCHED_FIFO (--realtime), on a CPU", out)
+        # Without CAP_SYS_NICE (and with ulimit -r 0) it is bad input, said before anything starts.
+        p = subprocess.run(["setpriv", "--bounding-set=-sys_nice", "--inh-caps=-sys_nice", "prlimit", "--rtprio=0",
+                            harness.STORMDB, "run", PROBE, "--realtime", "-T", "1s", "--url", self.url],
+                           capture_output=True, text=True, env=env, timeout=60)
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn("--realtime: running threads under SCHED_FIFO needs root, CAP_SYS_NICE", p.stderr)

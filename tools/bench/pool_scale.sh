@@ -5,6 +5,9 @@
 # lateness (actual minus intended wake-up of the sleeps). Targets: <= CONNECTIONS backends, tps
 # within 5 %, RSS <= 300 MB, p99 lateness <= 1 ms.
 #   tools/bench/pool_scale.sh [CLIENTS=10000] [CONNECTIONS=100] [THINK_MS=1000] [SECONDS=30]
+#   env: REALTIME=1 runs stormdb with --realtime (worker threads under SCHED_FIFO). On 2 cores shared
+#   with the server's 100 backends, normal threads wait for a CPU for most of the run, and that wait
+#   is the timer lateness; the run's "client threads" line shows it.
 set -euo pipefail
 CLIENTS=${1:-10000}
 CONNECTIONS=${2:-100}
@@ -39,7 +42,7 @@ LUA
  done) &
 SAMPLER=$!
 trap 'kill "$SAMPLER" 2>/dev/null || true; bench_cleanup' EXIT  # a failed run must not leave the sampler behind
-/usr/bin/time -f "%M" -o "$WORK/rss" "$STORMDB" run "$WORK/paced.lua" --url "$URL" -c "$CLIENTS" -j 2 \
+/usr/bin/time -f "%M" -o "$WORK/rss" "$STORMDB" run "$WORK/paced.lua" ${REALTIME:+--realtime} --url "$URL" -c "$CLIENTS" -j 2 \
   --connections "$CONNECTIONS" -T "${SECONDS_RUN}s" --warmup 5s --pg-stats false --json "$WORK/r.json" -q >/dev/null
 kill "$SAMPLER" 2>/dev/null || true
 wait "$SAMPLER" 2>/dev/null || true
@@ -63,4 +66,8 @@ print(f"latency mean {service:.3f} ms, p99 {t['latency_ms']['p99']:.3f} ms; pool
 print(f"stormdb peak RSS: {rss_mb:.0f} MB   target <= 300 MB: {verdict(rss_mb <= 300)}")
 print(f"timer lateness: p50 {late['p50']:.3f} ms, p99 {late['p99']:.3f} ms, max {late['max']:.3f} ms "
       f"({r['timer_lateness']['wakeups']} wake-ups)   target p99 <= 1 ms: {verdict(late['p99'] <= 1)}")
+ct = r["client_threads"]
+if ct["on_cpu_s"] is not None:
+    print(f"client threads{' (SCHED_FIFO, --realtime)' if ct['realtime'] else ''}: on a CPU {ct['on_cpu_s']:.1f} s, "
+          f"waiting for one {ct['cpu_wait_s']:.1f} s ({100 * ct['cpu_wait_share']:.0f} % of their measured time)")
 PY
