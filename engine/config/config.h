@@ -123,6 +123,8 @@ Config merge_config(const std::string &command, const std::string &script, const
 
 // The closest of candidates to word (edit distance), or "" when nothing is close.
 std::string closest(const std::string &word, const std::vector<std::string> &candidates);
+// " (did you mean 'X'?)" naming the closest of candidates to word, or "" when nothing is close.
+std::string suggestion(const std::string &word, const std::vector<std::string> &candidates);
 // Replaces the password in a conninfo string or URI with ***.
 std::string redact_conninfo(const std::string &conninfo);
 // The engine setting keys a YAML file or STORMDB_* variable may name.
