@@ -115,9 +115,12 @@ size_t lua_memory_limit_of(lua_State *L) {
 
 void lua_memory_jit_off(lua_State *L, MemoryBudget *b) {
   b->jit_on = false;
-  if (b->used > b->cutoff) b->cutoff = b->used;
   luaJIT_setmode(L, 0, LUAJIT_MODE_ENGINE | LUAJIT_MODE_OFF);
   luaJIT_setmode(L, 0, LUAJIT_MODE_ENGINE | LUAJIT_MODE_FLUSH);
+  // The cutoff at what the script keeps, garbage collected first: with the overshoot's garbage
+  // counted, the next transactions would have room again and the error would come later.
+  lua_gc(L, LUA_GCCOLLECT, 0);
+  if (b->used > b->cutoff) b->cutoff = b->used;
 }
 
 lua_State *new_script_state(const RunPlan &plan, int thread_id) {

@@ -24,7 +24,7 @@ size_t lua_memory_limit_of(lua_State *L);
 // succeeds (up to twice the limit) and only sets over_limit; the runtime then turns the state's
 // JIT off (lua_memory_enforce) once back outside the coroutine, and from there allocations past
 // the cutoff fail in the interpreter, where the error is safe. The cutoff is then the memory in
-// use at that point, if above the limit: what the script kept of the overshoot stays allocated,
+// use after a full collection, if above the limit: what the script kept of the overshoot stays,
 // and a cutoff below it would fail every allocation after, even the small ones that recording
 // the failed transaction makes.
 struct MemoryBudget {
