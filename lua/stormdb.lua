@@ -3,6 +3,13 @@
 local ffi = require("ffi")
 ffi.cdef(_STORMDB_CDEF)
 local C = ffi.C
+-- The C functions a failed transaction is settled with, resolved now: the first C.name lookup
+-- allocates (the namespace caches a function object), and after "not enough memory" in a
+-- transaction that allocation would fail too and end the client instead of failing the transaction.
+for _, name in ipairs({ "sdb_script_error", "sdb_record", "sdb_conn_ok", "sdb_txn_status", "sdb_give_back",
+    "sdb_stopping" }) do
+  local _ = C[name]
+end
 local yield = coroutine.yield
 local select, type, tostring, error, pcall, xpcall = select, type, tostring, error, pcall, xpcall
 local fstring = ffi.string
@@ -327,9 +334,9 @@ end
 -- between transactions), read by the caller when one raises. A transaction's first try runs
 -- here without a pcall of its own: the coroutine yields inside each query, and LuaJIT cannot
 -- compile a return through a pcall frame entered before a yield ("NYI: return to lower frame").
--- (The db methods' vararg frames below the yield still stop it; making them tail-call a waiting
--- function compiled the whole loop, but LuaJIT then crashed when a state hit its memory limit
--- in that code, so they stayed as they are.)
+-- (Nor through a vararg frame: the db methods tail-call the function that waits, so the code
+-- after each query compiles too. A memory error inside compiled code crashes this LuaJIT; the
+-- runtime's memory budget keeps it out of compiled code, see engine/script/lua_state.h.)
 -- native: the runner of plugins.native_mix, when the whole mix runs in C.
 local function run_mix(ctx, at, native)
   local cl = ctx._cl

@@ -276,12 +276,16 @@ local function send_lazy(self, method, stmt, ...)
   return conn
 end
 
--- method names the db method for argument errors (a constant: no allocation per call). Returns
--- the connection the statement ran on, whose result is read before the next db call.
+-- Sends a statement. method names the db method for argument errors (a constant: no allocation
+-- per call). Returns the connection the statement runs on, whose result is read before the next
+-- db call, and true when the request is done already (the lazy path waits itself); else the
+-- caller waits. The db methods below tail-call a fixed-arity function that waits: a vararg
+-- frame below the yield would keep LuaJIT from compiling anything after it ("NYI: return to
+-- lower frame" when the vararg function returns), so the transaction loop ran interpreted.
 local function send(self, method, stmt, ...)
   if type(stmt) ~= "string" then check_type(method, 1, "SQL or prepared statement name", stmt, "string") end
   local conn = self.conn
-  if self.lazy then return send_lazy(self, method, stmt, ...) end
+  if self.lazy then return send_lazy(self, method, stmt, ...), true end
   local n = bind(params_for(self, select("#", ...)), 0, self.anchor, method, ...)
   local idx = self.stmts[stmt]
   local rc
@@ -297,8 +301,7 @@ local function send(self, method, stmt, ...)
     rc = C.sdb_send_params(conn, stmt, n, self.params)
   end
   if rc < 0 then raise(conn) end
-  wait(conn)
-  return conn
+  return conn, false
 end
 
 local function cell(conn, r, col)
@@ -321,27 +324,40 @@ local function column_names(conn, nf)
   return names
 end
 
-function DB:exec(stmt, ...)
-  return C.sdb_res_affected(send(self, "db:exec", stmt, ...))
+local function exec_result(self, conn, done)
+  if not done then wait(conn) end
+  return C.sdb_res_affected(conn)
 end
 
-function DB:query(stmt, ...)
-  local conn = send(self, "db:query", stmt, ...)
+function DB:exec(stmt, ...)
+  return exec_result(self, send(self, "db:exec", stmt, ...))
+end
+
+local function query_result(self, conn, done)
+  if not done then wait(conn) end
   local nt, nf = C.sdb_res_ntuples(conn), C.sdb_res_nfields(conn)
   local names, rows = column_names(conn, nf), {}
   for r = 0, nt - 1 do rows[r + 1] = named_row(conn, r, nf, names) end
   return rows
 end
 
-function DB:row(stmt, ...)
-  local conn = send(self, "db:row", stmt, ...)
+function DB:query(stmt, ...)
+  return query_result(self, send(self, "db:query", stmt, ...))
+end
+
+local function row_result(self, conn, done)
+  if not done then wait(conn) end
   if C.sdb_res_ntuples(conn) == 0 then return nil end
   local nf = C.sdb_res_nfields(conn)
   return named_row(conn, 0, nf, column_names(conn, nf))
 end
 
-function DB:value(stmt, ...)
-  local conn = send(self, "db:value", stmt, ...)
+function DB:row(stmt, ...)
+  return row_result(self, send(self, "db:row", stmt, ...))
+end
+
+local function value_result(self, conn, done)
+  if not done then wait(conn) end
   local out = self.cell
   local k = C.sdb_res_value(conn, out)
   if k == 1 then return out.num end
@@ -350,15 +366,23 @@ function DB:value(stmt, ...)
   return nil
 end
 
+function DB:value(stmt, ...)
+  return value_result(self, send(self, "db:value", stmt, ...))
+end
+
 local function unpack_row(conn, col, nf)
   if col >= nf then return end
   return cell(conn, 0, col), unpack_row(conn, col + 1, nf)
 end
 
-function DB:values(stmt, ...)
-  local conn = send(self, "db:values", stmt, ...)
+local function values_result(self, conn, done)
+  if not done then wait(conn) end
   if C.sdb_res_ntuples(conn) == 0 then return nil end
   return unpack_row(conn, 0, C.sdb_res_nfields(conn))
+end
+
+function DB:values(stmt, ...)
+  return values_result(self, send(self, "db:values", stmt, ...))
 end
 
 local function prepare_on_server(self, name, sql)
@@ -421,7 +445,8 @@ Copy.__index = Copy
 
 function DB:copy(target)
   check_type("db:copy", 1, "target", target, "string")
-  local conn = send(self, "db:copy", "COPY " .. target .. " FROM STDIN")  -- a pooled client holds it until finish
+  local conn, done = send(self, "db:copy", "COPY " .. target .. " FROM STDIN")  -- a pooled client holds it until finish
+  if not done then wait(conn) end
   if C.sdb_res_status(conn) ~= 2 then arg_error("db:copy: COPY " .. target .. " did not start a COPY FROM STDIN") end
   return setmetatable({ conn = conn, rows = 0, db = self }, Copy)
 end

@@ -30,7 +30,8 @@ lua_State *coroutine(const ClientTask &task) { return static_cast<lua_State *>(t
 
 }  // namespace
 
-LuaClientRuntime::LuaClientRuntime(const RunPlan &plan, int thread_id) : L_(new_script_state(plan, thread_id)) {}
+LuaClientRuntime::LuaClientRuntime(const RunPlan &plan, int thread_id)
+    : L_(new_script_state(plan, thread_id)), budget_(lua_memory_budget_of(L_)) {}
 
 LuaClientRuntime::~LuaClientRuntime() {
   if (L_) lua_close(L_);
@@ -66,6 +67,7 @@ Step LuaClientRuntime::resume(sdb_client *, ClientTask &task, int request_status
 Step LuaClientRuntime::run(ClientTask &task, int nargs) {
   lua_State *co = coroutine(task);
   int status = lua_resume(co, nargs);
+  lua_memory_enforce(L_, budget_);
   if (status == LUA_YIELD) {
     lua_settop(co, 0);
     return Step::kWaiting;

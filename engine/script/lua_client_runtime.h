@@ -8,6 +8,8 @@ struct lua_State;
 
 namespace stormdb {
 
+struct MemoryBudget;
+
 // Implements the ClientRuntime contract with coroutines: a client waits by yielding (the prelude
 // yields after each request, sleep, barrier or parallel start) and is resumed with the status of
 // its connection's last request as coroutine.yield()'s value.
@@ -31,6 +33,7 @@ class LuaClientRuntime : public ClientRuntime {
   Step run(ClientTask &task, int nargs);
 
   lua_State *L_ = nullptr;
+  MemoryBudget *budget_ = nullptr;  // L_'s allocator account (lua_state.h)
   bool collect_garbage_ = false;  // a script hit the memory limit: full GC once back in the loop
 };
 

@@ -76,15 +76,10 @@ void set_field(lua_State *L, const char *k, const std::string &v) {
   lua_setfield(L, -2, k);
 }
 
-// A state's memory budget: its allocator counts the bytes in use and refuses to grow past the
-// limit, so LuaJIT raises "not enough memory" in the coroutine that allocated (a script error for
-// that client) long before the process itself runs out. Freed with the state's last block.
-struct MemoryBudget {
-  size_t used = 0;
-  size_t limit = 0;
-  void *state = nullptr;  // the main lua_State, which is the state's first and last block
-};
-
+// A state's memory budget (MemoryBudget, lua_state.h): the allocator counts the bytes in use and
+// refuses to grow past the limit, so LuaJIT raises "not enough memory" in the coroutine that
+// allocated (a script error for that client) long before the process itself runs out. Freed with
+// the state's last block.
 void *budget_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   auto *b = static_cast<MemoryBudget *>(ud);
   if (ptr == nullptr) osize = 0;
@@ -94,7 +89,12 @@ void *budget_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     if (ptr && ptr == b->state) delete b;
     return nullptr;
   }
-  if (nsize > osize && b->used + (nsize - osize) > b->limit) return nullptr;
+  if (nsize > osize && b->used + (nsize - osize) > b->cutoff) {
+    // With the JIT on this may be compiled code, which cannot take the error: let it through
+    // (bounded) and have the runtime turn the JIT off before the next one fails.
+    if (!b->jit_on || b->used + (nsize - osize) > 2 * b->cutoff) return nullptr;
+    b->over_limit = true;
+  }
   void *p = std::realloc(ptr, nsize);
   if (p) b->used = b->used - osize + nsize;
   return p;
@@ -102,15 +102,30 @@ void *budget_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
 
 }  // namespace
 
-size_t lua_memory_limit_of(lua_State *L) {
+MemoryBudget *lua_memory_budget_of(lua_State *L) {
   void *ud = nullptr;
   lua_getallocf(L, &ud);
-  return ud ? static_cast<MemoryBudget *>(ud)->limit : 0;
+  return static_cast<MemoryBudget *>(ud);
+}
+
+size_t lua_memory_limit_of(lua_State *L) {
+  MemoryBudget *b = lua_memory_budget_of(L);
+  return b ? b->limit : 0;
+}
+
+void lua_memory_jit_off(lua_State *L, MemoryBudget *b) {
+  b->jit_on = false;
+  luaJIT_setmode(L, 0, LUAJIT_MODE_ENGINE | LUAJIT_MODE_OFF);
+  luaJIT_setmode(L, 0, LUAJIT_MODE_ENGINE | LUAJIT_MODE_FLUSH);
+  // The cutoff at what the script keeps, garbage collected first: with the overshoot's garbage
+  // counted, the next transactions would have room again and the error would come later.
+  lua_gc(L, LUA_GCCOLLECT, 0);
+  if (b->used > b->cutoff) b->cutoff = b->used;
 }
 
 lua_State *new_script_state(const RunPlan &plan, int thread_id) {
   auto *budget = new MemoryBudget;
-  budget->limit = static_cast<size_t>(plan.lua_memory_limit_mb) << 20;
+  budget->limit = budget->cutoff = static_cast<size_t>(plan.lua_memory_limit_mb) << 20;
   lua_State *L = lua_newstate(budget_alloc, budget);
   if (!L) {
     delete budget;
