@@ -1,6 +1,7 @@
 // Non-blocking libpq connection: async connect, extended-protocol sends, result collection, COPY IN.
 #include "pg/connection.h"
 
+#include "pg/connect_gate.h"
 #include "pg/literal_sql.h"
 #include "pg/pipeline.h"
 #include "pg/sqlstate.h"
@@ -110,7 +111,18 @@ void sdb_conn::clear_result() {
   had_error_ = false;
 }
 
+void sdb_conn::leave_gate() {
+  stormdb::ConnectGate *gate = host_->connect_gate();
+  if (!gate) return;
+  if (state_ == State::kConnectQueued) gate->drop(this);
+  if (holds_gate_place_) {
+    holds_gate_place_ = false;
+    gate->release();
+  }
+}
+
 void sdb_conn::disconnect() {
+  leave_gate();
   clear_result();
   if (pipe_) pipe_->reset();
   stop_watching();
@@ -121,7 +133,8 @@ void sdb_conn::disconnect() {
 }
 
 void sdb_conn::abort_request(const char *why, const char *sqlstate) {
-  bool waiting = state_ == State::kBusy || state_ == State::kConnecting || state_ == State::kCopyFlush;
+  bool waiting = state_ == State::kBusy || state_ == State::kConnecting || state_ == State::kConnectQueued ||
+                 state_ == State::kCopyFlush;
   disconnect();
   if (!waiting) return;
   err_sqlstate_ = sqlstate;
@@ -133,8 +146,10 @@ void sdb_conn::abort_request(const char *why, const char *sqlstate) {
 }
 
 bool sdb_conn::cut_short(const char *why) {
-  if (state_ != State::kBusy && state_ != State::kConnecting && state_ != State::kCopyFlush) return false;
-  PGcancel *cancel = state_ == State::kConnecting ? nullptr : PQgetCancel(pg_);
+  if (state_ != State::kBusy && state_ != State::kConnecting && state_ != State::kConnectQueued &&
+      state_ != State::kCopyFlush)
+    return false;
+  PGcancel *cancel = state_ == State::kConnecting || state_ == State::kConnectQueued ? nullptr : PQgetCancel(pg_);
   if (cancel) {
     try {
       std::thread([cancel] {
@@ -219,9 +234,35 @@ int32_t sdb_conn::fail_now(const char *what) {
 int32_t sdb_conn::connect() {
   disconnect();
   stmt_names_.clear();  // a new session has no prepared statements (db:prepare's indexes are re-made in order)
+  if (stormdb::ConnectGate *gate = host_->connect_gate()) {
+    if (!gate->admit(this)) {
+      state_ = State::kConnectQueued;
+      return 0;
+    }
+    holds_gate_place_ = true;
+  }
+  if (start_attempt()) return 0;
+  leave_gate();
+  return -1;
+}
+
+void sdb_conn::start_queued() {
+  holds_gate_place_ = true;
+  if (start_attempt()) return;
+  leave_gate();
+  host_->complete(this);  // its owner waits for the attempt to end
+}
+
+bool sdb_conn::start_attempt() {
   pg_ = PQconnectStart(conninfo_->c_str());
-  if (!pg_) return fail_now("out of memory starting a connection");
-  if (PQstatus(pg_) == CONNECTION_BAD) return fail_now("invalid connection string");
+  const char *failed = !pg_ ? "out of memory starting a connection"
+                       : PQstatus(pg_) == CONNECTION_BAD ? "invalid connection string"
+                                                         : nullptr;
+  if (failed) {
+    fail_now(failed);
+    state_ = State::kClosed;
+    return false;
+  }
   PQsetNoticeReceiver(pg_, on_notice, this);
   fatal_sqlstate_.clear();
   state_ = State::kConnecting;
@@ -229,7 +270,7 @@ int32_t sdb_conn::connect() {
   want(true);  // libpq: behave as if PGRES_POLLING_WRITING first
   connect_timeout_s_ = connect_timeout_of(pg_);
   if (connect_timeout_s_ > 0) host_->add_deadline(this, connect_timeout_s_ * 1e6, ++connect_generation_);
-  return 0;
+  return true;
 }
 
 void sdb_conn::poll_connect() {
@@ -263,6 +304,7 @@ void sdb_conn::poll_connect() {
       state_ = State::kClosed;
       break;
   }
+  leave_gate();
   host_->complete(this);
 }
 

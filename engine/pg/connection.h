@@ -13,6 +13,7 @@ typedef struct pg_result PGresult;
 namespace stormdb {
 
 class Pipeline;
+class ConnectGate;
 
 // What a connection needs from the event loop that drives it.
 class ConnHost {
@@ -25,6 +26,8 @@ class ConnHost {
   virtual void complete(sdb_conn *c) = 0;
   // Calls c->on_deadline(generation) after_us from now (connect timeouts).
   virtual void add_deadline(sdb_conn *c, double after_us, uint64_t generation) = 0;
+  // The gate that spaces out this loop's connection attempts (see ConnectGate), or none.
+  virtual ConnectGate *connect_gate() { return nullptr; }
 };
 
 // Seconds a connection attempt may take when neither the conninfo nor PGCONNECT_TIMEOUT sets
@@ -38,7 +41,9 @@ std::string default_connect_timeout();
 
 // Defined at global scope because the FFI header declares `struct sdb_conn`.
 struct sdb_conn {
-  enum class State { kClosed, kConnecting, kIdle, kBusy, kCopyIn, kCopyFlush };
+  // kConnectQueued: connect() was called, and the attempt waits for a place at the host's
+  // ConnectGate (no socket yet; the connect timeout has not started).
+  enum class State { kClosed, kConnectQueued, kConnecting, kIdle, kBusy, kCopyIn, kCopyFlush };
 
   sdb_conn(stormdb::ConnHost *host, const std::string *conninfo, void *owner)
       : host_(host), conninfo_(conninfo), owner_(owner) {}
@@ -49,7 +54,11 @@ struct sdb_conn {
   // Called by the event loop when the socket is ready (events are EPOLLIN/EPOLLOUT bits).
   void on_io(uint32_t events);
 
+  // Starts a connection attempt (or queues it at the host's ConnectGate); 0, or -1 when it
+  // failed at once (the error is set). The host's complete() follows when it ends either way.
   int32_t connect();
+  // Called by the ConnectGate: the queued attempt may start now.
+  void start_queued();
   void disconnect();
   // Ends the request in flight (if any) as failed with `why` (and `sqlstate`) and closes the
   // connection.
@@ -108,6 +117,10 @@ struct sdb_conn {
   int32_t fail_now(const char *what);
   int32_t started();
   void poll_connect();
+  // Opens the socket and starts the handshake: false when that failed at once (error set).
+  bool start_attempt();
+  // Gives back the place at the ConnectGate, or leaves its queue.
+  void leave_gate();
   void read_results();
   void finish_request();
   const char *const *bind(int32_t n, const sdb_param *p);
@@ -126,6 +139,7 @@ struct sdb_conn {
   State state_ = State::kClosed;
   uint64_t connect_generation_ = 0;  // a connect deadline applies to its own attempt only
   double connect_timeout_s_ = 0;
+  bool holds_gate_place_ = false;  // this attempt was admitted by the host's ConnectGate
   PGresult *result_ = nullptr;
   int32_t res_status_ = 0;
   bool had_error_ = false;

@@ -20,6 +20,7 @@ Worker::Worker(int id, Engine &engine, std::unique_ptr<ClientRuntime> runtime)
     : id_(id), engine_(engine), runtime_(std::move(runtime)), recorder_(nullptr, id) {}
 
 Worker::~Worker() {
+  connect_gate_.close();  // connections closed from here on must not start the queued ones
   clients_.clear();
   runtime_.reset();
 }

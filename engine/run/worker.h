@@ -8,6 +8,7 @@
 
 #include "base/client_runtime.h"
 #include "metrics/recorder.h"
+#include "pg/connect_gate.h"
 #include "run/client.h"
 #include "run/conn_pool.h"
 #include "run/event_loop.h"
@@ -44,6 +45,7 @@ class Worker : public ConnHost {
   void unwatch(sdb_conn *c, int fd) override { loop_.unwatch(c, fd); }
   void complete(sdb_conn *c) override;
   void add_deadline(sdb_conn *c, double after_us, uint64_t generation) override;
+  ConnectGate *connect_gate() override { return &connect_gate_; }
 
   // The watchdog's view, read from the reporter thread: the client whose coroutine runs now
   // (nullptr while the loop has control) and how many resumes the loop has made. A worker with
@@ -92,6 +94,7 @@ class Worker : public ConnHost {
   Engine &engine_;
   std::unique_ptr<ClientRuntime> runtime_;
   EventLoop loop_;
+  ConnectGate connect_gate_;  // before the connections (clients_, pool_): it outlives them
   Recorder recorder_;
   std::vector<std::unique_ptr<sdb_client>> clients_;
   std::vector<sdb_client *> runnable_;

@@ -2,8 +2,11 @@
 # warmup and JSON, each checked against what the database saw.
 import json
 import os
+import re
+import socket
 import subprocess
 import tempfile
+import threading
 import time
 import harness
 
@@ -139,10 +142,6 @@ end
         self.assertGreaterEqual(written, 1)
         self.assertLess(written, 100)
 
-
-if __name__ == "__main__":
-    harness.main()
-
     def test_realtime_runs_the_worker_threads_under_sched_fifo(self):
         if os.geteuid() != 0:
             self.skipTest("needs root to run threads under SCHED_FIFO (and to drop the capability below)")
@@ -152,7 +151,7 @@ if __name__ == "__main__":
         p = subprocess.Popen([harness.STORMDB, "run", PROBE, "--prepare", "--scenario=sleep", "-c", "4", "-j", "2",
                               "-T", "3s", "--realtime", "--json", path, "--url", self.url],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-        self.addCleanup(lambda: p.poll() is None and p.kill())
+        self.addCleanup(lambda proc=p: proc.poll() is None and proc.kill())
         # The kernel's word: field 41 of /proc/PID/task/TID/stat is the policy, 1 = SCHED_FIFO.
         fifo, deadline = 0, time.time() + 10
         while fifo < 2 and time.time() < deadline and p.poll() is None:
@@ -178,3 +177,89 @@ if __name__ == "__main__":
                            capture_output=True, text=True, env=env, timeout=60)
         self.assertEqual(p.returncode, 2, p.stderr)
         self.assertIn("--realtime: running threads under SCHED_FIFO needs root, CAP_SYS_NICE", p.stderr)
+
+
+class SlowAcceptProxy:
+    """A Unix-socket proxy in front of the test server that holds each new connection for
+    `delay` seconds before it forwards anything, and counts how many it holds at once: the
+    connection attempts a client has in flight together."""
+
+    def __init__(self, delay):
+        info = dict(kv.split("=", 1) for kv in harness.server_conninfo().split())
+        self.upstream = os.path.join(info["host"], f".s.PGSQL.{info.get('port', '5432')}")
+        self.dir = tempfile.mkdtemp(prefix="stormdb-proxy-")
+        self.port = 6543
+        self.delay = delay
+        self.lock = threading.Lock()
+        self.held = self.most_held = self.accepted = 0
+        self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.listener.bind(os.path.join(self.dir, f".s.PGSQL.{self.port}"))
+        self.listener.listen(512)
+        threading.Thread(target=self.accept_loop, daemon=True).start()
+
+    def conninfo(self, dbname):
+        rest = [kv for kv in harness.server_conninfo().split() if not kv.startswith(("host=", "port=", "dbname="))]
+        return " ".join([f"host={self.dir}", f"port={self.port}", f"dbname={dbname}"] + rest)
+
+    def accept_loop(self):
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self.serve, args=(client,), daemon=True).start()
+
+    def serve(self, client):
+        with self.lock:
+            self.accepted += 1
+            self.held += 1
+            self.most_held = max(self.most_held, self.held)
+        time.sleep(self.delay)
+        with self.lock:
+            self.held -= 1
+        server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        server.connect(self.upstream)
+        for a, b in ((client, server), (server, client)):
+            threading.Thread(target=self.pump, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def pump(src, dst):
+        try:
+            while data := src.recv(65536):
+                dst.sendall(data)
+        except OSError:
+            pass
+        for s in (src, dst):
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def close(self):
+        self.listener.close()
+
+
+class ConnectGateTest(harness.DatabaseTestCase):
+    def test_a_thread_has_at_most_8_connection_attempts_in_flight(self):
+        # Each attempt waits 0.5 s at the proxy before the server sees it. 40 clients on one
+        # thread opening all their connections at once would have 40 waiting together there, and
+        # with connect_timeout=2 the last ones would time out behind the others; gated, 8 wait at
+        # a time and each attempt's timeout covers its own wait only.
+        proxy = SlowAcceptProxy(delay=0.5)
+        self.addCleanup(proxy.close)
+        script = os.path.join(tempfile.mkdtemp(), "gate.lua")
+        with open(script, "w") as f:
+            f.write('workload = { name = "gate", mix = { one = 1 } }\n'
+                    'function one(ctx) ctx.db:value("SELECT 1") end\n')
+        p = harness.run_stormdb(["run", script, "--url", proxy.conninfo(self.dbname) + " connect_timeout=2",
+                                 "-c", "40", "-j", "1", "-t", "1", "--pg-stats", "false"], check_rc=0)
+        self.assertIn("40 committed", p.stdout)
+        self.assertIn("(40 connections)", p.stdout)
+        # The run's own 40, and the preflight connects before them (one at a time).
+        self.assertGreaterEqual(proxy.accepted, 40)
+        self.assertLessEqual(proxy.most_held, 8, f"{proxy.most_held} connection attempts waited at once")
+        self.assertGreaterEqual(proxy.most_held, 2)  # the attempts do overlap: not one at a time
+
+
+if __name__ == "__main__":
+    harness.main()
