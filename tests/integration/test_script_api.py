@@ -36,10 +36,6 @@ class ScriptApiTest(harness.DatabaseTestCase):
         self.assertEqual(j["counters"]["args"], 9)
 
 
-if __name__ == "__main__":
-    harness.main()
-
-
 LONG = "a_transaction_name_longer_than_sixteen"
 LONG_SCRIPT = """-- report_probe.lua: one transaction with a long name
 workload = { mix = { %s = 1 }, txn = { %s = function(ctx) ctx.db:value("SELECT 1") end } }
@@ -64,3 +60,7 @@ class ConsoleReportTest(harness.DatabaseTestCase):
         self.assertIn("mean ms", header)
         # the count column ends where its header does, whatever the name's length
         self.assertEqual(header.index("count") + len("count"), row.index(" 3 ") + 2)
+
+
+if __name__ == "__main__":
+    harness.main()
