@@ -51,6 +51,19 @@ OPEN_TXN = textwrap.dedent("""\
     end
     """)
 
+# A statement whose table is dropped before the start barrier: it cannot be prepared on any
+# connection, nor run where it was prepared before the drop.
+GONE = textwrap.dedent("""\
+    workload = { name = "gone", mix = { q = 1 } }
+    function client_init(ctx)
+      ctx.db:prepare("get", "SELECT v FROM gone")
+      ctx.db:exec("DROP TABLE IF EXISTS gone")
+    end
+    function q(ctx)
+      ctx.db:value("get")
+    end
+    """)
+
 
 class PoolTest(DatabaseTestCase):
     def script(self, text):
@@ -172,6 +185,16 @@ class PoolTest(DatabaseTestCase):
         # The connections went back clean: no session is left idle in a transaction.
         self.assertEqual(self.scalar(f"SELECT count(*) FROM pg_stat_activity WHERE datname = '{self.dbname}' "
                                      "AND state LIKE 'idle in transaction%'"), "0")
+
+    def test_prepare_failing_at_first_use_reports_its_sqlstate(self):
+        self.sql("CREATE TABLE gone (v int)")
+        p = self.stormdb("run", self.script(GONE), "-c", "4", "-j", "1", "-t", "3", "--connections", "2",
+                         "--pg-stats", "false", check_rc=None)
+        self.assertNotEqual(p.returncode, 0)
+        # Every use fails to prepare it (or to run it where it was prepared before the drop): never an
+        # Execute of a statement that a failed prepare did not make (26000 invalid_sql_statement_name).
+        self.assertIn("(12 failed: 42P01 x12)", p.stderr)
+        self.assertNotIn("26000", p.stderr)
 
 
 if __name__ == "__main__":
