@@ -119,7 +119,8 @@ local MAX_PARAMS = 256
 local lazy_stmts, lazy_slot = {}, {}
 
 -- The slot of (name, sql); a name prepared again with other SQL gets a slot of its own, under a
--- server-side name of its own.
+-- server-side name of its own. The entry's `checked` is set once its SQL prepared on one of the
+-- thread's pool connections (check_on_pool).
 local function lazy_register(name, sql)
   local key = name .. "\0" .. sql
   local slot = lazy_slot[key]
@@ -392,11 +393,34 @@ local function prepare_on_server(self, name, sql)
   return idx
 end
 
+-- A pooled client's db:prepare (-M prepared) prepares lazy statement slot on one connection of the
+-- pool the first time its thread registers it, so that bad SQL fails db:prepare at the script's
+-- line, as without a pool, not the first transaction that uses it. That connection keeps it
+-- prepared; the others prepare it on first use (send_named). Raises the prepare's SQL error.
+local function check_on_pool(self, slot)
+  local s = lazy_stmts[slot + 1]
+  local conn = self.conn or borrow(self)
+  -- Nothing between the borrow and wait_settle can raise or give the connection back, so unlike
+  -- send_lazy this needs no pin.
+  if C.sdb_stmt_ready(conn, slot) == 0 then
+    wait_settle(self, conn, C.sdb_send_prepare_at(conn, slot, s.name, s.sql))
+  else
+    settle(self, conn)
+  end
+  s.checked = true
+end
+
 function DB:prepare(name, sql)
   check_type("db:prepare", 1, "name", name, "string")
   check_type("db:prepare", 2, "sql", sql, "string")
   -- Lazily: on each connection the first time it runs there (pooled), or never (-M simple/extended).
-  local idx = self.lazy and lazy_register(name, sql) or prepare_on_server(self, name, sql)
+  local idx
+  if self.lazy then
+    idx = lazy_register(name, sql)
+    if self.pooled and self.mode == "prepared" and not lazy_stmts[idx + 1].checked then check_on_pool(self, idx) end
+  else
+    idx = prepare_on_server(self, name, sql)
+  end
   if not self.stmts[name] then self.stmt_list[#self.stmt_list + 1] = { name, sql } end
   self.stmts[name] = idx
 end

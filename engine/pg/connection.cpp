@@ -109,6 +109,7 @@ void sdb_conn::clear_result() {
   result_ = nullptr;
   res_status_ = 0;
   had_error_ = false;
+  pending_stmt_ = -1;  // every request starts here: a prepare cut short (abort_request) is forgotten
 }
 
 void sdb_conn::leave_gate() {
@@ -365,6 +366,7 @@ int32_t sdb_conn::send_prepare(const char *name, const char *sql) {
   if (idx < 0) {
     stmt_names_.emplace_back(name);
     idx = static_cast<int32_t>(stmt_names_.size() - 1);
+    pending_stmt_ = idx;
   }
   return started() == 0 ? idx : -1;
 }
@@ -383,6 +385,7 @@ int32_t sdb_conn::send_prepare_at(int32_t slot, const char *name, const char *sq
   if (slot < 0 || !*name) return fail_now("bad statement slot");
   clear_result();
   if (!PQsendPrepare(pg_, name, sql, 0, nullptr)) return fail_now("could not send the prepare");
+  if (!has_statement(slot)) pending_stmt_ = slot;
   if (static_cast<size_t>(slot) >= stmt_names_.size()) stmt_names_.resize(slot + 1);
   stmt_names_[slot] = name;
   return started();
@@ -425,6 +428,10 @@ int32_t sdb_conn::txn_status() const {
 
 void sdb_conn::finish_request() {
   if (had_error_) res_status_ = -1;
+  // A failed prepare made no statement: the next use must prepare it again, not Execute a name
+  // the session does not have (26000 invalid_sql_statement_name instead of the prepare's error).
+  if (pending_stmt_ >= 0 && had_error_) stmt_names_[pending_stmt_].clear();
+  pending_stmt_ = -1;
   if (PQstatus(pg_) == CONNECTION_BAD) {
     stop_watching();
     fd_ = -1;

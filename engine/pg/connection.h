@@ -75,7 +75,8 @@ struct sdb_conn {
   int32_t send_prepare(const char *name, const char *sql);
   int32_t send_prepared(int32_t stmt, int32_t n, const sdb_param *p);
   // Lazy prepare: prepares `sql` as `name` under statement number `slot` (a number the caller
-  // keeps for every connection alike, unlike send_prepare's). A new session forgets them all.
+  // keeps for every connection alike, unlike send_prepare's). A new session forgets them all, and
+  // a prepare that fails leaves its number unprepared (has_statement false).
   int32_t send_prepare_at(int32_t slot, const char *name, const char *sql);
   bool has_statement(int32_t slot) const;
   // Simple protocol with $1..$n replaced by the values quoted by libpq (PQescapeLiteral).
@@ -146,6 +147,7 @@ struct sdb_conn {
   std::string err_sqlstate_, err_message_, err_detail_, err_hint_;
   std::string fatal_sqlstate_, fatal_message_;
   std::vector<std::string> stmt_names_;
+  int32_t pending_stmt_ = -1;  // the statement number a prepare in flight adds; dropped if it fails
   std::vector<const char *> values_;
   std::vector<std::array<char, 32>> num_text_;
   std::string copy_buf_;
