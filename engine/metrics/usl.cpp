@@ -96,7 +96,11 @@ UslFit fit_usl(const std::vector<double> &n, const std::vector<double> &x) {
   double tot = 0;
   for (double v : x) tot += (v - mean) * (v - mean);
   f.r2 = tot > 0 ? 1 - err / tot : 1;
-  f.peak_n = f.kappa > 0 ? std::sqrt(std::max(0.0, 1 - f.sigma) / f.kappa) : std::numeric_limits<double>::infinity();
+  // σ >= 1: each added client costs at least what it brings (X(N) <= λ = X(1)), so the peak is
+  // one client, with or without κ.
+  f.peak_n = f.sigma >= 1    ? 1
+             : f.kappa > 0 ? std::sqrt((1 - f.sigma) / f.kappa)
+                           : std::numeric_limits<double>::infinity();
   f.ok = std::isfinite(f.lambda) && f.lambda > 0;
   return f;
 }

@@ -9,7 +9,7 @@ struct UslFit {
   double sigma = 0;   // contention (serial fraction), >= 0
   double kappa = 0;   // coherency (crosstalk) cost, >= 0
   double r2 = 0;      // coefficient of determination of the fit
-  double peak_n = 0;  // N* = sqrt((1 − σ)/κ); infinity when κ = 0
+  double peak_n = 0;  // N* = sqrt((1 − σ)/κ); 1 when σ >= 1; infinity when κ = 0 (and σ < 1)
   bool ok = false;    // false with fewer than 3 distinct points or a failed fit
 };
 

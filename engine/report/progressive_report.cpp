@@ -38,7 +38,12 @@ void print_scaling(const Config &cfg, const Scaling &sc) {
                 fmt::format("  λ = {:.2f} tps per client, σ (contention) = {:.5f}, κ (coherency) = {:.7f}, R² = {:.4f}",
                             sc.fit.lambda, sc.fit.sigma, sc.fit.kappa, sc.fit.r2)
                     .c_str());
-    if (std::isfinite(sc.fit.peak_n)) {
+    if (sc.fit.sigma >= 1) {
+      std::printf("%s\n", fmt::format("  predicted peak at N* = 1 client ({:.1f} tps): contention σ >= 1, so no client "
+                                      "beyond the first adds throughput",
+                                      usl_throughput(sc.fit, 1))
+                              .c_str());
+    } else if (std::isfinite(sc.fit.peak_n)) {
       std::printf("%s\n", fmt::format("  predicted peak at N* = √((1−σ)/κ) = {:.1f} clients ({:.1f} tps)",
                                       sc.fit.peak_n, usl_throughput(sc.fit, sc.fit.peak_n))
                               .c_str());

@@ -33,7 +33,9 @@ class LoadModelTest(harness.DatabaseTestCase):
         sse = sum((x - lam * n / (1 + sig * (n - 1) + kap * n * (n - 1))) ** 2 for n, x in xs)
         sst = sum((x - mean) ** 2 for _, x in xs)
         self.assertAlmostEqual(usl["r2"], 1 - sse / sst, places=4)
-        if kap > 0:
+        if sig >= 1:  # no client beyond the first adds throughput (a loaded machine can fit this)
+            self.assertEqual(usl["peak_clients"], 1)
+        elif kap > 0:
             self.assertAlmostEqual(usl["peak_clients"], ((1 - sig) / kap) ** 0.5, places=4)
         else:
             self.assertIsNone(usl["peak_clients"])

@@ -45,3 +45,20 @@ TEST_CASE("USL fit: linear scaling gives σ = κ = 0, and too few points are ref
   CHECK(!fit_usl({1, 2}, {100, 190}).ok);
   CHECK(!fit_usl({4, 4, 4}, {100, 101, 99}).ok);
 }
+
+TEST_CASE("USL fit: contention of 1 or more puts the peak at one client, not at sqrt of a negative") {
+  // Throughput that falls from the first client on (a lock every transaction takes, or a server
+  // already saturated by one client): σ >= 1, where √((1 − σ)/κ) has no meaning.
+  UslFit truth{1000, 1.5, 0.001};
+  std::vector<double> n = bands(), x;
+  for (double v : n) x.push_back(usl_throughput(truth, v));
+  UslFit f = fit_usl(n, x);
+  REQUIRE(f.ok);
+  CHECK(f.sigma >= 1);
+  CHECK(f.peak_n == 1);
+  std::vector<double> flat_n = {1, 2, 4, 8}, flat_x = {500, 500, 500, 500};  // σ = 1, κ = 0
+  UslFit flat = fit_usl(flat_n, flat_x);
+  REQUIRE(flat.ok);
+  CHECK(flat.sigma == doctest::Approx(1).epsilon(0.01));
+  CHECK(flat.peak_n == doctest::Approx(1).epsilon(0.05));
+}
