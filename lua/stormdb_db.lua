@@ -119,8 +119,8 @@ local MAX_PARAMS = 256
 local lazy_stmts, lazy_slot = {}, {}
 
 -- The slot of (name, sql); a name prepared again with other SQL gets a slot of its own, under a
--- server-side name of its own. The entry's `checked` is set once its SQL prepared on one of the
--- thread's pool connections (check_on_pool).
+-- server-side name of its own. The entry's `checked` is "pending" while its SQL is being prepared
+-- on one of the thread's pool connections (check_on_pool), true once it was.
 local function lazy_register(name, sql)
   local key = name .. "\0" .. sql
   local slot = lazy_slot[key]
@@ -417,7 +417,14 @@ function DB:prepare(name, sql)
   local idx
   if self.lazy then
     idx = lazy_register(name, sql)
-    if self.pooled and self.mode == "prepared" and not lazy_stmts[idx + 1].checked then check_on_pool(self, idx) end
+    local s = lazy_stmts[idx + 1]
+    if self.pooled and self.mode == "prepared" and not s.checked then
+      -- Claimed before the check yields, so that the thread's other clients, whose client_init
+      -- runs meanwhile, do not prepare it on another connection too. A failed check fails
+      -- client_init, which ends the run.
+      s.checked = "pending"
+      check_on_pool(self, idx)
+    end
   else
     idx = prepare_on_server(self, name, sql)
   end
